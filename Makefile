@@ -1,0 +1,56 @@
+# Tessera: two commands do all the set-up on a fresh machine.
+#   make demo   install, build assets, migrate SQLite, seed a synthetic world, serve on 127.0.0.1:8000
+#   make test   install test tools (Debian's chromium included), then ruff, mypy and the whole pytest suite
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+ASSETS := tessera/web/static/dist/app.css
+DEMO_ENV := TESSERA_DEBUG=true
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: demo test install assets chromium lint typecheck pytest serve clean
+
+demo: install assets
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	@echo "Starting Tessera on http://127.0.0.1:8000/ (Ctrl+C to stop)"
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install assets chromium lint typecheck pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+$(ASSETS): node_modules/.package-lock.json assets/scss/*.scss scripts/build-assets.mjs
+	npm run --silent build
+
+assets: $(ASSETS)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy tessera bench tests
+
+pytest: install assets
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules tessera/web/static/dist var

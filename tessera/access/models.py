@@ -1,0 +1,57 @@
+"""Restricted records and break-glass (emergency) access."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class RestrictedRecord(models.Model):
+    """A record only named users may see (a staff member's child, a high-profile case)."""
+
+    target_type = models.CharField(max_length=100)
+    target_id = models.PositiveBigIntegerField()
+    reason = models.TextField()
+    restricted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    restricted_at = models.DateTimeField(auto_now_add=True)
+    named_users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="restricted_records_named")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target_type", "target_id"], name="one_restriction_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"Restricted {self.target_type}:{self.target_id}"
+
+
+class ReviewOutcome(models.TextChoices):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access to one record outside the user's scope, time-limited and reviewed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    target_type = models.CharField(max_length=100)
+    target_id = models.PositiveBigIntegerField()
+    path = models.CharField(max_length=300)
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "target_type", "expires_at"], name="break_glass_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"Emergency access by {self.user} to {self.target_type}:{self.target_id}"

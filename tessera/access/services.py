@@ -1,0 +1,116 @@
+"""Writes to access state: emergency access and its review, restrictions. Each one logged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tessera.access.models import BreakGlassGrant, RestrictedRecord, ReviewOutcome
+from tessera.access.policy import label_of
+from tessera.access.scope import scope_of
+from tessera.accounts.models import User
+from tessera.accounts.roles import Role
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+
+
+@transaction.atomic
+def open_with_emergency_access(
+    user: User, *, model: type, target_id: int, path: str, reason: str, request: HttpRequest
+) -> BreakGlassGrant:
+    """Grant time-limited access to one record. The grant is made whether or not the record exists,
+    so the answer never reveals whether it does; restricted records stay hidden regardless."""
+    if not scope_of(user).may_break_glass:
+        raise PermissionDenied("Your role does not allow emergency access")
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        user=user,
+        target_type=label_of(model),
+        target_id=target_id,
+        path=path[:300],
+        reason=reason,
+        granted_at=now,
+        expires_at=now + timedelta(hours=settings.BREAK_GLASS_HOURS),
+    )
+    record_access(
+        actor=user,
+        action=AuditAction.BREAK_GLASS,
+        target_type=grant.target_type,
+        target_id=target_id,
+        reason=reason,
+        request=request,
+        details={"grant": grant.pk, "expires_at": grant.expires_at.isoformat()},
+    )
+    return grant
+
+
+def supervisors_of(user: User) -> list[User]:
+    team_ids = user.memberships.values_list("team_id", flat=True)
+    return list(
+        User.objects.filter(
+            memberships__team_id__in=team_ids, role_grants__role=Role.SUPERVISOR, is_active=True
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+
+
+def grants_to_review(supervisor: User) -> list[BreakGlassGrant]:
+    """Unreviewed emergency access by people who share a team with this supervisor."""
+    team_ids = supervisor.memberships.values_list("team_id", flat=True)
+    return list(
+        BreakGlassGrant.objects.filter(user__memberships__team_id__in=team_ids, reviewed_at__isnull=True)
+        .exclude(user=supervisor)
+        .select_related("user", "user__agency")
+        .distinct()
+        .order_by("granted_at")
+    )
+
+
+@transaction.atomic
+def review_grant(
+    supervisor: User, grant: BreakGlassGrant, *, outcome: ReviewOutcome, note: str, request: HttpRequest
+) -> None:
+    if grant.pk not in {g.pk for g in grants_to_review(supervisor)}:
+        raise PermissionDenied("This emergency access is not on your review list")
+    updated = BreakGlassGrant.objects.filter(pk=grant.pk, reviewed_at__isnull=True).update(
+        reviewed_by=supervisor, reviewed_at=timezone.now(), review_outcome=outcome, review_note=note
+    )
+    if not updated:
+        raise PermissionDenied("Someone else has already reviewed this emergency access")
+    if outcome == ReviewOutcome.NOT_JUSTIFIED:
+        # Access judged unjustified ends at once.
+        BreakGlassGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now())
+    record_access(
+        actor=supervisor,
+        action=AuditAction.CHANGE,
+        target=grant,
+        reason=note,
+        request=request,
+        details={"review_outcome": str(outcome)},
+    )
+
+
+@transaction.atomic
+def restrict_record(
+    user: User, *, model: type, target_id: int, reason: str, named_users: list[User], request: HttpRequest
+) -> RestrictedRecord:
+    restriction, _ = RestrictedRecord.objects.get_or_create(
+        target_type=label_of(model), target_id=target_id, defaults={"reason": reason, "restricted_by": user}
+    )
+    restriction.named_users.add(user, *named_users)
+    record_access(
+        actor=user,
+        action=AuditAction.CHANGE,
+        target_type=restriction.target_type,
+        target_id=target_id,
+        reason=reason,
+        request=request,
+        details={"restricted_to": sorted(u.pk for u in [user, *named_users])},
+    )
+    return restriction

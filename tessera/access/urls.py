@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tessera.access import views
+
+app_name = "access"
+
+urlpatterns = [
+    path("emergency-access/", views.emergency_access, name="emergency_access"),
+    path("emergency-access/review/", views.review_list, name="review_list"),
+    path("emergency-access/review/<int:pk>/", views.review_grant, name="review_grant"),
+    path("records/<str:target_type>/<int:pk>/viewers/", views.record_viewers, name="record_viewers"),
+]

@@ -1,0 +1,119 @@
+"""Emergency (break-glass) access, its supervisor review, and who has looked at a record."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from tessera.access import services
+from tessera.access.emergency import target_for_path
+from tessera.access.forms import EmergencyAccessForm, ReviewForm
+from tessera.access.models import BreakGlassGrant, ReviewOutcome
+from tessera.access.policy import get_visible_or_404, registered_models
+from tessera.access.scope import scope_of
+from tessera.accounts.models import User
+from tessera.accounts.roles import CASEWORK_ROLES, Role
+from tessera.audit.log import record_access
+from tessera.audit.models import AccessLog, AuditAction
+
+
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not scope_of(user).may_break_glass:
+        raise PermissionDenied("Your role does not allow emergency access")
+    path = request.POST.get("path") or request.GET.get("path", "")
+    if not url_has_allowed_host_and_scheme(path, {request.get_host()}) or not path.startswith("/"):
+        raise Http404("No record page at that address")
+    target = target_for_path(path)
+    if target is None:
+        raise Http404("No record page at that address")
+    form = EmergencyAccessForm(request.POST or None, initial={"path": path})
+    if request.method == "POST" and form.is_valid():
+        model, target_id = target
+        grant = services.open_with_emergency_access(
+            user,
+            model=model,
+            target_id=target_id,
+            path=path,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        messages.warning(
+            request,
+            f"You have emergency access until {grant.expires_at:%H:%M}. Your reason has been recorded for a supervisor to review.",
+        )
+        return redirect(path)
+    return render(request, "access/emergency_access.html", {"form": form})
+
+
+def _require_supervisor(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.has_role(Role.SUPERVISOR):
+        raise PermissionDenied("Only supervisors review emergency access")
+    return user
+
+
+def review_list(request: HttpRequest) -> HttpResponse:
+    supervisor = _require_supervisor(request)
+    grants = services.grants_to_review(supervisor)
+    return render(request, "access/review_list.html", {"grants": grants})
+
+
+def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    supervisor = _require_supervisor(request)
+    grant = next((g for g in services.grants_to_review(supervisor) if g.pk == pk), None)
+    if grant is None:
+        raise Http404("No emergency access to review")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.review_grant(
+            supervisor,
+            grant,
+            outcome=ReviewOutcome(form.cleaned_data["outcome"]),
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+        messages.success(request, f"Emergency access by {grant.user} reviewed.")
+        return redirect("access:review_list")
+    return render(request, "access/review_grant.html", {"grant": grant, "form": form})
+
+
+_VIEWER_ACTIONS = [
+    AuditAction.VIEW,
+    AuditAction.EXPORT,
+    AuditAction.DISCLOSE,
+    AuditAction.CHANGE,
+    AuditAction.BREAK_GLASS,
+]
+
+
+def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
+    """Who has looked at a record: for the people responsible for it (DPA 2018 s62 consultation log)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not scope_of(user).roles & CASEWORK_ROLES:
+        raise Http404("No record found")
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        raise Http404("No record found") from None
+    if model not in registered_models():
+        raise Http404("No record found")
+    obj = get_visible_or_404(user, model, pk=pk)
+    entries = (
+        AccessLog.objects.filter(target_type=target_type, target_id=str(pk), action__in=_VIEWER_ACTIONS)
+        .select_related("actor")
+        .order_by("-seq")[:500]
+    )
+    emergency = BreakGlassGrant.objects.filter(target_type=target_type, target_id=pk).select_related(
+        "user", "reviewed_by"
+    )
+    record_access(
+        actor=user, action=AuditAction.VIEW, target=obj, request=request, details={"page": "who has looked"}
+    )
+    return render(
+        request, "access/record_viewers.html", {"record": obj, "entries": entries, "emergency": emergency}
+    )

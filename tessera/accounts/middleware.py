@@ -1,0 +1,42 @@
+"""Every signed-in page needs the second factor: until the code is checked, only sign-in pages answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from tessera.accounts.second_factor import is_verified
+
+# Pages a user who has given their password but not yet their code may reach.
+_OPEN_URL_NAMES = {
+    "accounts:sign_in",
+    "accounts:verify_code",
+    "accounts:set_up_code",
+    "accounts:sign_out",
+}
+
+
+class RequireSecondFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._open_paths: set[str] | None = None
+
+    def _paths(self) -> set[str]:
+        if self._open_paths is None:
+            self._open_paths = {reverse(name) for name in _OPEN_URL_NAMES}
+        return self._open_paths
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not is_verified(user)
+            and request.path not in self._paths()
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            return redirect("accounts:verify_code")
+        return self.get_response(request)

@@ -1,0 +1,63 @@
+"""Time-based one-time codes (TOTP) as the second factor, through django-otp."""
+
+from __future__ import annotations
+
+import base64
+import io
+from urllib.parse import quote
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tessera.accounts.models import User
+
+DEVICE_NAME = "Authenticator app"
+
+
+def is_verified(user: object) -> bool:
+    """Whether this request's user has given their second factor (django-otp's middleware decides)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check is not None and check())
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def pending_device(user: User) -> TOTPDevice:
+    """The unconfirmed device being set up, created on first call."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def base32_secret(device: TOTPDevice) -> str:
+    return base64.b32encode(device.bin_key).decode()
+
+
+def provisioning_uri(device: TOTPDevice) -> str:
+    issuer = settings.OTP_TOTP_ISSUER
+    label = quote(f"{issuer}:{device.user.get_username()}")
+    return (
+        f"otpauth://totp/{label}?secret={base32_secret(device)}&issuer={quote(issuer)}"
+        f"&digits={device.digits}&period={device.step}"
+    )
+
+
+def qr_code_data_uri(device: TOTPDevice) -> str:
+    """The provisioning URI as an SVG QR code in a data URI (allowed by the img-src policy)."""
+    image = qrcode.make(provisioning_uri(device), image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the device would show now (demo helper and tests; never shown in the product)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

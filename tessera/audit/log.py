@@ -1,0 +1,89 @@
+"""The one way to write the access log.
+
+Every view, search, export, creation, change, disclosure and erasure of personal data calls
+``record_access`` inside the same transaction as the act, so the act and its log row commit or roll back
+together. Appends are serialised by locking the chain head row.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tessera.audit.chain import GENESIS_HASH, row_hash
+from tessera.audit.models import AccessLog, AuditAction, AuditChainHead
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+
+def target_type_of(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    raw = request.META.get("REMOTE_ADDR", "")
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            raw = forwarded.split(",")[0].strip()
+    try:
+        return ipaddress.ip_address(raw).compressed
+    except ValueError:
+        return None
+
+
+def _lock_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def record_access(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: AuditAction,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+) -> AccessLog:
+    """Append one row to the access log: who, what, when, why and from where."""
+    if target is not None:
+        target_type = target_type_of(target)
+        target_id = target.pk
+    user = actor if actor is not None and actor.is_authenticated else None
+    agency = getattr(user, "agency", None)
+    with transaction.atomic():
+        head = _lock_head()
+        entry = AccessLog(
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            actor_id=user.pk if user is not None else None,
+            actor_username=user.get_username() if user is not None else "",
+            actor_agency=str(agency) if agency is not None else "",
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            reason=reason,
+            ip_address=client_ip(request),
+            path=request.get_full_path()[:300] if request is not None else "",
+            details=details or {},
+            prev_hash=head.last_hash,
+        )
+        entry.hash = row_hash(entry.as_chain_row(), head.last_hash)
+        entry.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
+    return entry

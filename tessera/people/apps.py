@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "tessera.people"
+    label = "people"
+    verbose_name = "People, places and things"
+
+    def ready(self) -> None:
+        from tessera.access.emergency import register_emergency_target
+        from tessera.access.policy import register
+        from tessera.people.models import Person
+        from tessera.people.rules import PersonRule
+
+        register(Person, PersonRule())
+        register_emergency_target("people:person_detail", Person)

@@ -1,0 +1,99 @@
+"""Reads of people and their links. Each one starts from the user's scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.people.models import (
+    EntityKind,
+    IdentityAddress,
+    Link,
+    Location,
+    OnlineAccount,
+    Person,
+    Phone,
+    SourceIdentity,
+    Vehicle,
+)
+
+
+def visible_people(user: Any) -> QuerySet[Person]:
+    return visible_to(user, Person)
+
+
+def person_for_page(user: Any, pk: int) -> Person:
+    """The person with their source identities and addresses, in a fixed number of queries."""
+    identities = (
+        SourceIdentity.objects.select_related("agency", "district")
+        .prefetch_related(
+            Prefetch(
+                "addresses",
+                queryset=IdentityAddress.objects.select_related("location").order_by("-from_date"),
+            )
+        )
+        .order_by("-received_at")
+    )
+    queryset = Person.objects.select_related("district", "merged_into").prefetch_related(
+        Prefetch("identities", queryset=identities)
+    )
+    return get_visible_or_404(user, queryset, pk=pk)
+
+
+@dataclass(frozen=True)
+class LinkedEntity:
+    link: Link
+    kind: str
+    label: str
+    # The person page to open, when the other end is a person the user may see.
+    person_id: int | None
+    direction: str  # "out" when the person is the link's source, "in" when its target
+
+
+_ENTITY_MODELS: dict[str, Any] = {
+    EntityKind.LOCATION: Location,
+    EntityKind.VEHICLE: Vehicle,
+    EntityKind.PHONE: Phone,
+    EntityKind.ONLINE_ACCOUNT: OnlineAccount,
+}
+
+
+def links_of(user: Any, person: Person) -> list[LinkedEntity]:
+    """The person's links to people, places and things.
+
+    One query for the links and one per kind of thing at the other end, however many links there are.
+    People at the other end appear only if the user may see them; otherwise the link says so without
+    naming them.
+    """
+    entity_id = person.entity_id
+    links = list(
+        Link.objects.filter(Q(source_id=entity_id) | Q(target_id=entity_id))
+        .select_related("agency", "source", "target")
+        .order_by("kind", "-started_on")
+    )
+    other_ids: dict[str, set[int]] = defaultdict(set)
+    for link in links:
+        other = link.target if link.source_id == entity_id else link.source
+        other_ids[other.kind].add(other.pk)
+    labels: dict[int, tuple[str, int | None]] = {}
+    if other_ids.get(EntityKind.PERSON):
+        for other_person in visible_people(user).filter(entity_id__in=other_ids[EntityKind.PERSON]):
+            labels[other_person.entity_id] = (
+                other_person.full_name or f"Person {other_person.pk}",
+                other_person.pk,
+            )
+    for kind, model in _ENTITY_MODELS.items():
+        if other_ids.get(kind):
+            for thing in model.objects.filter(entity_id__in=other_ids[kind]):
+                labels[thing.entity_id] = (str(thing), None)
+    result = []
+    for link in links:
+        outgoing = link.source_id == entity_id
+        other = link.target if outgoing else link.source
+        label, person_id = labels.get(other.pk, ("A person you do not have access to", None))
+        result.append(LinkedEntity(link, other.kind, label, person_id, "out" if outgoing else "in"))
+    return result

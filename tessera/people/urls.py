@@ -1,0 +1,9 @@
+from django.urls import path
+
+from tessera.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("<int:pk>/", views.person_detail, name="person_detail"),
+]

@@ -1,0 +1,43 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tessera.core.reference_data import seed_reference_data
+from tessera.people.models import Person
+from tessera.synth.cast import CAST, DEMO_PASSWORD, seed_cast
+from tessera.synth.world import generate_world
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed reference data, the named demo cast and a small synthetic world (synthetic installations only)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=2013)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with known passwords; it only runs with TESSERA_DEBUG=true"
+            )
+        seed_reference_data()
+        seed_cast()
+        if Person.objects.exists():
+            self.stdout.write("Synthetic world already present; left as it is.")
+        else:
+            summary = generate_world(people=options["people"], seed=options["seed"])
+            self.stdout.write(
+                f"Synthetic world: {summary.people} people, {summary.identities} source records."
+            )
+        self.stdout.write("")
+        self.stdout.write("Sign in at http://127.0.0.1:8000/sign-in/ with any of these usernames:")
+        for member in CAST:
+            roles = ", ".join(role.label for role in member.roles)
+            self.stdout.write(f"  {member.username:<24} {roles}")
+        self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Security code: run  .venv/bin/python manage.py demo_code <username>  in another terminal."
+        )

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tessera.web.urls")),
+    path("", include("tessera.accounts.urls")),
+    path("access/", include("tessera.access.urls")),
+    path("people/", include("tessera.people.urls")),
+    path("jobs/", include("tessera.jobs.urls")),
+    path("administration/", include("tessera.administration.urls")),
+]
+
+handler404 = "tessera.web.views.not_found"
+handler403 = "tessera.web.views.forbidden"
+handler500 = "tessera.web.views.server_error"

@@ -1,0 +1,83 @@
+"""What each role sees first: their own work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from tessera.access.policy import registered_models, visible_to
+from tessera.access.scope import scope_of
+from tessera.accounts.roles import Role
+from tessera.audit.models import AccessLog, AuditAction
+
+
+@dataclass
+class RecentRecord:
+    label: str
+    href: str
+    viewed_at: Any
+
+
+@dataclass
+class HomePage:
+    greeting: str
+    role_summary: str
+    recent: list[RecentRecord] = field(default_factory=list)
+    reviews_waiting: int | None = None
+
+
+_DETAIL_URLS = {"people.person": "people:person_detail"}
+
+
+def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
+    """Records the user viewed lately that they may still see, newest first, from the access log."""
+    rows = (
+        AccessLog.objects.filter(actor=user, action=AuditAction.VIEW)
+        .exclude(target_type="")
+        .order_by("-seq")
+        .values_list("target_type", "target_id", "at")[:100]
+    )
+    latest: dict[tuple[str, str], Any] = {}
+    for target_type, target_id, at in rows:
+        latest.setdefault((target_type, target_id), at)
+    by_type: dict[str, list[int]] = {}
+    for target_type, target_id in latest:
+        if target_type in _DETAIL_URLS and target_id.isdigit():
+            by_type.setdefault(target_type, []).append(int(target_id))
+    visible: dict[tuple[str, str], str] = {}
+    registered = set(registered_models())
+    for target_type, ids in by_type.items():
+        model = apps.get_model(target_type)
+        if model not in registered:
+            continue
+        for obj in visible_to(user, model).filter(pk__in=ids):
+            visible[(target_type, str(obj.pk))] = str(obj)
+    recent = []
+    for key, at in latest.items():
+        if key in visible:
+            try:
+                href = reverse(_DETAIL_URLS[key[0]], kwargs={"pk": int(key[1])})
+            except NoReverseMatch:
+                continue
+            recent.append(RecentRecord(visible[key], href, at))
+        if len(recent) >= limit:
+            break
+    return recent
+
+
+def home_for(user: Any) -> HomePage:
+    scope = scope_of(user)
+    page = HomePage(
+        greeting=f"Hello, {user.first_name or user.username}",
+        role_summary=", ".join(user.role_labels),
+    )
+    if scope.works_with_named_children:
+        page.recent = recently_viewed(user)
+    if scope.has(Role.SUPERVISOR):
+        from tessera.access.services import grants_to_review
+
+        page.reviews_waiting = len(grants_to_review(user))
+    return page

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tessera.access.emergency import target_for_path
+from tessera.access.scope import scope_of
+from tessera.web.home import home_for
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"page": home_for(request.user)})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for missing records and records the user may not see alike, with the emergency route where it applies."""
+    user = getattr(request, "user", None)
+    offer_emergency = bool(
+        user is not None
+        and user.is_authenticated
+        and scope_of(user).may_break_glass
+        and target_for_path(request.path) is not None
+    )
+    return render(
+        request, "web/404.html", {"offer_emergency": offer_emergency, "path": request.path}, status=404
+    )
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "You do not have permission to do that."
+    return render(request, "web/403.html", {"message": message}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/500.html", status=500)
