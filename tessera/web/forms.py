@@ -39,7 +39,7 @@ class GovukBoundField(BoundField):
         described = str(attrs.get("aria-describedby", "")).split()
         if self.help_text and f"{self.auto_id}_helptext" not in described:
             described.append(f"{self.auto_id}_helptext")
-        if self.errors:
+        if self.errors and f"{self.auto_id}_error" not in described:
             described.append(f"{self.auto_id}_error")
         if described and not self.field.widget.use_fieldset:
             attrs["aria-describedby"] = " ".join(described)
