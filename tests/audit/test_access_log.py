@@ -127,10 +127,16 @@ def test_pure_chain_verification_names_the_first_bad_row():
     rows = []
     prev = GENESIS_HASH
     for seq in range(1, 4):
-        row = {"id": seq * 10, "seq": seq, "at": "2026-01-01T00:00:00+00:00", "action": "view", "details": {}}
+        row: dict[str, object] = {
+            "id": seq * 10,
+            "seq": seq,
+            "at": "2026-01-01T00:00:00+00:00",
+            "action": "view",
+            "details": {},
+        }
         row["prev_hash"] = prev
         row["hash"] = row_hash(row, prev)
-        prev = row["hash"]
+        prev = str(row["hash"])
         rows.append(row)
     assert verify_chain(rows, head_seq=3, head_hash=prev) is None
     rows[1]["action"] = "export"

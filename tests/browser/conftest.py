@@ -88,12 +88,14 @@ def sign_in_as(context: BrowserContext, live_server) -> Callable[[str], None]:
 
     def sign_in(username: str) -> None:
         client = verified_client(User.objects.get(username=username))
+        session_key = client.session.session_key
+        assert session_key is not None
         context.clear_cookies()
         context.add_cookies(
             [
                 {
                     "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.session.session_key,
+                    "value": session_key,
                     "url": live_server.url,
                 }
             ]

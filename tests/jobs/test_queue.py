@@ -49,6 +49,7 @@ def test_two_workers_never_claim_the_same_job(db):
 def test_a_killed_worker_s_job_is_resumed_from_its_checkpoint_without_repeating_work(db):
     job = enqueue("count_to", title="Count", params={"n": 6, "die_at": 3})
     claimed = claim_next("worker-a")
+    assert claimed is not None
     with pytest.raises(SystemExit):
         run_job(claimed)
     assert processed == [0, 1, 2]
