@@ -16,8 +16,9 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 demo: install assets
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 	$(DEMO_ENV) $(PY) manage.py seed_demo
-	@echo "Starting Tessera on http://127.0.0.1:8000/ (Ctrl+C to stop)"
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Starting Tessera on http://127.0.0.1:8000/ and a background worker (Ctrl+C stops both)"
+	$(DEMO_ENV) $(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install assets chromium lint typecheck pytest
 
