@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
+
+from django.utils import timezone
+
+from tessera.access.models import BreakGlassGrant
+from tessera.accounts.models import User
+from tessera.jobs.models import Job
+from tests.conftest import make_person
 
 ALL_CAST = (
     "officer.rotherham",
@@ -115,3 +123,21 @@ ROWS: dict[str, Row] = {
     ),
     "administration:audit": Row(lambda w: "/administration/audit/", default=403, expect={"sysadmin": 200}),
 }
+
+
+def build_world() -> SimpleNamespace:
+    """The records the matrix's URLs point at. Add what a new row needs here (one place for both the
+    access-matrix test and the accessibility sweep)."""
+    cast = {user.username: user for user in User.objects.select_related("agency")}
+    child = make_person("rotherham")
+    grant = BreakGlassGrant.objects.create(
+        user=cast["cse.rotherham"],
+        target_type="people.person",
+        target_id=make_person("sheffield").pk,
+        path="/people/0/",
+        reason="Found at a hotel at 2am with an adult, needs checking now",
+        granted_at=timezone.now(),
+        expires_at=timezone.now(),
+    )
+    job = Job.objects.create(kind="noop", title="Import of police records", created_by=cast["cse.rotherham"])
+    return SimpleNamespace(cast=cast, rotherham_child=child, grant=grant, job=job)

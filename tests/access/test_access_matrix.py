@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
-from tessera.access.models import BreakGlassGrant
-from tessera.jobs.models import Job
-from tests.access_matrix import ALL_CAST, ROWS
-from tests.conftest import make_person, verified_client
+from tests.access_matrix import ALL_CAST, ROWS, build_world
+from tests.conftest import verified_client
 
 
 def _url_names(patterns: list, prefix: str = "") -> set[str]:
@@ -34,18 +29,7 @@ def test_every_url_is_declared_in_the_access_matrix():
 
 @pytest.fixture
 def world(cast):
-    child = make_person("rotherham")
-    grant = BreakGlassGrant.objects.create(
-        user=cast["cse.rotherham"],
-        target_type="people.person",
-        target_id=make_person("sheffield").pk,
-        path="/people/0/",
-        reason="Found at a hotel at 2am with an adult, needs checking now",
-        granted_at=timezone.now(),
-        expires_at=timezone.now(),
-    )
-    job = Job.objects.create(kind="noop", title="Test job", created_by=cast["cse.rotherham"])
-    return SimpleNamespace(cast=cast, rotherham_child=child, grant=grant, job=job)
+    return build_world()
 
 
 @pytest.mark.parametrize("url_name", sorted(ROWS))

@@ -1,35 +1,12 @@
 """axe-core (WCAG 2.2 AA) on every page of the access matrix, as a user who can open it."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page
 
-from tessera.access.models import BreakGlassGrant
-from tessera.accounts.models import User
-from tessera.jobs.models import Job
-from tests.access_matrix import ALL_CAST, ROWS
+from tests.access_matrix import ALL_CAST, ROWS, build_world
 from tests.browser.conftest import axe_violations
-from tests.conftest import make_person
 
 pytestmark = pytest.mark.browser
-
-
-def _world():
-    from types import SimpleNamespace
-
-    cast = {u.username: u for u in User.objects.all()}
-    child = make_person("rotherham")
-    grant = BreakGlassGrant.objects.create(
-        user=cast["cse.rotherham"],
-        target_type="people.person",
-        target_id=make_person("sheffield").pk,
-        path="/people/0/",
-        reason="Found at a hotel at 2am with an adult, needs checking now",
-        granted_at=timezone.now(),
-        expires_at=timezone.now(),
-    )
-    job = Job.objects.create(kind="noop", title="Import of police records", created_by=cast["cse.rotherham"])
-    return SimpleNamespace(cast=cast, rotherham_child=child, grant=grant, job=job)
 
 
 def _pages():
@@ -46,7 +23,7 @@ def _pages():
 
 
 def test_every_page_has_no_wcag_22_aa_violations(page: Page, sign_in_as):
-    world = _world()
+    world = build_world()
     failures = {}
     checked = 0
     for name, viewer in _pages():
