@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tessera.audit",
     "tessera.jobs",
     "tessera.administration",
+    "tessera.api",
     "tessera.people",
     "tessera.synth",
     "django.contrib.auth",
@@ -189,13 +190,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    "DEFAULT_PERMISSION_CLASSES": ["tessera.api.permissions.SignedInWithSecondFactor"],
+    # JSON only: the browsable API would need its own styles and scripts outside the CSP.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tessera API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["tessera.api.permissions.SignedInWithSecondFactor"],
 }
 
 # Break-glass access lasts this long before the user must give a reason again.

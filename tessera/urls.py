@@ -7,6 +7,7 @@ urlpatterns = [
     path("people/", include("tessera.people.urls")),
     path("jobs/", include("tessera.jobs.urls")),
     path("administration/", include("tessera.administration.urls")),
+    path("api/", include("tessera.api.urls")),
 ]
 
 handler404 = "tessera.web.views.not_found"

@@ -103,6 +103,14 @@ ROWS: dict[str, Row] = {
     "people:person_detail": Row(
         lambda w: f"/people/{w.rotherham_child.pk}/", default=404, expect=only(ROTHERHAM_PEOPLE_VIEWERS)
     ),
+    "api:person-detail": Row(
+        lambda w: f"/api/v1/people/{w.rotherham_child.pk}/",
+        default=404,
+        expect=only(ROTHERHAM_PEOPLE_VIEWERS),
+        anonymous=403,
+    ),
+    "api:person-list": Row(lambda w: "/api/v1/people/", default=405, anonymous=403),
+    "api:schema": Row(lambda w: "/api/v1/schema/", default=200, anonymous=403),
     "jobs:job_progress": Row(lambda w: f"/jobs/{w.job.pk}/", default=404, expect={"cse.rotherham": 200}),
     "administration:user_list": Row(
         lambda w: "/administration/users/", default=403, expect={"sysadmin": 200}

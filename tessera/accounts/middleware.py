@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -38,5 +38,7 @@ class RequireSecondFactorMiddleware:
             and request.path not in self._paths()
             and not request.path.startswith(settings.STATIC_URL)
         ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Enter your security code to use the API."}, status=403)
             return redirect("accounts:verify_code")
         return self.get_response(request)
