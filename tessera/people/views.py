@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from tessera.access.policy import active_grant
+from tessera.access.scope import scope_of
+from tessera.accounts.roles import CASEWORK_ROLES
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.people.selectors import links_of, person_for_page
@@ -26,5 +28,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "identities": person.identities.all(), "links": links, "grant": grant},
+        {
+            "person": person,
+            "identities": person.identities.all(),
+            "links": links,
+            "grant": grant,
+            "may_see_viewers": bool(scope_of(request.user).roles & CASEWORK_ROLES),
+        },
     )

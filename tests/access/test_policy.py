@@ -169,3 +169,9 @@ def test_a_new_user_sees_nothing_until_given_a_team(cast):
     make_person("rotherham")
     assert not visible_to(fresh, Person).exists()
     assert verified_client(fresh).get("/").status_code == 200
+
+
+def test_who_has_looked_is_offered_only_to_those_who_can_open_it(client_for, rotherham_child):
+    url = f"/people/{rotherham_child.pk}/"
+    assert "Who has looked at this record" in client_for("cse.rotherham").get(url).content.decode()
+    assert "Who has looked at this record" not in client_for("officer.rotherham").get(url).content.decode()
