@@ -126,6 +126,10 @@ class SourceIdentity(TimeStampedModel):
             models.Index(fields=["person"], name="identity_person_idx"),
             models.Index(fields=["nhs_number"], name="identity_nhs_idx"),
             models.Index(fields=["police_person_id"], name="identity_police_id_idx"),
+            models.Index(fields=["pupil_number"], name="identity_pupil_idx"),
+            models.Index(fields=["la_person_id"], name="identity_la_id_idx"),
+            # Search by date of birth finds the few hundred records sharing one, then compares names.
+            models.Index(fields=["date_of_birth"], name="identity_dob_idx"),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +201,8 @@ class OnlineAccount(TimeStampedModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "handle"], name="one_account_per_handle")]
+        # Searches give a handle without the platform.
+        indexes = [models.Index(fields=["handle"], name="account_handle_idx")]
 
     def __str__(self) -> str:
         return f"{self.handle} on {self.platform}"
@@ -296,3 +302,22 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"Person {self.absorbed_id} merged into {self.survivor_id}"
+
+
+class PersonSearchKey(models.Model):
+    """One name key of a person: the sound of a name they are recorded under, or a full name it may shorten.
+
+    Kept per person (not per source record) so a name recorded by five agencies is one row, and rebuilt
+    from the person's source identities whenever they change (``people.search_index``). The (key,
+    person) index answers "everyone whose names sound like these" from the index alone.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="one_search_key_per_person")]
+        indexes = [models.Index(fields=["key", "person"], name="search_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} for person {self.person_id}"

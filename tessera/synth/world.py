@@ -1,132 +1,127 @@
-"""The synthetic world: people, places and things across the four districts.
+"""The synthetic world: people, places and things across the four districts, with ground truth apart.
 
-Deterministic for a given seed. Everything here is invented; no real person's data.
+Two entry points with a stable interface:
+
+- ``generate_world(people, seed)`` writes the world into the database in bulk (COPY on PostgreSQL) and,
+  given ``parquet_dir``, the same world as Parquet at the same time.
+- ``write_world_parquet(directory, people, seed)`` writes only the Parquet files (no database rows).
+
+The same ``people``, ``seed`` and ``now`` always give the same world. Everything is invented.
 """
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
-from datetime import date, timedelta
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from tessera.core.models import Agency, District
-from tessera.people.models import (
-    EntityKind,
-    IdentityAddress,
-    Location,
-    LocationKind,
-    Person,
-    PoleEntity,
-    Sex,
-    SourceIdentity,
-)
+from tessera.core.reference_data import DEFAULT_DISTRICTS, default_agencies
+from tessera.synth.loader import finish_load, ids_in_use, write_rows
+from tessera.synth.parquet import ParquetWorld
+from tessera.synth.population import generate_rows
+from tessera.synth.tables import IdBlocks, Reference, Rows
 
-GIVEN_NAMES_FEMALE = [
-    "Amelia",
-    "Olivia",
-    "Isla",
-    "Ava",
-    "Mia",
-    "Ivy",
-    "Lily",
-    "Freya",
-    "Florence",
-    "Willow",
-    "Aisha",
-    "Zara",
-]
-GIVEN_NAMES_MALE = [
-    "Oliver",
-    "George",
-    "Noah",
-    "Arthur",
-    "Leo",
-    "Harry",
-    "Oscar",
-    "Archie",
-    "Jack",
-    "Ibrahim",
-    "Kai",
-    "Theo",
-]
-FAMILY_NAMES = [
-    "Hallam",
-    "Brightside",
-    "Thornley",
-    "Wadsworth",
-    "Cawthorne",
-    "Penistone",
-    "Kirkby",
-    "Dearne",
-    "Wentworth",
-    "Oughtibridge",
-]
-STREETS = [
-    "Furnace Lane",
-    "Cutlers Row",
-    "Pit Head Road",
-    "Canal Walk",
-    "Millstone Close",
-    "Forge Street",
-    "Colliery View",
-]
+_STATUS = 8  # column of exploitation_status in synth_groundtruthperson
+_DISTRICT = 7
 
 
-@dataclass(frozen=True)
+@dataclass
 class WorldSummary:
-    people: int
-    identities: int
-    locations: int
+    people: int = 0
+    persons: int = 0
+    identities: int = 0
+    locations: int = 0
+    vehicles: int = 0
+    phones: int = 0
+    online_accounts: int = 0
+    links: int = 0
+    search_keys: int = 0
+    exploited_children: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def add(self, rows: Rows) -> None:
+        self.people += rows.count("synth_groundtruthperson")
+        self.persons += rows.count("people_person")
+        self.identities += rows.count("people_sourceidentity")
+        self.locations += rows.count("people_location")
+        self.vehicles += rows.count("people_vehicle")
+        self.phones += rows.count("people_phone")
+        self.online_accounts += rows.count("people_onlineaccount")
+        self.links += rows.count("people_link")
+        self.search_keys += rows.count("people_personsearchkey")
+        exploited = Counter(
+            row[_DISTRICT] for row in rows.by_table["synth_groundtruthperson"] if row[_STATUS] == "exploited"
+        )
+        for district, count in exploited.items():
+            self.exploited_children[district] = self.exploited_children.get(district, 0) + count
 
 
-@transaction.atomic
-def generate_world(people: int = 40, seed: int = 2013) -> WorldSummary:
-    rng = random.Random(seed)
-    districts = list(District.objects.filter(is_active=True).order_by("code"))
-    police = Agency.objects.get(code="police")
-    now = timezone.now()
-    created_people = created_identities = created_locations = 0
-    for index in range(people):
-        district = districts[index % len(districts)]
-        sex = Sex.FEMALE if rng.random() < 0.7 else Sex.MALE
-        given = rng.choice(GIVEN_NAMES_FEMALE if sex == Sex.FEMALE else GIVEN_NAMES_MALE)
-        family = rng.choice(FAMILY_NAMES)
-        dob = date(2009, 1, 1) + timedelta(days=rng.randrange(0, 5 * 365))
-        home = Location.objects.create(
-            entity=PoleEntity.objects.create(kind=EntityKind.LOCATION),
-            kind=LocationKind.HOME,
-            address_line_1=f"{rng.randrange(1, 200)} {rng.choice(STREETS)}",
-            town=district.name,
-            postcode=f"S{rng.randrange(1, 99)} {rng.randrange(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
-            district=district,
-        )
-        created_locations += 1
-        person = Person.objects.create(
-            entity=PoleEntity.objects.create(kind=EntityKind.PERSON),
-            given_name=given,
-            family_name=family,
-            date_of_birth=dob,
-            sex=sex,
-            district=district,
-        )
-        created_people += 1
-        agencies = [police, Agency.objects.get(code=f"csc-{district.code}")]
-        for agency in agencies:
-            identity = SourceIdentity.objects.create(
-                person=person,
-                agency=agency,
-                source_system="Niche RMS" if agency.is_police else "Liquidlogic LCS",
-                source_record_id=f"{agency.code.upper()}-{seed}-{index:06d}",
-                received_at=now,
-                district=district,
-                given_name=given,
-                family_name=family,
-                date_of_birth=dob,
-                sex=sex,
-            )
-            IdentityAddress.objects.create(identity=identity, location=home, from_date=dob)
-            created_identities += 1
-    return WorldSummary(created_people, created_identities, created_locations)
+def _database_reference(now: datetime) -> Reference:
+    return Reference(
+        district_ids=dict(District.objects.values_list("code", "pk")),
+        agency_ids=dict(Agency.objects.values_list("code", "pk")),
+        now=now,
+    )
+
+
+def _parquet(directory: Path | str, ref: Reference) -> ParquetWorld:
+    return ParquetWorld(
+        Path(directory),
+        {pk: code for code, pk in ref.district_ids.items()},
+        {pk: code for code, pk in ref.agency_ids.items()},
+    )
+
+
+def generate_world(
+    people: int = 2000,
+    seed: int = 2013,
+    *,
+    parquet_dir: Path | str | None = None,
+    now: datetime | None = None,
+) -> WorldSummary:
+    """Write a world of ``people`` invented people into the database (reference data must be seeded)."""
+    started = time.monotonic()
+    ref = _database_reference(now or timezone.now())
+    summary = WorldSummary()
+    parquet = _parquet(parquet_dir, ref) if parquet_dir else None
+    try:
+        with transaction.atomic():
+            for rows in generate_rows(people, seed, ref, IdBlocks(ids_in_use())):
+                write_rows(rows)
+                if parquet:
+                    parquet.add(rows)
+                summary.add(rows)
+            finish_load()
+    finally:
+        if parquet:
+            parquet.close()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def write_world_parquet(
+    directory: Path | str, people: int = 2000, seed: int = 2013, *, now: datetime | None = None
+) -> WorldSummary:
+    """Write the world as Parquet only: source records and ground truth, no database needed."""
+    started = time.monotonic()
+    ref = Reference(
+        district_ids={d.code: n for n, d in enumerate(DEFAULT_DISTRICTS, start=1)},
+        agency_ids={a.code: n for n, a in enumerate(default_agencies(), start=1)},
+        now=now or timezone.now(),
+    )
+    summary = WorldSummary()
+    parquet = _parquet(directory, ref)
+    try:
+        for rows in generate_rows(people, seed, ref, IdBlocks()):
+            parquet.add(rows)
+            summary.add(rows)
+    finally:
+        parquet.close()
+    summary.seconds = time.monotonic() - started
+    return summary
