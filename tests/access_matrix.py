@@ -100,6 +100,13 @@ ROWS: dict[str, Row] = {
         default=404,
         expect=only(["cse.rotherham", "youthworker.rotherham", "supervisor.rotherham", "analyst", "htcu"]),
     ),
+    # Everyone whose work involves named children searches; partner reporters, system administrators
+    # and chief officers cannot.
+    "people:person_search": Row(
+        lambda w: "/people/search/?q=Kayleigh+Thornley",
+        default=403,
+        expect=only([u for u in ALL_CAST if u not in ("commissioner", "hotel.sheffield", "sysadmin")]),
+    ),
     "people:person_detail": Row(
         lambda w: f"/people/{w.rotherham_child.pk}/", default=404, expect=only(ROTHERHAM_PEOPLE_VIEWERS)
     ),

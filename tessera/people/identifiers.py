@@ -64,16 +64,28 @@ def normalise_phone(raw: str) -> str:
     if not digits:
         return ""
     if text.startswith("+"):
-        return "+" + digits
-    if digits.startswith("00"):
-        return "+" + digits[2:]
-    if digits.startswith("44") and len(digits) == 12:
-        return "+" + digits
+        international: str | None = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    else:
+        international = _uk_with_country_code(digits)
+    if international is None:
+        return digits
+    # "+44 (0)7700 900123": the bracketed trunk zero is not dialled from abroad.
+    if international.startswith("440") and len(international) == 13:
+        international = "44" + international[3:]
+    return "+" + international
+
+
+def _uk_with_country_code(digits: str) -> str | None:
+    """A UK number typed without '+' or '00', with its country code; None when it is not recognisably UK."""
+    if digits.startswith("44") and len(digits) in (12, 13):
+        return digits
     if digits.startswith("0") and len(digits) == 11:
-        return "+44" + digits[1:]
+        return "44" + digits[1:]
     if len(digits) == 10 and digits.startswith("7"):
-        return "+44" + digits
-    return digits
+        return "44" + digits
+    return None
 
 
 def normalise_handle(raw: str) -> str:

@@ -11,6 +11,16 @@ from tessera.access.scope import Scope
 from tessera.accounts.roles import Role
 
 
+def may_record_links(scope: Scope) -> bool:
+    """Roles that build the picture of who is connected to whom: CSE teams, supervisors, analysts."""
+    return scope.has(Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST)
+
+
+def may_search_people(scope: Scope) -> bool:
+    """Everyone whose work involves named children; not partner reporters, administrators or chief officers."""
+    return scope.works_with_named_children
+
+
 class PersonRule:
     """People are seen by those who work with named children in the district where the person is known.
 
@@ -24,8 +34,6 @@ class PersonRule:
         return Q(district_id__in=scope.district_ids)
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
-        if action in {Action.CHANGE, Action.MERGE}:
-            return scope.has(Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST)
-        if action == Action.EXPORT:
-            return scope.has(Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST)
+        if action in {Action.CHANGE, Action.MERGE, Action.EXPORT}:
+            return may_record_links(scope)
         return False

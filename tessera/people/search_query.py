@@ -178,6 +178,9 @@ def parse_search(text: str) -> SearchQuery:
         word = word_match.group().strip(",;:()")
         if not word:
             continue
+        if word.isdigit() and len(word) <= 4:
+            # A bare year or house number narrows nothing on its own; it is not an identifier.
+            continue
         if _HAS_DIGIT.search(word) or "_" in word:
             references.append(re.sub(r"[^A-Za-z0-9\-]", "", word).upper())
             if _HANDLE_LIKE.match(word):

@@ -53,6 +53,16 @@ class LinkedEntity:
     person_id: int | None
     direction: str  # "out" when the person is the link's source, "in" when its target
 
+    @property
+    def kind_name(self) -> str:
+        return dict(EntityKind.choices).get(self.kind, self.kind)
+
+    @property
+    def link_label(self) -> str:
+        """The link in words from this person's side: "Suspected exploiter of", or "Suspected exploiter of (by)"."""
+        label = self.link.get_kind_display()
+        return label if self.direction == "out" else f"{label} (by)"
+
 
 _ENTITY_MODELS: dict[str, Any] = {
     EntityKind.LOCATION: Location,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -8,23 +10,48 @@ from tessera.access.scope import scope_of
 from tessera.accounts.roles import CASEWORK_ROLES
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
+from tessera.people.forms import PersonSearchForm
+from tessera.people.link_chart import layout
+from tessera.people.rules import may_search_people
+from tessera.people.search import search_people
 from tessera.people.selectors import links_of, person_for_page
 
 
+def person_search(request: HttpRequest) -> HttpResponse:
+    if not may_search_people(scope_of(request.user)):
+        raise PermissionDenied("Your role does not search for people")
+    form = PersonSearchForm(request.GET if "q" in request.GET else None)
+    outcome = None
+    if form.is_bound and form.is_valid():
+        text = form.cleaned_data["q"]
+        with transaction.atomic():
+            outcome = search_people(request.user, text)
+            # The log holds what was asked and how many answered, never who: the results are not logged.
+            record_access(
+                actor=request.user,
+                action=AuditAction.SEARCH,
+                target_type="people.person",
+                request=request,
+                details={"query": text, "understood": outcome.query.terms(), "results": len(outcome.results)},
+            )
+    return render(request, "people/person_search.html", {"form": form, "outcome": outcome})
+
+
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_for_page(request.user, pk)
-    if person.merged_into_id:
-        return redirect("people:person_detail", pk=person.merged_into_id)
-    links = links_of(request.user, person)
-    grant = active_grant(request.user, person)
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=person,
-        request=request,
-        reason=grant.reason if grant else "",
-        details={"emergency_access": grant.pk} if grant else None,
-    )
+    with transaction.atomic():
+        person = person_for_page(request.user, pk)
+        if person.merged_into_id:
+            return redirect("people:person_detail", pk=person.merged_into_id)
+        links = links_of(request.user, person)
+        grant = active_grant(request.user, person)
+        record_access(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            target=person,
+            request=request,
+            reason=grant.reason if grant else "",
+            details={"emergency_access": grant.pk} if grant else None,
+        )
     return render(
         request,
         "people/person_detail.html",
@@ -32,6 +59,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "identities": person.identities.all(),
             "links": links,
+            "chart": layout(person.full_name or "This person", links),
             "grant": grant,
             "may_see_viewers": bool(scope_of(request.user).roles & CASEWORK_ROLES),
         },

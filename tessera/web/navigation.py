@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from tessera.access.scope import Scope
-from tessera.accounts.roles import Role
+from tessera.accounts.roles import CASEWORK_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,12 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "web:home", frozenset(), "/"),
+    NavItem(
+        "Search people",
+        "people:person_search",
+        frozenset(CASEWORK_ROLES | {Role.FRONTLINE_OFFICER, Role.CALL_HANDLER}),
+        "/people/",
+    ),
     NavItem(
         "Emergency access reviews",
         "access:review_list",
