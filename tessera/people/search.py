@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tessera.people.identifiers import normalise_postcode
 from tessera.people.matching import RecordedIdentity, explain_match
@@ -36,7 +36,7 @@ from tessera.people.models import (
     SourceIdentity,
     Vehicle,
 )
-from tessera.people.names import token_keys
+from tessera.people.names import FULL_NAME, PHONETIC, token_keys
 from tessera.people.search_query import SearchQuery, day_month_swapped, parse_search
 from tessera.people.selectors import visible_people
 
@@ -150,26 +150,32 @@ def _by_things(query: SearchQuery, found: _Candidates) -> None:
         found.reasons_by_entity[other].append(f"{labels.get(kind, kind)}: {things[thing]}")
 
 
-def _by_names(query: SearchQuery, visible: QuerySet[Person], found: _Candidates) -> None:
-    """Everyone with a key for every typed name (initials are checked later, when explaining)."""
-    key_sets = [token_keys(token) for token in query.name_tokens if len(token) > 1]
+def _rarity(keys: set[str]) -> tuple[int, int]:
+    """Guess which typed name is rarest: family names seldom have full-name keys, and long sounds are rare."""
+    sound = max((len(k) for k in keys if k.startswith(PHONETIC)), default=0)
+    return (0 if any(k.startswith(FULL_NAME) for k in keys) else 1, sound)
+
+
+def _by_names(query: SearchQuery, found: _Candidates) -> None:
+    """Everyone with a key for every typed name (initials are checked later, when explaining).
+
+    The rarest-looking name drives the lookup and each other name is checked with an index probe per
+    candidate, so a common first name ("William") costs nothing when the surname is rare.
+    """
+    key_sets = sorted(
+        (token_keys(token) for token in query.name_tokens if len(token) > 1), key=_rarity, reverse=True
+    )
     if not key_sets:
         return
-    every_key = set().union(*key_sets)
-    per_token = {
-        f"name_{i}": Max(
-            Case(When(key__in=keys, then=Value(1)), default=Value(0), output_field=IntegerField())
+    driver, *others = key_sets
+    matching = PersonSearchKey.objects.filter(key__in=driver)
+    for keys in others:
+        matching = matching.filter(
+            Exists(PersonSearchKey.objects.filter(person_id=OuterRef("person_id"), key__in=keys))
         )
-        for i, keys in enumerate(key_sets)
-    }
-    matching = (
-        PersonSearchKey.objects.filter(key__in=every_key)
-        .values("person_id")
-        .annotate(**per_token)
-        .filter(**dict.fromkeys(per_token, 1))
-        .values("person_id")
-    )
-    ids = list(visible.filter(pk__in=matching).values_list("pk", flat=True)[: NAME_CANDIDATES + 1])
+    # Ids first, visibility after (in the final query): asking for both at once with a LIMIT tempts
+    # PostgreSQL into walking every person in id order hoping to stop early.
+    ids = list(matching.values_list("person_id", flat=True)[: NAME_CANDIDATES + 1])
     if len(ids) > NAME_CANDIDATES:
         found.truncated = True
         ids = ids[:NAME_CANDIDATES]
@@ -211,7 +217,7 @@ def search_people(user: Any, text: str) -> SearchOutcome:
     _by_identifiers(query, found)
     _by_things(query, found)
     if not query.has_identifiers:
-        _by_names(query, visible, found)
+        _by_names(query, found)
         _by_date_of_birth(query, found)
     if not (found.person_ids or found.entity_ids):
         return SearchOutcome(query, [], found.truncated)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tessera.core.models import Agency, District
 from tessera.core.reference_data import DEFAULT_DISTRICTS, default_agencies
-from tessera.synth.loader import finish_load, ids_in_use, write_rows
+from tessera.synth.loader import finish_load, ids_in_use, tidy_after_load, write_rows
 from tessera.synth.parquet import ParquetWorld
 from tessera.synth.population import generate_rows
 from tessera.synth.tables import IdBlocks, Reference, Rows
@@ -101,6 +101,7 @@ def generate_world(
     finally:
         if parquet:
             parquet.close()
+    tidy_after_load()
     summary.seconds = time.monotonic() - started
     return summary
 
