@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 
 from tessera.people.identifiers import normalise_postcode
 from tessera.people.matching import RecordedIdentity, explain_match
