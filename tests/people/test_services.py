@@ -1,0 +1,169 @@
+"""Recording links, merging and unmerging people: each a recorded, audited, reversible decision."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from tessera.audit.models import AccessLog, AuditAction
+from tessera.people.models import Link, LinkKind, Person, PersonMerge
+from tessera.people.services import (
+    IntelligenceGrade,
+    MergeRefusedError,
+    merge_persons,
+    record_link,
+    unmerge_persons,
+)
+from tessera.people.signals import link_recorded, persons_merged, persons_unmerged
+from tests.people.helpers import add_identity, link, person, vehicle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def heard():
+    """Signals received, by name."""
+    received: dict[str, list] = {"link": [], "merge": [], "unmerge": []}
+
+    def on_link(sender, link, user, **kwargs):
+        received["link"].append(link)
+
+    def on_merge(sender, merge, user, **kwargs):
+        received["merge"].append(merge)
+
+    def on_unmerge(sender, merge, user, **kwargs):
+        received["unmerge"].append(merge)
+
+    link_recorded.connect(on_link)
+    persons_merged.connect(on_merge)
+    persons_unmerged.connect(on_unmerge)
+    yield received
+    link_recorded.disconnect(on_link)
+    persons_merged.disconnect(on_merge)
+    persons_unmerged.disconnect(on_unmerge)
+
+
+def test_recording_a_link_audits_it_and_announces_it_after_commit(
+    cast, heard, django_capture_on_commit_callbacks
+):
+    child = person("rotherham", "Tia", "Kirkby")
+    adult = person("rotherham", "Connor", "Dearne", date(1990, 2, 2))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        created = record_link(
+            cast["cse.rotherham"],
+            source=adult,
+            target=child,
+            kind=LinkKind.SUSPECTED_EXPLOITER,
+            started_on=date(2024, 5, 1),
+            grade=IntelligenceGrade("2", "B", "P"),
+        )
+    assert heard["link"] == [], "nothing is announced before the transaction commits"
+    for callback in callbacks:
+        callback()
+    assert heard["link"] == [created]
+    assert created.grade == "2BP"
+    assert created.recorded_by == cast["cse.rotherham"]
+    logged = AccessLog.objects.filter(action=AuditAction.COMBINE, details__link=created.pk)
+    assert sorted(logged.values_list("target_id", flat=True)) == sorted([str(child.pk), str(adult.pk)])
+
+
+def test_a_person_the_user_cannot_see_cannot_be_linked(cast):
+    child = person("rotherham", "Tia", "Kirkby")
+    with pytest.raises(Http404):
+        record_link(
+            cast["sw.sheffield"], source=child, target=vehicle("YC14QAB"), kind=LinkKind.SEEN_IN_VEHICLE
+        )
+    assert not Link.objects.exists()
+
+
+def test_a_frontline_officer_can_see_but_not_link(cast):
+    child = person("rotherham", "Tia", "Kirkby")
+    with pytest.raises(PermissionDenied):
+        record_link(
+            cast["officer.rotherham"], source=child, target=vehicle("YC14QAB"), kind=LinkKind.SEEN_IN_VEHICLE
+        )
+
+
+def test_merging_moves_records_and_links_and_unmerging_puts_them_back(
+    cast, heard, django_capture_on_commit_callbacks
+):
+    officer = cast["cse.rotherham"]
+    kept = person("rotherham", "Rebecca", "Hallam", date(2009, 5, 2))
+    duplicate = person("rotherham", "Becky", "Halam", date(2009, 5, 2))
+    add_identity(duplicate, "safe-steps", "Becky", "Halam", None)
+    car = vehicle("YC14QAB")
+    link(duplicate, car, LinkKind.SEEN_IN_VEHICLE)
+    with django_capture_on_commit_callbacks(execute=True):
+        merge = merge_persons(officer, survivor=kept, absorbed=duplicate, reason="Same NHS number in both")
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == kept
+    assert kept.identities.count() == 3
+    assert Link.objects.get().source_id == kept.entity_id
+    assert heard["merge"] == [merge]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unmerge_persons(officer, merge=merge, reason="Different children: twins")
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+    assert kept.identities.count() == 1
+    assert duplicate.identities.count() == 2
+    assert Link.objects.get().source_id == duplicate.entity_id
+    merge.refresh_from_db()
+    assert merge.undone_by == officer
+    assert merge.undo_reason == "Different children: twins"
+    assert heard["unmerge"] == [merge]
+    actions = list(
+        AccessLog.objects.filter(
+            target_id=str(duplicate.pk), action__in=[AuditAction.COMBINE, AuditAction.SEPARATE]
+        )
+        .order_by("seq")
+        .values_list("action", "reason")
+    )
+    assert actions == [
+        (AuditAction.COMBINE, "Same NHS number in both"),
+        (AuditAction.SEPARATE, "Different children: twins"),
+    ]
+
+
+def test_search_finds_the_merged_person_once(cast, client_for):
+    kept = person("rotherham", "Rebecca", "Hallam", date(2009, 5, 2))
+    duplicate = person("rotherham", "Rebecca", "Hallam", date(2009, 5, 2))
+    merge_persons(cast["cse.rotherham"], survivor=kept, absorbed=duplicate, reason="Same child")
+    page = client_for("cse.rotherham").get("/people/search/", {"q": "Rebecca Hallam"}).content.decode()
+    assert f"/people/{kept.pk}/" in page
+    assert f"/people/{duplicate.pk}/" not in page
+    response = client_for("cse.rotherham").get(f"/people/{duplicate.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/people/{kept.pk}/"
+
+
+def test_a_merge_needs_a_reason_and_two_different_people(cast):
+    one = person("rotherham", "Tia", "Kirkby")
+    other = person("rotherham", "Tia", "Kirkby")
+    with pytest.raises(MergeRefusedError, match="reason"):
+        merge_persons(cast["cse.rotherham"], survivor=one, absorbed=other, reason="  ")
+    with pytest.raises(MergeRefusedError, match="themselves"):
+        merge_persons(cast["cse.rotherham"], survivor=one, absorbed=one, reason="Same")
+    assert not PersonMerge.objects.exists()
+
+
+def test_an_outsider_cannot_merge_people_they_cannot_see(cast):
+    one = person("rotherham", "Tia", "Kirkby")
+    other = person("rotherham", "Tia", "Kirkby")
+    with pytest.raises(Http404):
+        merge_persons(cast["sw.sheffield"], survivor=one, absorbed=other, reason="Same")
+    assert Person.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_a_merge_is_undone_only_once(cast):
+    one = person("rotherham", "Tia", "Kirkby")
+    other = person("rotherham", "Tia", "Kirkby")
+    merge = merge_persons(cast["cse.rotherham"], survivor=one, absorbed=other, reason="Same")
+    unmerge_persons(cast["cse.rotherham"], merge=merge, reason="Not the same")
+    with pytest.raises(MergeRefusedError, match="already been undone"):
+        unmerge_persons(cast["cse.rotherham"], merge=merge, reason="Again")
