@@ -59,7 +59,7 @@ def account(platform: str, handle: str) -> OnlineAccount:
     )
 
 
-def link(source: Person | Vehicle | Phone | OnlineAccount, target, kind: LinkKind) -> Link:  # type: ignore[no-untyped-def]
+def link(source: Person | Vehicle | Phone | OnlineAccount, target, kind: LinkKind) -> Link:
     return Link.objects.create(
         source=source.entity, target=target.entity, kind=kind, agency=Agency.objects.get(code="police")
     )

@@ -115,6 +115,7 @@ def test_the_world_loads_into_the_database_with_ground_truth_kept_apart(cast):
     person_of = dict(SourceIdentity.objects.values_list("pk", "person_id"))
     clusters: dict[int, set[int]] = {}
     for truth_id, identity_id in GroundTruthRecord.objects.values_list("true_person_id", "identity_id"):
+        assert identity_id is not None
         clusters.setdefault(truth_id, set()).add(person_of[identity_id])
     assert any(len(persons) > 1 for persons in clusters.values()), "some records were never matched"
     assert all(len(persons) <= 3 for persons in clusters.values())
