@@ -29,8 +29,10 @@ class Command(BaseCommand):
             self.stdout.write("Synthetic world already present; left as it is.")
         else:
             summary = generate_world(people=options["people"], seed=options["seed"])
+            exploited = sum(summary.exploited_children.values())
             self.stdout.write(
-                f"Synthetic world: {summary.people} people, {summary.identities} source records."
+                f"Synthetic world: {summary.people:,} people ({summary.identities:,} agency records,"
+                f" {summary.links:,} links, {exploited} exploited children) in {summary.seconds:.1f} s."
             )
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/sign-in/ with any of these usernames:")
