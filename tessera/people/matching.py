@@ -125,6 +125,7 @@ def date_of_birth_match(
 class PersonMatch:
     score: float
     reasons: tuple[str, ...]
+    date_of_birth_matched: bool = False
 
 
 def _long_date(value: date) -> str:
@@ -158,7 +159,7 @@ def explain_match(
                 f"Date of birth recorded with day and month the other way round ({_long_date(recorded)})"
             )
     if identifier_reasons:
-        return PersonMatch(score, tuple(reasons))
+        return PersonMatch(score, tuple(reasons), dob is not None)
     if query.dates_of_birth and not dob:
         # A date typed but not matched: only a full name match keeps the person in the results.
         if not typed or len(names) < len(typed):
@@ -170,4 +171,4 @@ def explain_match(
         return None
     if not typed and not dob:
         return None
-    return PersonMatch(score, tuple(reasons))
+    return PersonMatch(score, tuple(reasons), dob is not None)

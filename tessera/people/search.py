@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tessera.people.identifiers import normalise_postcode
 from tessera.people.matching import RecordedIdentity, explain_match
@@ -156,11 +156,14 @@ def _rarity(keys: set[str]) -> tuple[int, int]:
     return (0 if any(k.startswith(FULL_NAME) for k in keys) else 1, sound)
 
 
-def _by_names(query: SearchQuery, found: _Candidates) -> None:
+def _by_names(query: SearchQuery, found: _Candidates, *, only_without_date_of_birth: bool = False) -> None:
     """Everyone with a key for every typed name (initials are checked later, when explaining).
 
     The rarest-looking name drives the lookup and each other name is checked with an index probe per
-    candidate, so a common first name ("William") costs nothing when the surname is rare.
+    candidate, so a common first name ("William") costs nothing when the surname is rare. With
+    ``only_without_date_of_birth``, only people some source recorded without a date of birth: the
+    date-of-birth lookup cannot find them, and everyone else with the name but another date is
+    almost always someone else.
     """
     key_sets = sorted(
         (token_keys(token) for token in query.name_tokens if len(token) > 1), key=_rarity, reverse=True
@@ -169,6 +172,9 @@ def _by_names(query: SearchQuery, found: _Candidates) -> None:
         return
     driver, *others = key_sets
     matching = PersonSearchKey.objects.filter(key__in=driver)
+    if only_without_date_of_birth:
+        undated = SourceIdentity.objects.filter(person_id=OuterRef("person_id"), date_of_birth__isnull=True)
+        matching = matching.filter(Exists(undated))
     for keys in others:
         matching = matching.filter(
             Exists(PersonSearchKey.objects.filter(person_id=OuterRef("person_id"), key__in=keys))
@@ -207,6 +213,29 @@ def _recorded(person_ids: list[int]) -> dict[int, list[RecordedIdentity]]:
     return recorded
 
 
+def _explained(
+    query: SearchQuery, visible: QuerySet[Person], found: _Candidates
+) -> list[tuple[SearchResult, bool]]:
+    """Each visible candidate that answers the search, with whether its date of birth matched."""
+    if not (found.person_ids or found.entity_ids):
+        return []
+    people = list(
+        visible.filter(Q(pk__in=found.person_ids) | Q(entity_id__in=found.entity_ids)).select_related(
+            "district"
+        )
+    )
+    recorded = _recorded([p.pk for p in people])
+    explained = []
+    for person in people:
+        reasons = found.reasons_by_person.get(person.pk, []) + found.reasons_by_entity.get(
+            person.entity_id, []
+        )
+        match = explain_match(query, recorded.get(person.pk, []), list(dict.fromkeys(reasons)))
+        if match:
+            explained.append((SearchResult(person, match.reasons, match.score), match.date_of_birth_matched))
+    return explained
+
+
 def search_people(user: Any, text: str) -> SearchOutcome:
     """The people ``user`` may see who answer the search, best first, each with why they matched."""
     query = parse_search(text)
@@ -216,24 +245,16 @@ def search_people(user: Any, text: str) -> SearchOutcome:
     found = _Candidates(set(), set(), defaultdict(list), defaultdict(list))
     _by_identifiers(query, found)
     _by_things(query, found)
+    dated_names = bool(query.dates_of_birth and query.name_tokens) and not query.has_identifiers
     if not query.has_identifiers:
-        _by_names(query, found)
         _by_date_of_birth(query, found)
-    if not (found.person_ids or found.entity_ids):
-        return SearchOutcome(query, [], found.truncated)
-    people = list(
-        visible.filter(Q(pk__in=found.person_ids) | Q(entity_id__in=found.entity_ids)).select_related(
-            "district"
-        )
-    )
-    recorded = _recorded([p.pk for p in people])
-    results = []
-    for person in people:
-        reasons = found.reasons_by_person.get(person.pk, []) + found.reasons_by_entity.get(
-            person.entity_id, []
-        )
-        match = explain_match(query, recorded.get(person.pk, []), list(dict.fromkeys(reasons)))
-        if match:
-            results.append(SearchResult(person, match.reasons, match.score))
+        _by_names(query, found, only_without_date_of_birth=dated_names)
+    explained = _explained(query, visible, found)
+    if dated_names and not any(dob_matched for _, dob_matched in explained):
+        # No one has that date of birth: it may have been mistyped, so show people with the name.
+        found = _Candidates(set(), set(), defaultdict(list), defaultdict(list))
+        _by_names(query, found)
+        explained = _explained(query, visible, found)
+    results = [result for result, _ in explained]
     results.sort(key=lambda r: (-r.score, r.person.family_name, r.person.given_name, r.person.pk))
     return SearchOutcome(query, results[:SHOWN], found.truncated or len(results) > SHOWN)

@@ -175,3 +175,27 @@ def test_search_by_a_car_used_by_many_takes_no_more_queries(client_for, django_a
         link(person("rotherham", "Tia", f"Kirkby{n}"), car, LinkKind.SEEN_IN_VEHICLE)
     with django_assert_max_num_queries(one):
         client.get(SEARCH, {"q": "YC14 QQQ"})
+
+
+def test_namesakes_with_another_date_of_birth_give_way_to_the_person_born_that_day(client_for):
+    born_that_day = person("rotherham", "Olivia", "Hawley", date(2009, 9, 9))
+    namesake = person("rotherham", "Olivia", "Hawley", date(2012, 1, 30))
+    page = search(client_for("cse.rotherham"), "Olivia Hawley 9/9/2009")
+    assert f"/people/{born_that_day.pk}/" in page
+    assert f"/people/{namesake.pk}/" not in page
+
+
+def test_a_mistyped_date_of_birth_still_shows_people_with_the_name(client_for):
+    olivia = person("rotherham", "Olivia", "Hawley", date(2009, 9, 9))
+    page = search(client_for("cse.rotherham"), "Olivia Hawley 19/9/2009")
+    assert f"/people/{olivia.pk}/" in page
+    assert "Date of birth does not match any record" in page
+
+
+def test_someone_recorded_without_a_date_of_birth_is_found_by_name_and_date(client_for):
+    olivia = person("rotherham", "Olivia", "Hawley", date(2009, 9, 9))
+    undated = person("rotherham", "Liv", "Hawley", date(2009, 9, 9))
+    undated.identities.update(date_of_birth=None)
+    page = search(client_for("cse.rotherham"), "Olivia Hawley 9/9/2009")
+    assert f"/people/{olivia.pk}/" in page
+    assert f"/people/{undated.pk}/" in page
