@@ -227,6 +227,11 @@ def main() -> None:
     from tessera.synth.world import generate_world
 
     load: dict[str, Any] = {}
+    previous = RESULTS / "people_scale.json"
+    if args.reuse and previous.exists():
+        # Keep the figures of the run that loaded this database.
+        earlier = json.loads(previous.read_text()).get("load")
+        load = earlier if isinstance(earlier, dict) else {}
     if not args.reuse:
         call_command("migrate", verbosity=0)
         seed_reference_data()
