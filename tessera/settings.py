@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "tessera.administration",
     "tessera.api",
     "tessera.people",
+    "tessera.cases",
+    "tessera.referrals",
     "tessera.synth",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -212,3 +214,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("TESSERA_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The chronology PDF is set in Liberation Sans (Debian's fonts-liberation, installed by make).
+TESSERA_PDF_FONT_DIR = env_str("TESSERA_PDF_FONT_DIR", "/usr/share/fonts/truetype/liberation")

@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("tessera.accounts.urls")),
     path("access/", include("tessera.access.urls")),
     path("people/", include("tessera.people.urls")),
+    path("referrals/", include("tessera.referrals.urls")),
+    path("cases/", include("tessera.cases.urls")),
     path("jobs/", include("tessera.jobs.urls")),
     path("administration/", include("tessera.administration.urls")),
     path("api/", include("tessera.api.urls")),

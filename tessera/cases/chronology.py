@@ -1,0 +1,130 @@
+"""The chronology: everything about a child across agencies, in time order, filtered to the viewer.
+
+The case app contributes its own records here; other apps register sources through
+``tessera.cases.registry``. Each source returns only what the viewer may see and uses a fixed number
+of queries, so the page costs the same however long the chronology grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, time
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tessera.cases.models import Action, Case, CaseEvent, Conference, StrategyDiscussion, SupportRecord
+from tessera.cases.registry import ChronologyEntry, chronology_sources, register_chronology_source
+
+
+def _start_of(day: Any) -> datetime:
+    """A date-only record (a meeting held on a day) placed at the start of that day, London time."""
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
+def _agency(obj: Any) -> str:
+    return str(obj) if obj is not None else "Agency not recorded"
+
+
+def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
+    """The case's own records. The viewer can see the case, and so everything recorded on it."""
+    base = reverse("cases:case_detail", kwargs={"pk": case.pk})
+    for event in CaseEvent.objects.filter(case=case).select_related("by", "agency"):
+        yield ChronologyEntry(
+            at=event.at,
+            kind="case",
+            title=event.get_kind_display(),
+            agency=_agency(event.agency),
+            by=str(event.by),
+            detail=event.detail,
+        )
+    for discussion in (
+        StrategyDiscussion.objects.filter(case=case).select_related("recorded_by", "recorded_agency")
+    ):
+        facts = [("Section 47 enquiry", "Yes" if discussion.section_47 else "No")]
+        if discussion.investigation:
+            facts.append(("Investigation", discussion.get_investigation_display()))
+        if discussion.immediate_safety_actions:
+            facts.append(("Immediate safety actions", discussion.immediate_safety_actions))
+        yield ChronologyEntry(
+            at=_start_of(discussion.held_on),
+            kind="meeting",
+            title="Strategy discussion",
+            agency=_agency(discussion.recorded_agency),
+            by=str(discussion.recorded_by),
+            detail=discussion.information_shared,
+            href=f"{base}meetings/",
+            facts=tuple(facts),
+        )
+    for conference in Conference.objects.filter(case=case).select_related("recorded_by", "recorded_agency"):
+        yield ChronologyEntry(
+            at=_start_of(conference.held_on),
+            kind="meeting",
+            title="Initial child protection conference" if conference.initial else "Review conference",
+            agency=_agency(conference.recorded_agency),
+            by=str(conference.recorded_by),
+            detail=conference.notes,
+            href=f"{base}meetings/",
+            facts=(("Child protection plan", "Yes" if conference.plan_continues else "Ended"),),
+        )
+    for action in Action.objects.filter(case=case).select_related("created_by__agency", "owner__agency"):
+        yield ChronologyEntry(
+            at=action.created_at,
+            kind="action",
+            title=f"Action set: {action.description}",
+            agency=_agency(action.created_by.agency),
+            by=str(action.created_by),
+            detail="",
+            href=f"{base}actions/",
+            facts=(
+                ("Owner", f"{action.owner} ({_agency(action.owner.agency)})"),
+                ("Due", f"{action.due_on:%-d %B %Y}"),
+            ),
+        )
+    for support in SupportRecord.objects.filter(case=case).select_related("agency", "recorded_by"):
+        facts = [("How often", support.frequency), ("Engagement", support.get_engagement_display())]
+        if support.child_words:
+            facts.append(("In the child's words", support.child_words))
+        yield ChronologyEntry(
+            at=_start_of(support.started_on),
+            kind="support",
+            title=f"Support: {support.get_kind_display().lower()} ({support.worker_name})",
+            agency=_agency(support.agency),
+            by=str(support.recorded_by),
+            detail=support.description,
+            href=f"{base}support/",
+            facts=tuple(facts),
+        )
+
+
+CASE_KINDS = {
+    "case": "Case steps",
+    "meeting": "Meetings",
+    "action": "Actions",
+    "support": "Support",
+}
+
+
+def register_case_sources() -> None:
+    register_chronology_source(case_records, CASE_KINDS)
+
+
+def build_chronology(user: Any, case: Case) -> list[ChronologyEntry]:
+    """Every registered source's entries for the viewer, newest first."""
+    entries: list[ChronologyEntry] = []
+    for registered in chronology_sources():
+        entries.extend(registered.source(user, case))
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def filter_entries(
+    entries: list[ChronologyEntry], *, kinds: set[str] | None = None, agencies: set[str] | None = None
+) -> list[ChronologyEntry]:
+    """Only the kinds and agencies asked for (all when a filter is empty)."""
+    return [
+        entry
+        for entry in entries
+        if (not kinds or entry.kind in kinds) and (not agencies or entry.agency in agencies)
+    ]

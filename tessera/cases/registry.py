@@ -1,0 +1,84 @@
+"""Extension points for other apps: chronology sources and case page tabs.
+
+The chronology is one time-ordered view of everything about a child across agencies, but its entries
+come from many apps (referrals, risk, missing episodes, intelligence). Each app registers a source in its
+``AppConfig.ready``; the case app calls every source and merges the results, so it never imports the
+apps above or beside it. Likewise each app can add a tab to the case page's sub-navigation.
+
+A source is called once per page with the viewer and the case, and must return only entries the viewer
+may see (start from ``visible_to``), using a fixed number of queries however many entries there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tessera.cases.models import Case
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    """One line of the chronology. ``agency`` is the source agency, shown on every entry."""
+
+    at: datetime
+    kind: str
+    title: str
+    agency: str
+    by: str = ""
+    detail: str = ""
+    href: str = ""
+    # Short facts shown under the detail, e.g. ("Decision", "Joint investigation").
+    facts: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+ChronologySource = Callable[[Any, "Case"], Iterable[ChronologyEntry]]
+
+
+@dataclass(frozen=True)
+class RegisteredSource:
+    source: ChronologySource
+    kinds: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CaseTab:
+    """A tab in the case page's sub-navigation. ``url_name`` takes the case's ``pk``."""
+
+    key: str
+    label: str
+    url_name: str
+    order: int
+
+
+_sources: list[RegisteredSource] = []
+_tabs: dict[str, CaseTab] = {}
+
+
+def register_chronology_source(source: ChronologySource, kinds: dict[str, str]) -> None:
+    """Add a source of chronology entries; ``kinds`` maps each entry kind it yields to its label."""
+    if any(registered.source is source for registered in _sources):
+        return
+    _sources.append(RegisteredSource(source, dict(kinds)))
+
+
+def chronology_sources() -> list[RegisteredSource]:
+    return list(_sources)
+
+
+def chronology_kinds() -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for registered in _sources:
+        kinds.update(registered.kinds)
+    return kinds
+
+
+def register_case_tab(tab: CaseTab) -> None:
+    _tabs[tab.key] = tab
+
+
+def case_tabs() -> list[CaseTab]:
+    return sorted(_tabs.values(), key=lambda tab: tab.order)

@@ -1,0 +1,184 @@
+"""The case page's tabs, the team's case list and the action lists."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from tessera.access.scope import scope_of
+from tessera.audit.models import AccessLog
+from tessera.cases import selectors
+from tessera.cases.chronology import build_chronology, filter_entries
+from tessera.cases.page import open_case_page
+from tessera.cases.registry import chronology_kinds
+from tessera.cases.rules import is_district_team
+from tessera.people.selectors import links_of
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The team's cases with the statutory clock each has running next."""
+    user = request.user
+    if not scope_of(user).works_with_named_children:
+        raise PermissionDenied("Case lists are for people who work with children's records")
+    status = request.GET.get("status", "open")
+    if status not in {"open", "closed", "all"}:
+        status = "open"
+    rows = selectors.case_list(user, status=status)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"rows": rows, "status": status, "today": timezone.localdate()},
+    )
+
+
+def action_lists(request: HttpRequest) -> HttpResponse:
+    """My actions, and (for the district team) every overdue action on the team's cases."""
+    user = request.user
+    if not scope_of(user).works_with_named_children:
+        raise PermissionDenied("Action lists are for people who work with children's records")
+    overdue = selectors.overdue_actions(user) if is_district_team(scope_of(user)) else None
+    return render(
+        request,
+        "cases/action_lists.html",
+        {"mine": selectors.my_actions(user), "overdue": overdue, "today": timezone.localdate()},
+    )
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    page = open_case_page(request, pk, "summary")
+    case = page.case
+    discussions = selectors.strategy_discussions_of(case)
+    today = timezone.localdate()
+    clocks = selectors.clocks_for(case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        page.context(
+            clocks=[(clock, clock.label(today), clock.tag(today)) for clock in clocks],
+            standards=selectors.compliance_of(case, discussions),
+            team=selectors.case_team(case),
+            open_actions=[a for a in selectors.actions_of(case) if a.status == "open"],
+            discussions=discussions,
+            today=today,
+        ),
+    )
+
+
+def chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    page = open_case_page(request, pk, "chronology")
+    entries = build_chronology(request.user, page.case)
+    kinds = chronology_kinds()
+    agencies = sorted({entry.agency for entry in entries})
+    chosen_kinds = {k for k in request.GET.getlist("kind") if k in kinds}
+    chosen_agencies = {a for a in request.GET.getlist("agency") if a in agencies}
+    shown = filter_entries(entries, kinds=chosen_kinds, agencies=chosen_agencies)
+    return render(
+        request,
+        "cases/chronology.html",
+        page.context(
+            entries=shown,
+            total=len(entries),
+            kinds=list(kinds.items()),
+            agencies=agencies,
+            chosen_kinds=chosen_kinds,
+            chosen_agencies=chosen_agencies,
+            query=request.GET.urlencode(),
+        ),
+    )
+
+
+def people(request: HttpRequest, pk: int) -> HttpResponse:
+    page = open_case_page(request, pk, "people")
+    case = page.case
+    links = links_of(request.user, case.child) if case.child_id is not None and case.child else []
+    return render(
+        request,
+        "cases/people.html",
+        page.context(
+            team=selectors.case_team(case),
+            links=links,
+        ),
+    )
+
+
+def actions(request: HttpRequest, pk: int) -> HttpResponse:
+    page = open_case_page(request, pk, "actions")
+    return render(
+        request,
+        "cases/actions.html",
+        page.context(actions=selectors.actions_of(page.case), today=timezone.localdate()),
+    )
+
+
+def meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    page = open_case_page(request, pk, "meetings")
+    case = page.case
+    return render(
+        request,
+        "cases/meetings.html",
+        page.context(
+            discussions=selectors.strategy_discussions_of(case),
+            conferences=selectors.conferences_of(case),
+        ),
+    )
+
+
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    page = open_case_page(request, pk, "support")
+    return render(
+        request,
+        "cases/support.html",
+        page.context(support=selectors.support_of(page.case)),
+    )
+
+
+def sharing_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has viewed, exported, changed or shared this case: the s62 log, for the people responsible."""
+    page = open_case_page(request, pk, "sharing")
+    entries = (
+        AccessLog.objects.filter(target_type="cases.case", target_id=str(page.case.pk))
+        .order_by("-seq")
+        .only("at", "actor_username", "actor_agency", "action", "reason", "details")[:300]
+    )
+    return render(request, "cases/sharing_log.html", page.context(entries=entries))
+
+
+def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chronology as a PDF, with the same filters; the export is logged with what it held."""
+    from django.db import transaction
+
+    from tessera.access.policy import Action, require
+    from tessera.audit.log import record_access
+    from tessera.audit.models import AuditAction
+    from tessera.cases.pdf import chronology_pdf as render_pdf
+
+    page = open_case_page(request, pk, "chronology", log_view=False)
+    require(request.user, Action.EXPORT, page.case)
+    kinds = chronology_kinds()
+    entries = build_chronology(request.user, page.case)
+    agencies = {entry.agency for entry in entries}
+    chosen_kinds = {k for k in request.GET.getlist("kind") if k in kinds}
+    chosen_agencies = {a for a in request.GET.getlist("agency") if a in agencies}
+    shown = filter_entries(entries, kinds=chosen_kinds, agencies=chosen_agencies)
+    described = []
+    if chosen_kinds:
+        described.append("Kinds: " + ", ".join(sorted(kinds[k] for k in chosen_kinds)) + ".")
+    if chosen_agencies:
+        described.append("Agencies: " + ", ".join(sorted(chosen_agencies)) + ".")
+    content = render_pdf(
+        page.case, shown, printed_by=str(request.user), filters=" ".join(described) or "All entries you may see."
+    )
+    with transaction.atomic():
+        record_access(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            target=page.case,
+            request=request,
+            reason="Chronology exported to PDF",
+            details={"entries": len(shown), "kinds": sorted(chosen_kinds), "agencies": sorted(chosen_agencies)},
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="chronology-{page.case.reference}.pdf"'
+    return response

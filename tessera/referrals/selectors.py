@@ -1,0 +1,140 @@
+"""Reads of referrals, each starting from the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.accounts.models import User
+from tessera.accounts.roles import Role
+from tessera.cases.timescales import Clock
+from tessera.core.models import District, TeamKind
+from tessera.people.models import Person
+from tessera.referrals.models import Referral
+
+
+def matching_children(user: Any, given: str, family: str, born: date | None, limit: int = 10) -> list[Person]:
+    """People the reporter can see who could be the child: same date of birth, or a matching name.
+
+    Simple matching on purpose (exact date of birth; family name, and given name by its start); the
+    richer search in the people app replaces it when it lands.
+    """
+    given, family = given.strip(), family.strip()
+    if not (given or family or born):
+        return []
+    conditions = Q(pk__in=[])
+    if family:
+        name = Q(family_name__iexact=family)
+        if given:
+            name &= Q(given_name__istartswith=given[:3])
+        conditions |= name
+    elif given:
+        conditions |= Q(given_name__iexact=given)
+    if born:
+        born_match = Q(date_of_birth=born)
+        if given:
+            born_match &= Q(given_name__istartswith=given[:1])
+        conditions |= born_match
+    return list(
+        visible_to(user, Person)
+        .filter(conditions, merged_into__isnull=True)
+        .select_related("district")
+        .order_by("family_name", "given_name", "pk")[:limit]
+    )
+
+
+def referral_for_page(user: Any, pk: int) -> Referral:
+    queryset = Referral.objects.select_related(
+        "district", "child", "place", "referred_by", "referrer_agency", "decided_by", "decided_agency", "case"
+    )
+    return get_visible_or_404(user, queryset, pk=pk)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    referral: Referral
+    clock: Clock
+
+
+def decision_clock(referral: Referral) -> Clock:
+    return Clock(
+        "Referral decision",
+        timezone.localdate(referral.received_at),
+        referral.decision_due_on,
+        timezone.localdate(referral.decided_at) if referral.decided_at else None,
+        referral.decision_late_reason,
+    )
+
+
+CLOCK_FILTERS = {"overdue": "Overdue", "due_today": "Due today", "not_yet_due": "Not yet due"}
+
+
+def triage_queue(
+    user: Any, *, districts: list[str] | None = None, clocks: list[str] | None = None, kinds: list[str] | None = None
+) -> list[QueueRow]:
+    """Referrals waiting for a decision in the user's districts, oldest first. One query for any number."""
+    today = timezone.localdate()
+    referrals = (
+        visible_to(user, Referral)
+        .filter(decision="")
+        .select_related("district", "child", "referrer_agency")
+        .order_by("decision_due_on", "received_at")
+    )
+    if districts:
+        referrals = referrals.filter(district__code__in=districts)
+    if kinds:
+        referrals = referrals.filter(subject_kind__in=kinds)
+    if clocks:
+        condition = Q(pk__in=[])
+        if "overdue" in clocks:
+            condition |= Q(decision_due_on__lt=today)
+        if "due_today" in clocks:
+            condition |= Q(decision_due_on=today)
+        if "not_yet_due" in clocks:
+            condition |= Q(decision_due_on__gt=today)
+        referrals = referrals.filter(condition)
+    return [QueueRow(referral, decision_clock(referral)) for referral in referrals]
+
+
+def queue_districts(user: Any) -> QuerySet[District]:
+    from tessera.access.scope import scope_of
+
+    return District.objects.filter(pk__in=scope_of(user).district_ids).order_by("name")
+
+
+def my_referrals(user: Any, limit: int | None = None) -> list[Referral]:
+    """Concerns the user reported, newest first, with their outcome."""
+    referrals = (
+        visible_to(user, Referral)
+        .filter(referred_by_id=user.pk)
+        .select_related("district", "child", "decided_by", "decided_agency")
+        .order_by("-received_at")
+    )
+    return list(referrals[:limit] if limit else referrals)
+
+
+def lead_professional_choices(district_id: int) -> QuerySet[User]:
+    """People who can lead a case in the district: its multi-agency team, from any agency."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__team__district_id=district_id,
+            memberships__team__kind=TeamKind.CSE,
+            role_grants__role__in=[Role.CSE_TEAM_MEMBER, Role.SUPERVISOR],
+        )
+        .select_related("agency")
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def queue_counts(user: Any) -> tuple[int, int]:
+    """(waiting, overdue) referrals in the user's triage queue."""
+    today = timezone.localdate()
+    waiting = visible_to(user, Referral).filter(decision="")
+    return waiting.count(), waiting.filter(decision_due_on__lt=today).count()

@@ -1,0 +1,242 @@
+"""Reporting a concern, the triage queue and the triage decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from tessera.access.policy import Action, active_grant, can
+from tessera.access.scope import scope_of
+from tessera.accounts.models import User
+from tessera.accounts.roles import Role
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+from tessera.audit.versioning import StaleVersionError
+from tessera.cases.models import SubjectKind
+from tessera.referrals import selectors, services
+from tessera.referrals.forms import NEW_CHILD, DecisionForm, PartnerConcernForm, StaffConcernForm, seen_at
+from tessera.referrals.models import Referral
+from tessera.referrals.selectors import CLOCK_FILTERS
+from tessera.referrals.warning_signs import WarningSign
+from tessera.web.errors import add_service_errors
+
+_SENT_KEY = "tessera_referral_sent"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _staff_reporter(request: HttpRequest) -> User:
+    user = _user(request)
+    if not services.may_report(user) or scope_of(user).has(Role.PARTNER_REPORTER):
+        raise PermissionDenied("Your role does not report concerns through this form")
+    return user
+
+
+def _default_district(user: User) -> int | None:
+    districts = sorted(scope_of(user).district_ids)
+    return districts[0] if len(districts) == 1 else None
+
+
+def report_concern(request: HttpRequest) -> HttpResponse:
+    """A concern from staff, in under two minutes. Search-before-create: typing a child's name and date of
+    birth shows the children the reporter can already see, and one must be chosen (or 'none of these')."""
+    user = _staff_reporter(request)
+    if request.method != "POST":
+        form = StaffConcernForm(initial={"subject_kind": SubjectKind.CHILD, "district": _default_district(user)})
+        return render(request, "referrals/report_concern.html", {"form": form})
+    given = request.POST.get("given_name", "")
+    family = request.POST.get("family_name", "")
+    probe = StaffConcernForm(request.POST)
+    born = probe.fields["date_of_birth"].widget.value_from_datadict(request.POST, {}, probe.add_prefix("date_of_birth"))
+    try:
+        born_date = probe.fields["date_of_birth"].clean(born)
+    except ValidationError:
+        born_date = None
+    is_child = request.POST.get("subject_kind") == SubjectKind.CHILD
+    matches = selectors.matching_children(user, given, family, born_date) if is_child else []
+    searching = "search" in request.POST
+    if searching:
+        record_access(
+            actor=user, action=AuditAction.SEARCH, target_type="people.person", request=request,
+            details={"purpose": "report a concern", "results": len(matches)},
+        )
+    form = StaffConcernForm(request.POST, matches=matches, searching=searching)
+    if not searching and form.is_valid():
+        data = form.cleaned_data
+        person = form.chosen_person() if is_child else None
+        new_child = None
+        if is_child and person is None and (data["given_name"] or data["family_name"]):
+            new_child = services.NewChild(data["given_name"], data["family_name"], data["date_of_birth"])
+        referral = services.submit_referral(
+            user,
+            district=data["district"],
+            subject_kind=data["subject_kind"],
+            what_was_seen=data["what_was_seen"],
+            seen_at=seen_at(data["seen_on"], data["seen_time"]),
+            where=data["where"],
+            warning_signs=data["warning_signs"],
+            child=person,
+            new_child=new_child if data.get("match") in ("", NEW_CHILD, None) else None,
+            child_description=data["child_description"],
+            place_description=data["place_description"],
+            peer_group_description=data["peer_group_description"],
+            request=request,
+        )
+        request.session[_SENT_KEY] = referral.reference
+        return redirect("referrals:concern_sent")
+    return render(
+        request, "referrals/report_concern.html", {"form": form, "searched": searching or bool(matches)}
+    )
+
+
+def partner_report(request: HttpRequest) -> HttpResponse:
+    """The short form for partner reporters (Hotel Watch and similar). They get a reference and nothing back."""
+    user = _user(request)
+    if not scope_of(user).has(Role.PARTNER_REPORTER) or user.agency is None or user.agency.district is None:
+        raise PermissionDenied("This form is for partner reporting schemes")
+    form = PartnerConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        referral = services.submit_referral(
+            user,
+            district=user.agency.district,
+            subject_kind=SubjectKind.CHILD,
+            what_was_seen=data["what_was_seen"],
+            seen_at=seen_at(data["seen_on"], data["seen_time"]),
+            where=data["where"],
+            warning_signs=data["warning_signs"],
+            child_description=data["who"][:300],
+            request=request,
+        )
+        request.session[_SENT_KEY] = referral.reference
+        return redirect("referrals:concern_sent")
+    return render(request, "referrals/partner_report.html", {"form": form})
+
+
+def concern_sent(request: HttpRequest) -> HttpResponse:
+    """The reference number for the concern just sent, from the reporter's own session: nothing is read back."""
+    reference = request.session.get(_SENT_KEY)
+    if not reference:
+        return redirect("web:home")
+    partner = scope_of(_user(request)).has(Role.PARTNER_REPORTER)
+    return render(request, "referrals/concern_sent.html", {"reference": reference, "partner": partner})
+
+
+def my_concerns(request: HttpRequest) -> HttpResponse:
+    """Concerns the user reported and what was decided: how a referrer is told the outcome."""
+    user = _user(request)
+    if scope_of(user).has(Role.PARTNER_REPORTER) or not services.may_report(user):
+        raise PermissionDenied("Partner reporters do not see concerns after sending them")
+    return render(request, "referrals/my_concerns.html", {"referrals": selectors.my_referrals(user)})
+
+
+def _require_triage(user: User) -> None:
+    from tessera.cases.rules import is_district_team
+
+    if not is_district_team(scope_of(user)):
+        raise PermissionDenied("The triage queue is for the district's multi-agency team")
+
+
+def triage_queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_triage(user)
+    chosen = {
+        "district": request.GET.getlist("district"),
+        "clock": [c for c in request.GET.getlist("clock") if c in CLOCK_FILTERS],
+        "kind": [k for k in request.GET.getlist("kind") if k in SubjectKind.values],
+    }
+    rows = selectors.triage_queue(user, districts=chosen["district"], clocks=chosen["clock"], kinds=chosen["kind"])
+    districts = selectors.queue_districts(user)
+    filters = [
+        ("district", "District", [(d.code, d.name) for d in districts]),
+        ("clock", "Decision clock", list(CLOCK_FILTERS.items())),
+        ("kind", "About", list(SubjectKind.choices)),
+    ]
+    selected = [
+        (name, value, dict(options)[value]) for name, _label, options in filters for value in chosen[name]
+        if value in dict(options)
+    ]
+    return render(
+        request,
+        "referrals/triage_queue.html",
+        {
+            "rows": rows,
+            "filters": filters,
+            "chosen": chosen,
+            "selected": selected,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referral; the district team records the decision here, the referrer reads the outcome."""
+    user = _user(request)
+    referral = selectors.referral_for_page(user, pk)
+    may_decide = not referral.is_decided and can(user, Action.DECIDE, referral)
+    form = None
+    stale_message = ""
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied("You cannot decide this referral")
+        form = DecisionForm(request.POST, lead_choices=selectors.lead_professional_choices(referral.district_id))
+        if form.is_valid():
+            try:
+                case = services.decide_referral(
+                    user,
+                    referral,
+                    expected_version=form.cleaned_data["version"],
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                    late_reason=form.cleaned_data["late_reason"],
+                    lead_professional=form.cleaned_data["lead_professional"],
+                    request=request,
+                )
+            except StaleVersionError as stale:
+                stale_message = stale.message
+                data = request.POST.copy()
+                data["version"] = str(stale.current_version)
+                form = DecisionForm(data, lead_choices=selectors.lead_professional_choices(referral.district_id))
+                form.is_valid()
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Decision recorded for {referral.reference}.")
+                if case is not None:
+                    return redirect("cases:case_detail", pk=case.pk)
+                return redirect("referrals:triage_queue")
+    elif may_decide:
+        form = DecisionForm(
+            initial={"version": referral.version},
+            lead_choices=selectors.lead_professional_choices(referral.district_id),
+        )
+    grant = active_grant(user, referral)
+    record_access(
+        actor=user,
+        action=AuditAction.VIEW,
+        target=referral,
+        request=request,
+        reason=grant.reason if grant else "",
+    )
+    labels = dict(WarningSign.choices)
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "signs": [labels.get(s, s) for s in referral.warning_signs],
+            "clock": selectors.decision_clock(referral),
+            "today": timezone.localdate(),
+            "form": form,
+            "stale_message": stale_message,
+            "page_has_errors": bool(stale_message),
+            "grant": grant,
+        },
+    )
+
+
