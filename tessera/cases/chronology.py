@@ -39,8 +39,8 @@ def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
             by=str(event.by),
             detail=event.detail,
         )
-    for discussion in (
-        StrategyDiscussion.objects.filter(case=case).select_related("recorded_by", "recorded_agency")
+    for discussion in StrategyDiscussion.objects.filter(case=case).select_related(
+        "recorded_by", "recorded_agency"
     ):
         facts = [("Section 47 enquiry", "Yes" if discussion.section_47 else "No")]
         if discussion.investigation:

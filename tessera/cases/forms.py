@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -65,19 +65,24 @@ class CaseDetailsForm(VersionedFormMixin, TesseraForm):
 
     def __init__(self, *args: Any, team: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_professional"].queryset = team
+        cast(forms.ModelChoiceField, self.fields["lead_professional"]).queryset = team
 
 
 class AddMemberForm(TesseraForm):
     member = PeopleChoiceField(label="Who", queryset=User.objects.none(), empty_label="Choose a person")
     role_on_case = forms.CharField(
-        label="Their role on the case", max_length=100, help_text="For example, school designated safeguarding lead"
+        label="Their role on the case",
+        max_length=100,
+        help_text="For example, school designated safeguarding lead",
     )
-    required_messages = {"member": "Select who to add to the case team", "role_on_case": "Enter their role on the case"}
+    required_messages = {
+        "member": "Select who to add to the case team",
+        "role_on_case": "Enter their role on the case",
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = staff_who_can_join()
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = staff_who_can_join()
 
 
 OTHER_ATTENDEE_ROWS = 3
@@ -92,9 +97,13 @@ class StrategyDiscussionForm(TesseraForm):
         required=False,
     )
     information_shared = forms.CharField(
-        label="Information shared", widget=forms.Textarea(attrs={"rows": 5}), help_text="What each agency knows"
+        label="Information shared",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What each agency knows",
     )
-    section_47 = forms.ChoiceField(label="Start a section 47 enquiry?", choices=YES_NO, widget=forms.RadioSelect)
+    section_47 = forms.ChoiceField(
+        label="Start a section 47 enquiry?", choices=YES_NO, widget=forms.RadioSelect
+    )
     investigation = forms.ChoiceField(
         label="Who investigates (if a section 47 enquiry starts)",
         choices=Investigation.choices,
@@ -116,18 +125,25 @@ class StrategyDiscussionForm(TesseraForm):
 
     def __init__(self, *args: Any, team: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = team
+        cast(forms.ModelChoiceField, self.fields["members"]).queryset = team
         agencies = working_agencies()
         for row in range(1, OTHER_ATTENDEE_ROWS + 1):
             self.fields[f"other_name_{row}"] = forms.CharField(
                 label=f"Other attendee {row}: name (optional)", max_length=150, required=False
             )
             self.fields[f"other_agency_{row}"] = forms.ModelChoiceField(
-                label=f"Other attendee {row}: agency", queryset=agencies, required=False, empty_label="Choose an agency"
+                label=f"Other attendee {row}: agency",
+                queryset=agencies,
+                required=False,
+                empty_label="Choose an agency",
             )
         self.order_fields(
             ["held_on", "members"]
-            + [f"other_{part}_{row}" for row in range(1, OTHER_ATTENDEE_ROWS + 1) for part in ("name", "agency")]
+            + [
+                f"other_{part}_{row}"
+                for row in range(1, OTHER_ATTENDEE_ROWS + 1)
+                for part in ("name", "agency")
+            ]
         )
 
     def clean(self) -> dict[str, Any]:
@@ -143,7 +159,10 @@ class StrategyDiscussionForm(TesseraForm):
     def others(self) -> list[tuple[str, Agency]]:
         rows = []
         for row in range(1, OTHER_ATTENDEE_ROWS + 1):
-            name, agency = self.cleaned_data.get(f"other_name_{row}"), self.cleaned_data.get(f"other_agency_{row}")
+            name, agency = (
+                self.cleaned_data.get(f"other_name_{row}"),
+                self.cleaned_data.get(f"other_agency_{row}"),
+            )
             if name and agency:
                 rows.append((name, agency))
         return rows
@@ -151,7 +170,9 @@ class StrategyDiscussionForm(TesseraForm):
 
 class ActionForm(TesseraForm):
     description = forms.CharField(label="What needs doing", max_length=300)
-    owner = PeopleChoiceField(label="Owner", queryset=User.objects.none(), empty_label="Choose from the case team")
+    owner = PeopleChoiceField(
+        label="Owner", queryset=User.objects.none(), empty_label="Choose from the case team"
+    )
     due_in_working_days = forms.IntegerField(
         label="Due in how many working days",
         min_value=1,
@@ -168,7 +189,7 @@ class ActionForm(TesseraForm):
 
     def __init__(self, *args: Any, team: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = team
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = team
 
 
 class ActionUpdateForm(VersionedFormMixin, TesseraForm):
@@ -180,12 +201,18 @@ class ActionUpdateForm(VersionedFormMixin, TesseraForm):
 
 class SupportForm(TesseraForm):
     kind = forms.ChoiceField(label="Who gave it", choices=SupportKind.choices, widget=forms.RadioSelect)
-    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(), empty_label="Choose an agency")
+    agency = forms.ModelChoiceField(
+        label="Agency", queryset=Agency.objects.none(), empty_label="Choose an agency"
+    )
     worker_name = forms.CharField(label="Worker's name", max_length=150)
     description = forms.CharField(label="What the child received", widget=forms.Textarea(attrs={"rows": 4}))
-    frequency = forms.CharField(label="How often", max_length=100, help_text="For example, weekly one-to-one sessions")
+    frequency = forms.CharField(
+        label="How often", max_length=100, help_text="For example, weekly one-to-one sessions"
+    )
     started_on = GovukDateField(label="Started", past_only=True)
-    engagement = forms.ChoiceField(label="The child's engagement", choices=Engagement.choices, widget=forms.RadioSelect)
+    engagement = forms.ChoiceField(
+        label="The child's engagement", choices=Engagement.choices, widget=forms.RadioSelect
+    )
     child_words = forms.CharField(
         label="In the child's own words (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -201,24 +228,31 @@ class SupportForm(TesseraForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = working_agencies()
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = working_agencies()
 
 
 class ConferenceForm(TesseraForm):
-    initial = forms.ChoiceField(
+    which = forms.ChoiceField(
         label="Which conference",
         choices=[("yes", "Initial child protection conference"), ("no", "Review conference")],
         widget=forms.RadioSelect,
     )
     held_on = GovukDateField(label="Date of the conference", past_only=True)
     plan_continues = forms.ChoiceField(
-        label="Does the child have (or keep) a child protection plan?", choices=YES_NO, widget=forms.RadioSelect
+        label="Does the child have (or keep) a child protection plan?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
     )
     late_reason = forms.CharField(
         label="Why it was late (if it was)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    notes = forms.CharField(label="Decisions (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    required_messages = {"initial": "Select which conference", "plan_continues": "Select whether there is a plan"}
+    notes = forms.CharField(
+        label="Decisions (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    required_messages = {
+        "which": "Select which conference",
+        "plan_continues": "Select whether there is a plan",
+    }
 
 
 class AssessmentForm(VersionedFormMixin, TesseraForm):
@@ -233,7 +267,9 @@ class InvestigationForm(VersionedFormMixin, TesseraForm):
 
 
 class CloseCaseForm(VersionedFormMixin, TesseraForm):
-    outcome = forms.ChoiceField(label="Outcome for the child", choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label="Outcome for the child", choices=Outcome.choices, widget=forms.RadioSelect
+    )
     outcome_detail = forms.CharField(
         label="What changed for the child", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

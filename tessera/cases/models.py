@@ -103,7 +103,9 @@ class CaseTeamMember(models.Model):
     """A professional on the case team. Membership ends (``removed_at``); it is never deleted."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="team_members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships"
+    )
     role_on_case = models.CharField("Role on the case", max_length=100)
     added_at = models.DateTimeField()
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -175,6 +177,12 @@ class Action(VersionedModel):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
 
 
 class SupportKind(models.TextChoices):

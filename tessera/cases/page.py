@@ -57,7 +57,10 @@ def open_case_page(request: HttpRequest, pk: int, current: str, *, log_view: boo
             reason=grant.reason if grant else "",
             details={"tab": current, **({"emergency_access": grant.pk} if grant else {})},
         )
-    tabs = [Tab(tab.label, reverse(tab.url_name, kwargs={"pk": case.pk}), tab.key == current) for tab in case_tabs()]
+    tabs = [
+        Tab(tab.label, reverse(tab.url_name, kwargs={"pk": case.pk}), tab.key == current)
+        for tab in case_tabs()
+    ]
     return CasePage(
         case=case,
         tabs=tabs,

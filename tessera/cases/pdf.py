@@ -47,7 +47,9 @@ class ChronologyPdf(FPDF):
 
     def header(self) -> None:
         self.set_font("Body", "B", 9)
-        self.cell(0, 5, "OFFICIAL-SENSITIVE: contains information about a child", new_x="LMARGIN", new_y="NEXT")
+        self.cell(
+            0, 5, "OFFICIAL-SENSITIVE: contains information about a child", new_x="LMARGIN", new_y="NEXT"
+        )
         self.ln(2)
 
     def footer(self) -> None:

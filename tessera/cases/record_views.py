@@ -120,7 +120,11 @@ DETAILS = RecordPage(
     "",
     lambda case, data, initial: CaseDetailsForm(
         data,
-        initial={**initial, "lead_professional": case.lead_professional_id, "exploitation_flag": case.exploitation_flag},
+        initial={
+            **initial,
+            "lead_professional": case.lead_professional_id,
+            "exploitation_flag": case.exploitation_flag,
+        },
         team=team_users(case),
     ),
     _save_details,
@@ -147,9 +151,12 @@ ADD_MEMBER = RecordPage(
 
 
 def _save_discussion(user: User, case: Case, form: forms.Form, request: HttpRequest) -> str:
-    assert isinstance(form, StrategyDiscussionForm)
+    if not isinstance(form, StrategyDiscussionForm):
+        raise TypeError("expected the strategy discussion form")
     data = form.cleaned_data
-    attendees = [services.AttendeeDetails(str(u), u.agency, u) for u in data["members"] if u.agency is not None]
+    attendees = [
+        services.AttendeeDetails(str(u), u.agency, u) for u in data["members"] if u.agency is not None
+    ]
     attendees += [services.AttendeeDetails(name, agency) for name, agency in form.others()]
     services.record_strategy_discussion(
         user,
@@ -182,7 +189,7 @@ def _save_conference(user: User, case: Case, form: forms.Form, request: HttpRequ
     services.record_conference(
         user,
         case,
-        initial=data["initial"] == "yes",
+        initial=data["which"] == "yes",
         held_on=data["held_on"],
         plan_continues=data["plan_continues"] == "yes",
         late_reason=data["late_reason"],
@@ -330,7 +337,9 @@ def update_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     page = open_case_page(request, pk, "actions", log_view=request.method != "POST")
     if not page.may_change:
         raise PermissionDenied("You can see this case but cannot record on it")
-    action = get_object_or_404(Action.objects.select_related("owner__agency", "case"), pk=action_pk, case=page.case)
+    action = get_object_or_404(
+        Action.objects.select_related("owner__agency", "case"), pk=action_pk, case=page.case
+    )
     initial = {"status": action.status, "late_reason": action.late_reason, "version": action.version}
     form = ActionUpdateForm(request.POST or None, initial=initial)
     stale_message = ""

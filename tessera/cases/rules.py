@@ -25,6 +25,8 @@ def is_district_team(scope: Scope) -> bool:
 def membership_case_ids(scope: Scope) -> QuerySet[Any]:
     from tessera.cases.models import CaseTeamMember
 
+    if scope.user_id is None:
+        return CaseTeamMember.objects.none().values("case_id")
     return CaseTeamMember.objects.filter(user_id=scope.user_id, removed_at__isnull=True).values("case_id")
 
 

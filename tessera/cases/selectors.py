@@ -42,14 +42,18 @@ def case_team(case: Case) -> list[CaseTeamMember]:
     )
 
 
-def _timeline(case: Case, discussions: list[StrategyDiscussion], conferences: list[Conference]) -> CaseTimeline:
+def _timeline(
+    case: Case, discussions: list[StrategyDiscussion], conferences: list[Conference]
+) -> CaseTimeline:
     started = next((d.held_on for d in sorted(discussions, key=lambda d: d.held_on) if d.section_47), None)
     return CaseTimeline(
         referral_on=case.referral_on,
         assessment_done_on=case.assessment_completed_on,
         assessment_late_reason=case.assessment_late_reason,
         section_47_started_on=started,
-        conferences=tuple(ConferenceFact(c.held_on, c.initial, c.plan_continues, c.late_reason) for c in conferences),
+        conferences=tuple(
+            ConferenceFact(c.held_on, c.initial, c.plan_continues, c.late_reason) for c in conferences
+        ),
         closed_on=timezone.localdate(case.closed_at) if case.closed_at else None,
     )
 
@@ -85,9 +89,7 @@ def case_list(user: Any, *, status: str = "open", district_id: int | None = None
         cases = cases.filter(district_id=district_id)
     case_list_ = list(cases)
     overdue = dict(
-        Action.objects.filter(
-            case__in=[c.pk for c in case_list_], status=ActionStatus.OPEN, due_on__lt=today
-        )
+        Action.objects.filter(case__in=[c.pk for c in case_list_], status=ActionStatus.OPEN, due_on__lt=today)
         .values_list("case_id")
         .annotate(n=Count("pk"))
     )
@@ -143,16 +145,14 @@ def compliance_of(case: Case, discussions: list[StrategyDiscussion] | None = Non
     discussions = discussions if discussions is not None else strategy_discussions_of(case)
     conferences = list(case.conferences.order_by("held_on"))
     referrals = [
-        ReferralFact(
-            reference, due, timezone.localdate(decided_at) if decided_at else None, late_reason
-        )
+        ReferralFact(reference, due, timezone.localdate(decided_at) if decided_at else None, late_reason)
         for reference, due, decided_at, late_reason in case.referrals.values_list(
             "reference", "decision_due_on", "decided_at", "decision_late_reason"
         )
     ]
-    required = case.track == Track.CHILD_PROTECTION or case.referrals.filter(
-        decision="strategy_discussion"
-    ).exists()
+    required = (
+        case.track == Track.CHILD_PROTECTION or case.referrals.filter(decision="strategy_discussion").exists()
+    )
     facts = CaseFacts(
         referrals=tuple(referrals),
         strategy_discussion_required=required,

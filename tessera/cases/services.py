@@ -97,8 +97,12 @@ def open_case(
     now = timezone.now()
     for member, role in {(lead_professional, "Lead professional"), (actor, "Opened the case")}:
         if not CaseTeamMember.objects.filter(case=case, user=member).exists():
-            CaseTeamMember.objects.create(case=case, user=member, role_on_case=role, added_at=now, added_by=actor)
-    _event(case, actor, EventKind.OPENED, f"{case.get_track_display()}. Lead professional: {lead_professional}.")
+            CaseTeamMember.objects.create(
+                case=case, user=member, role_on_case=role, added_at=now, added_by=actor
+            )
+    _event(
+        case, actor, EventKind.OPENED, f"{case.get_track_display()}. Lead professional: {lead_professional}."
+    )
     record_access(actor=actor, action=AuditAction.CREATE, target=case, request=request)
     return case
 
@@ -171,7 +175,9 @@ def record_strategy_discussion(
     if section_47 and not investigation:
         errors["investigation"] = "Select whether the investigation is joint or single-agency"
     if not section_47 and investigation:
-        errors["investigation"] = "An investigation decision needs a section 47 enquiry: select one or the other"
+        errors["investigation"] = (
+            "An investigation decision needs a section 47 enquiry: select one or the other"
+        )
     if errors:
         raise ValidationError(errors)
     discussion = StrategyDiscussion.objects.create(
@@ -316,7 +322,9 @@ def add_action(
         due_on=add_working_days(timezone.localdate(), due_in_working_days),
         created_by=actor,
     )
-    record_access(actor=actor, action=AuditAction.CREATE, target=action, request=request, details={"case": case.pk})
+    record_access(
+        actor=actor, action=AuditAction.CREATE, target=action, request=request, details={"case": case.pk}
+    )
     return action
 
 
@@ -348,13 +356,17 @@ def update_action(
 
 
 @transaction.atomic
-def record_support(actor: User, case: Case, *, request: HttpRequest | None = None, **details: Any) -> SupportRecord:
+def record_support(
+    actor: User, case: Case, *, request: HttpRequest | None = None, **details: Any
+) -> SupportRecord:
     require(actor, PolicyAction.CHANGE, case)
     _require_open(case)
     if details["started_on"] > timezone.localdate():
         raise ValidationError({"started_on": "Started must be today or in the past"})
     support = SupportRecord.objects.create(case=case, recorded_by=actor, **details)
-    record_access(actor=actor, action=AuditAction.CREATE, target=support, request=request, details={"case": case.pk})
+    record_access(
+        actor=actor, action=AuditAction.CREATE, target=support, request=request, details={"case": case.pk}
+    )
     return support
 
 
@@ -375,7 +387,10 @@ def record_conference(
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "Date of the conference must be today or in the past"})
     started = (
-        case.strategy_discussions.filter(section_47=True).order_by("held_on").values_list("held_on", flat=True).first()
+        case.strategy_discussions.filter(section_47=True)
+        .order_by("held_on")
+        .values_list("held_on", flat=True)
+        .first()
     )
     if started is None:
         raise ValidationError(
@@ -385,11 +400,11 @@ def record_conference(
     previous = list(case.conferences.order_by("held_on"))
     has_initial = any(c.initial for c in previous)
     if initial and has_initial:
-        raise ValidationError({"initial": "The initial conference is already recorded: record a review"})
+        raise ValidationError({"which": "The initial conference is already recorded: record a review"})
     if not initial and not has_initial:
-        raise ValidationError({"initial": "Record the initial conference before any review"})
+        raise ValidationError({"which": "Record the initial conference before any review"})
     if not initial and not previous[-1].plan_continues:
-        raise ValidationError({"initial": "The child protection plan has ended: there is nothing to review"})
+        raise ValidationError({"which": "The child protection plan has ended: there is nothing to review"})
     if initial:
         due = timescales.initial_conference_due(started)
     else:

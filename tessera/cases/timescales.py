@@ -98,8 +98,7 @@ class Clock:
         state = self.state(today)
         if state == ClockState.MET:
             return "Done on time"
-        if state == ClockState.MET_LATE:
-            assert self.done_on is not None
+        if state == ClockState.MET_LATE and self.done_on is not None:
             late_by = working_days_between(self.due_on, self.done_on)
             return f"Done {late_by} working day{'s' if late_by != 1 else ''} late"
         if state == ClockState.DUE_TODAY:

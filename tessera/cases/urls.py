@@ -16,7 +16,11 @@ urlpatterns = [
     path("<int:pk>/actions/new/", record_views.add_action, name="add_action"),
     path("<int:pk>/actions/<int:action_pk>/", record_views.update_action, name="update_action"),
     path("<int:pk>/meetings/", views.meetings, name="meetings"),
-    path("<int:pk>/meetings/strategy-discussion/", record_views.record_strategy_discussion, name="add_strategy_discussion"),
+    path(
+        "<int:pk>/meetings/strategy-discussion/",
+        record_views.record_strategy_discussion,
+        name="add_strategy_discussion",
+    ),
     path("<int:pk>/meetings/conference/", record_views.record_conference, name="add_conference"),
     path("<int:pk>/support/", views.support, name="support"),
     path("<int:pk>/support/new/", record_views.record_support, name="add_support"),

@@ -168,7 +168,10 @@ def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen_agencies:
         described.append("Agencies: " + ", ".join(sorted(chosen_agencies)) + ".")
     content = render_pdf(
-        page.case, shown, printed_by=str(request.user), filters=" ".join(described) or "All entries you may see."
+        page.case,
+        shown,
+        printed_by=str(request.user),
+        filters=" ".join(described) or "All entries you may see.",
     )
     with transaction.atomic():
         record_access(
@@ -177,7 +180,11 @@ def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             target=page.case,
             request=request,
             reason="Chronology exported to PDF",
-            details={"entries": len(shown), "kinds": sorted(chosen_kinds), "agencies": sorted(chosen_agencies)},
+            details={
+                "entries": len(shown),
+                "kinds": sorted(chosen_kinds),
+                "agencies": sorted(chosen_agencies),
+            },
         )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chronology-{page.case.reference}.pdf"'

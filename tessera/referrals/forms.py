@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -49,9 +49,9 @@ class WhenSeenMixin(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         day = data.get("seen_on")
-        if day and data.get("seen_time") is not None and day == timezone.localdate():
-            if seen_at(day, data.get("seen_time", "")) > timezone.now() and data.get("seen_time"):
-                self.add_error("seen_time", "Time must be now or in the past")
+        typed_time = data.get("seen_time")
+        if day and typed_time and day == timezone.localdate() and seen_at(day, typed_time) > timezone.now():
+            self.add_error("seen_time", "Time must be now or in the past")
         return data
 
 
@@ -64,7 +64,10 @@ class StaffConcernForm(WhenSeenMixin, TesseraForm):
     given_name = forms.CharField(label="Child's first name", max_length=100, required=False)
     family_name = forms.CharField(label="Child's last name", max_length=100, required=False)
     date_of_birth = GovukDateField(
-        label="Child's date of birth (if known)", required=False, past_only=True, help_text="For example, 14 3 2010"
+        label="Child's date of birth (if known)",
+        required=False,
+        past_only=True,
+        help_text="For example, 14 3 2010",
     )
     child_description = forms.CharField(
         label="Anything else that identifies the child (optional)",
@@ -74,7 +77,10 @@ class StaffConcernForm(WhenSeenMixin, TesseraForm):
     )
     match = forms.ChoiceField(label="Is it one of these children?", required=False, widget=forms.RadioSelect)
     place_description = forms.CharField(
-        label="Which place", max_length=300, required=False, help_text="Name and address, for example a hotel or park"
+        label="Which place",
+        max_length=300,
+        required=False,
+        help_text="Name and address, for example a hotel or park",
     )
     peer_group_description = forms.CharField(
         label="Which peer group", max_length=300, required=False, help_text="Who is in it and where they meet"
@@ -89,7 +95,9 @@ class StaffConcernForm(WhenSeenMixin, TesseraForm):
         required=False,
         help_text="Select all that apply",
     )
-    what_was_seen = forms.CharField(label="What did you see or hear", widget=forms.Textarea(attrs={"rows": 4}))
+    what_was_seen = forms.CharField(
+        label="What did you see or hear", widget=forms.Textarea(attrs={"rows": 4})
+    )
     where = forms.CharField(label="Where (optional)", max_length=300, required=False)
     required_messages = {
         "subject_kind": "Select whether the concern is about a child, a place or a peer group",
@@ -113,16 +121,25 @@ class StaffConcernForm(WhenSeenMixin, TesseraForm):
         "seen_time",
     ]
 
-    def __init__(self, *args: Any, matches: list[Person] | None = None, searching: bool = False, **kwargs: Any):
+    def __init__(
+        self, *args: Any, matches: list[Person] | None = None, searching: bool = False, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.matches = matches or []
         self.searching = searching
         choices = [
-            (str(person.pk), f"{person.full_name}, born {person.date_of_birth:%-d %B %Y}"
-             if person.date_of_birth else f"{person.full_name}, date of birth not known")
+            (
+                str(person.pk),
+                f"{person.full_name}, born {person.date_of_birth:%-d %B %Y}"
+                if person.date_of_birth
+                else f"{person.full_name}, date of birth not known",
+            )
             for person in self.matches
         ]
-        self.fields["match"].choices = [*choices, (NEW_CHILD, "None of these: a child not yet known to Tessera")]
+        cast(forms.ChoiceField, self.fields["match"]).choices = [
+            *choices,
+            (NEW_CHILD, "None of these: a child not yet known to Tessera"),
+        ]
 
     def full_clean(self) -> None:
         # Looking for a child is not submitting the concern: show no errors while the reporter searches.
@@ -139,9 +156,9 @@ class StaffConcernForm(WhenSeenMixin, TesseraForm):
             if not (data.get("given_name") or data.get("family_name") or data.get("child_description")):
                 self.add_error("given_name", "Enter the child's name, or describe them if you do not know it")
             match = data.get("match")
-            if self.matches and not match:
-                self.add_error("match", "Select the child from the records found, or 'None of these'")
-            elif match and match != NEW_CHILD and match not in {str(p.pk) for p in self.matches}:
+            if (self.matches and not match) or (
+                match and match != NEW_CHILD and match not in {str(p.pk) for p in self.matches}
+            ):
                 self.add_error("match", "Select the child from the records found, or 'None of these'")
         elif kind == SubjectKind.PLACE and not data.get("place_description"):
             self.add_error("place_description", "Enter the name and address of the place")
@@ -175,8 +192,12 @@ class PartnerConcernForm(WhenSeenMixin, TesseraForm):
         required=False,
         help_text="Select all that apply",
     )
-    what_was_seen = forms.CharField(label="What did you see or hear", widget=forms.Textarea(attrs={"rows": 4}))
-    where = forms.CharField(label="Where", max_length=300, help_text="For example, the hotel name and room number")
+    what_was_seen = forms.CharField(
+        label="What did you see or hear", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    where = forms.CharField(
+        label="Where", max_length=300, help_text="For example, the hotel name and room number"
+    )
     required_messages = {
         "who": "Describe who was involved",
         "what_was_seen": "Enter what you saw or heard",
@@ -206,5 +227,5 @@ class DecisionForm(VersionedFormMixin, TesseraForm):
     def __init__(self, *args: Any, lead_choices: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if lead_choices is not None:
-            self.fields["lead_professional"].queryset = lead_choices
+            cast(forms.ModelChoiceField, self.fields["lead_professional"]).queryset = lead_choices
         self.fields["lead_professional"].label_from_instance = lambda u: f"{u} ({u.agency})"  # type: ignore[attr-defined]

@@ -75,7 +75,11 @@ CLOCK_FILTERS = {"overdue": "Overdue", "due_today": "Due today", "not_yet_due": 
 
 
 def triage_queue(
-    user: Any, *, districts: list[str] | None = None, clocks: list[str] | None = None, kinds: list[str] | None = None
+    user: Any,
+    *,
+    districts: list[str] | None = None,
+    clocks: list[str] | None = None,
+    kinds: list[str] | None = None,
 ) -> list[QueueRow]:
     """Referrals waiting for a decision in the user's districts, oldest first. One query for any number."""
     today = timezone.localdate()

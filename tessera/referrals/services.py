@@ -109,7 +109,9 @@ def submit_referral(
         request=request,
         details={"subject": subject_kind, "partner_scheme": partner},
     )
-    transaction.on_commit(partial(referral_received.send, sender=Referral, referral=referral, child=referral.child))
+    transaction.on_commit(
+        partial(referral_received.send, sender=Referral, referral=referral, child=referral.child)
+    )
     return referral
 
 
@@ -179,8 +181,7 @@ def decide_referral(
     if errors:
         raise ValidationError(errors)
     case = existing
-    if decision in DECISIONS_THAT_OPEN_A_CASE and case is None:
-        assert lead_professional is not None
+    if decision in DECISIONS_THAT_OPEN_A_CASE and case is None and lead_professional is not None:
         case = case_services.open_case(
             actor,
             district=referral.district,

@@ -18,7 +18,6 @@ from tessera.audit.versioning import StaleVersionError
 from tessera.cases.models import SubjectKind
 from tessera.referrals import selectors, services
 from tessera.referrals.forms import NEW_CHILD, DecisionForm, PartnerConcernForm, StaffConcernForm, seen_at
-from tessera.referrals.models import Referral
 from tessera.referrals.selectors import CLOCK_FILTERS
 from tessera.referrals.warning_signs import WarningSign
 from tessera.web.errors import add_service_errors
@@ -47,12 +46,16 @@ def report_concern(request: HttpRequest) -> HttpResponse:
     birth shows the children the reporter can already see, and one must be chosen (or 'none of these')."""
     user = _staff_reporter(request)
     if request.method != "POST":
-        form = StaffConcernForm(initial={"subject_kind": SubjectKind.CHILD, "district": _default_district(user)})
+        form = StaffConcernForm(
+            initial={"subject_kind": SubjectKind.CHILD, "district": _default_district(user)}
+        )
         return render(request, "referrals/report_concern.html", {"form": form})
     given = request.POST.get("given_name", "")
     family = request.POST.get("family_name", "")
     probe = StaffConcernForm(request.POST)
-    born = probe.fields["date_of_birth"].widget.value_from_datadict(request.POST, {}, probe.add_prefix("date_of_birth"))
+    born = probe.fields["date_of_birth"].widget.value_from_datadict(
+        request.POST, {}, probe.add_prefix("date_of_birth")
+    )
     try:
         born_date = probe.fields["date_of_birth"].clean(born)
     except ValidationError:
@@ -62,7 +65,10 @@ def report_concern(request: HttpRequest) -> HttpResponse:
     searching = "search" in request.POST
     if searching:
         record_access(
-            actor=user, action=AuditAction.SEARCH, target_type="people.person", request=request,
+            actor=user,
+            action=AuditAction.SEARCH,
+            target_type="people.person",
+            request=request,
             details={"purpose": "report a concern", "results": len(matches)},
         )
     form = StaffConcernForm(request.POST, matches=matches, searching=searching)
@@ -150,7 +156,9 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         "clock": [c for c in request.GET.getlist("clock") if c in CLOCK_FILTERS],
         "kind": [k for k in request.GET.getlist("kind") if k in SubjectKind.values],
     }
-    rows = selectors.triage_queue(user, districts=chosen["district"], clocks=chosen["clock"], kinds=chosen["kind"])
+    rows = selectors.triage_queue(
+        user, districts=chosen["district"], clocks=chosen["clock"], kinds=chosen["kind"]
+    )
     districts = selectors.queue_districts(user)
     filters = [
         ("district", "District", [(d.code, d.name) for d in districts]),
@@ -158,7 +166,9 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         ("kind", "About", list(SubjectKind.choices)),
     ]
     selected = [
-        (name, value, dict(options)[value]) for name, _label, options in filters for value in chosen[name]
+        (name, value, dict(options)[value])
+        for name, _label, options in filters
+        for value in chosen[name]
         if value in dict(options)
     ]
     return render(
@@ -184,7 +194,9 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not may_decide:
             raise PermissionDenied("You cannot decide this referral")
-        form = DecisionForm(request.POST, lead_choices=selectors.lead_professional_choices(referral.district_id))
+        form = DecisionForm(
+            request.POST, lead_choices=selectors.lead_professional_choices(referral.district_id)
+        )
         if form.is_valid():
             try:
                 case = services.decide_referral(
@@ -201,7 +213,9 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 stale_message = stale.message
                 data = request.POST.copy()
                 data["version"] = str(stale.current_version)
-                form = DecisionForm(data, lead_choices=selectors.lead_professional_choices(referral.district_id))
+                form = DecisionForm(
+                    data, lead_choices=selectors.lead_professional_choices(referral.district_id)
+                )
                 form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -238,5 +252,3 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grant": grant,
         },
     )
-
-

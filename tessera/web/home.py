@@ -27,9 +27,20 @@ class HomePage:
     role_summary: str
     recent: list[RecentRecord] = field(default_factory=list)
     reviews_waiting: int | None = None
+    # Case work: the user's own actions, the team's queue and what is overdue.
+    my_actions: list[Any] = field(default_factory=list)
+    overdue_actions: int | None = None
+    queue_waiting: int | None = None
+    queue_overdue: int | None = None
+    my_concerns: list[Any] = field(default_factory=list)
+    shows_concerns: bool = False
 
 
-_DETAIL_URLS = {"people.person": "people:person_detail"}
+_DETAIL_URLS = {
+    "people.person": "people:person_detail",
+    "cases.case": "cases:case_detail",
+    "referrals.referral": "referrals:referral_detail",
+}
 
 
 def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
@@ -76,8 +87,27 @@ def home_for(user: Any) -> HomePage:
     )
     if scope.works_with_named_children:
         page.recent = recently_viewed(user)
+    _add_case_work(user, page)
     if scope.has(Role.SUPERVISOR):
         from tessera.access.services import grants_to_review
 
         page.reviews_waiting = len(grants_to_review(user))
     return page
+
+
+def _add_case_work(user: Any, page: HomePage) -> None:
+    """My actions, the triage queue, overdue actions and the outcomes of concerns the user reported."""
+    from tessera.cases.rules import is_district_team
+    from tessera.cases.selectors import my_actions, overdue_actions
+    from tessera.referrals.selectors import my_referrals, queue_counts
+    from tessera.referrals.services import may_report
+
+    scope = scope_of(user)
+    if scope.works_with_named_children:
+        page.my_actions = my_actions(user)[:5]
+    if is_district_team(scope):
+        page.queue_waiting, page.queue_overdue = queue_counts(user)
+        page.overdue_actions = len(overdue_actions(user))
+    if may_report(user) and not scope.has(Role.PARTNER_REPORTER):
+        page.shows_concerns = True
+        page.my_concerns = my_referrals(user, limit=5)

@@ -20,8 +20,37 @@ class NavItem:
     section: str
 
 
+# Everyone who reports concerns through the staff form: all staff except administrators and partners.
+STAFF_REPORTERS = frozenset(Role) - {Role.SYSTEM_ADMINISTRATOR, Role.PARTNER_REPORTER}
+CASE_WORKERS = frozenset(
+    {
+        Role.CSE_TEAM_MEMBER,
+        Role.SUPERVISOR,
+        Role.MISSING_PERSON_COORDINATOR,
+        Role.INTELLIGENCE_ANALYST,
+        Role.HITECH_INVESTIGATOR,
+        Role.FRONTLINE_OFFICER,
+        Role.CALL_HANDLER,
+    }
+)
+
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "web:home", frozenset(), "/"),
+    NavItem("Report a concern", "referrals:report_concern", STAFF_REPORTERS, "/referrals/new/"),
+    NavItem(
+        "Report a concern",
+        "referrals:partner_report",
+        frozenset({Role.PARTNER_REPORTER}),
+        "/referrals/partner/",
+    ),
+    NavItem(
+        "Triage",
+        "referrals:triage_queue",
+        frozenset({Role.CSE_TEAM_MEMBER, Role.SUPERVISOR}),
+        "/referrals/triage/",
+    ),
+    NavItem("Cases", "cases:case_list", CASE_WORKERS, "/cases/"),
+    NavItem("Actions", "cases:action_lists", CASE_WORKERS, "/cases/actions/"),
     NavItem(
         "Search people",
         "people:person_search",
@@ -50,10 +79,14 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 
 
 def items_for(scope: Scope, path: str) -> list[dict[str, object]]:
-    items = []
-    for item in NAV_ITEMS:
-        if item.roles and not scope.has(*item.roles):
-            continue
-        current = path == item.section if item.section == "/" else path.startswith(item.section)
-        items.append({"label": item.label, "href": reverse(item.url_name), "current": current})
-    return items
+    shown = [item for item in NAV_ITEMS if not item.roles or scope.has(*item.roles)]
+    # The most specific matching section is current ("/cases/actions/" is Actions, not Cases).
+    matching = [
+        item
+        for item in shown
+        if (path == item.section if item.section == "/" else path.startswith(item.section))
+    ]
+    current = max(matching, key=lambda item: len(item.section), default=None)
+    return [
+        {"label": item.label, "href": reverse(item.url_name), "current": item is current} for item in shown
+    ]
