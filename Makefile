@@ -11,16 +11,16 @@ ASSETS := tessera/web/static/dist/app.css
 DEMO_ENV := TESSERA_DEBUG=true
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test install assets chromium lint typecheck pytest serve clean
+.PHONY: demo test install assets chromium pdf-fonts lint typecheck pytest serve clean
 
-demo: install assets
+demo: install assets pdf-fonts
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo "Starting Tessera on http://127.0.0.1:8000/ and a background worker (Ctrl+C stops both)"
 	$(DEMO_ENV) $(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install assets chromium lint typecheck pytest
+test: install assets chromium pdf-fonts lint typecheck pytest
 
 install: $(STAMP)
 
@@ -42,6 +42,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+# The chronology PDF is set in Liberation Sans (Arial's metric twin) from Debian's fonts-liberation.
+pdf-fonts:
+	@test -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf || { \
+		echo "Installing Debian's fonts-liberation for the chronology PDF"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-liberation; }
 
 lint: install
 	$(VENV)/bin/ruff check .
