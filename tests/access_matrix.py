@@ -20,6 +20,7 @@ from django.utils import timezone
 from tessera.access.models import BreakGlassGrant
 from tessera.accounts.models import User
 from tessera.jobs.models import Job
+from tests.cases.world import rotherham_case_world
 from tests.conftest import make_person
 
 ALL_CAST = (
@@ -56,6 +57,24 @@ CASEWORK = (
     "htcu",
     "supervisor.rotherham",
 )
+
+
+# Case work (tessera.cases, tessera.referrals). The world's case is in Rotherham, led by cse.rotherham,
+# with youthworker.rotherham on its team; officer.rotherham reported the concern that opened it.
+ROTHERHAM_CASE_TEAM = ("cse.rotherham", "youthworker.rotherham", "supervisor.rotherham")
+WORK_WITH_CHILDREN = (
+    "officer.rotherham",
+    "callhandler",
+    "cse.rotherham",
+    "sw.sheffield",
+    "youthworker.rotherham",
+    "mpc.doncaster",
+    "analyst",
+    "htcu",
+    "supervisor.rotherham",
+)
+STAFF_REPORTERS = (*WORK_WITH_CHILDREN, "commissioner")
+DISTRICT_TEAMS = ("cse.rotherham", "sw.sheffield", "youthworker.rotherham", "supervisor.rotherham")
 
 
 @dataclass(frozen=True)
@@ -118,6 +137,70 @@ ROWS: dict[str, Row] = {
     ),
     "api:person-list": Row(lambda w: "/api/v1/people/", default=405, anonymous=403),
     "api:schema": Row(lambda w: "/api/v1/schema/", default=200, anonymous=403),
+    "referrals:report_concern": Row(lambda w: "/referrals/new/", default=403, expect=only(STAFF_REPORTERS)),
+    "referrals:partner_report": Row(
+        lambda w: "/referrals/partner/", default=403, expect={"hotel.sheffield": 200}
+    ),
+    # The confirmation reads the reference from the reporter's own session; without one it goes home.
+    "referrals:concern_sent": Row(lambda w: "/referrals/sent/", default=302),
+    "referrals:my_concerns": Row(lambda w: "/referrals/mine/", default=403, expect=only(STAFF_REPORTERS)),
+    "referrals:triage_queue": Row(lambda w: "/referrals/triage/", default=403, expect=only(DISTRICT_TEAMS)),
+    "referrals:referral_detail": Row(
+        lambda w: f"/referrals/{w.referral.pk}/",
+        default=404,
+        expect=only(("officer.rotherham", *ROTHERHAM_CASE_TEAM)),
+    ),
+    "cases:case_list": Row(lambda w: "/cases/", default=403, expect=only(WORK_WITH_CHILDREN)),
+    "cases:action_lists": Row(lambda w: "/cases/actions/", default=403, expect=only(WORK_WITH_CHILDREN)),
+    "cases:case_detail": Row(lambda w: f"/cases/{w.case.pk}/", default=404, expect=only(ROTHERHAM_CASE_TEAM)),
+    "cases:chronology": Row(
+        lambda w: f"/cases/{w.case.pk}/chronology/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:chronology_pdf": Row(
+        lambda w: f"/cases/{w.case.pk}/chronology.pdf", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:people": Row(lambda w: f"/cases/{w.case.pk}/people/", default=404, expect=only(ROTHERHAM_CASE_TEAM)),
+    "cases:add_member": Row(
+        lambda w: f"/cases/{w.case.pk}/people/add/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:actions": Row(lambda w: f"/cases/{w.case.pk}/actions/", default=404, expect=only(ROTHERHAM_CASE_TEAM)),
+    "cases:add_action": Row(
+        lambda w: f"/cases/{w.case.pk}/actions/new/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:update_action": Row(
+        lambda w: f"/cases/{w.case.pk}/actions/{w.action.pk}/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:meetings": Row(
+        lambda w: f"/cases/{w.case.pk}/meetings/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:add_strategy_discussion": Row(
+        lambda w: f"/cases/{w.case.pk}/meetings/strategy-discussion/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:add_conference": Row(
+        lambda w: f"/cases/{w.case.pk}/meetings/conference/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:support": Row(lambda w: f"/cases/{w.case.pk}/support/", default=404, expect=only(ROTHERHAM_CASE_TEAM)),
+    "cases:add_support": Row(
+        lambda w: f"/cases/{w.case.pk}/support/new/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:sharing_log": Row(
+        lambda w: f"/cases/{w.case.pk}/sharing-log/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:change_details": Row(
+        lambda w: f"/cases/{w.case.pk}/details/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:record_assessment": Row(
+        lambda w: f"/cases/{w.case.pk}/assessment/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    "cases:move_to_investigation": Row(
+        lambda w: f"/cases/{w.case.pk}/investigation/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
+    # Only the lead professional or a supervisor in the district closes a case.
+    "cases:close_case": Row(
+        lambda w: f"/cases/{w.case.pk}/close/",
+        default=404,
+        expect={"cse.rotherham": 200, "supervisor.rotherham": 200, "youthworker.rotherham": 403},
+    ),
     "jobs:job_progress": Row(lambda w: f"/jobs/{w.job.pk}/", default=404, expect={"cse.rotherham": 200}),
     "administration:user_list": Row(
         lambda w: "/administration/users/", default=403, expect={"sysadmin": 200}
@@ -155,4 +238,13 @@ def build_world() -> SimpleNamespace:
         expires_at=timezone.now(),
     )
     job = Job.objects.create(kind="noop", title="Import of police records", created_by=cast["cse.rotherham"])
-    return SimpleNamespace(cast=cast, rotherham_child=child, grant=grant, job=job)
+    casework = rotherham_case_world(cast, child=child)
+    return SimpleNamespace(
+        cast=cast,
+        rotherham_child=child,
+        grant=grant,
+        job=job,
+        case=casework.case,
+        referral=casework.referral,
+        action=casework.action,
+    )
