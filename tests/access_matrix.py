@@ -159,11 +159,15 @@ ROWS: dict[str, Row] = {
     "cases:chronology_pdf": Row(
         lambda w: f"/cases/{w.case.pk}/chronology.pdf", default=404, expect=only(ROTHERHAM_CASE_TEAM)
     ),
-    "cases:people": Row(lambda w: f"/cases/{w.case.pk}/people/", default=404, expect=only(ROTHERHAM_CASE_TEAM)),
+    "cases:people": Row(
+        lambda w: f"/cases/{w.case.pk}/people/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
     "cases:add_member": Row(
         lambda w: f"/cases/{w.case.pk}/people/add/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
     ),
-    "cases:actions": Row(lambda w: f"/cases/{w.case.pk}/actions/", default=404, expect=only(ROTHERHAM_CASE_TEAM)),
+    "cases:actions": Row(
+        lambda w: f"/cases/{w.case.pk}/actions/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
     "cases:add_action": Row(
         lambda w: f"/cases/{w.case.pk}/actions/new/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
     ),
@@ -174,12 +178,16 @@ ROWS: dict[str, Row] = {
         lambda w: f"/cases/{w.case.pk}/meetings/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
     ),
     "cases:add_strategy_discussion": Row(
-        lambda w: f"/cases/{w.case.pk}/meetings/strategy-discussion/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+        lambda w: f"/cases/{w.case.pk}/meetings/strategy-discussion/",
+        default=404,
+        expect=only(ROTHERHAM_CASE_TEAM),
     ),
     "cases:add_conference": Row(
         lambda w: f"/cases/{w.case.pk}/meetings/conference/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
     ),
-    "cases:support": Row(lambda w: f"/cases/{w.case.pk}/support/", default=404, expect=only(ROTHERHAM_CASE_TEAM)),
+    "cases:support": Row(
+        lambda w: f"/cases/{w.case.pk}/support/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+    ),
     "cases:add_support": Row(
         lambda w: f"/cases/{w.case.pk}/support/new/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
     ),

@@ -108,7 +108,13 @@ def test_late_referral_decision_names_the_referral():
 
 def test_overdue_clock_is_missed_and_late_step_shows_reason():
     overdue = Clock("Assessment", date(2026, 9, 1), date(2026, 11, 3))
-    late = Clock("Initial child protection conference", date(2026, 10, 1), date(2026, 10, 22), date(2026, 10, 26), "Chair ill")
+    late = Clock(
+        "Initial child protection conference",
+        date(2026, 10, 1),
+        date(2026, 10, 22),
+        date(2026, 10, 26),
+        "Chair ill",
+    )
     results = assess(facts(clocks=(overdue, late)), TODAY)
     assessment = next(r for r in results if r.standard.startswith("Assessment"))
     conference = next(r for r in results if r.standard.startswith("Initial"))

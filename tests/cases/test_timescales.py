@@ -30,7 +30,10 @@ from tessera.core.working_days import is_working_day, working_days_between
         (date(2026, 11, 21), date(2026, 11, 23)),  # Saturday: Monday
         (date(2026, 5, 22), date(2026, 5, 26)),  # Friday before the spring bank holiday: Tuesday
         (date(2026, 8, 28), date(2026, 9, 1)),  # Friday before the summer bank holiday: Tuesday
-        (date(2026, 12, 24), date(2026, 12, 29)),  # Christmas Eve: after Christmas and Boxing Day (Monday 28th)
+        (
+            date(2026, 12, 24),
+            date(2026, 12, 29),
+        ),  # Christmas Eve: after Christmas and Boxing Day (Monday 28th)
         (date(2026, 12, 31), date(2027, 1, 4)),  # New Year's Eve: after New Year's Day and the weekend
         (date(2026, 4, 2), date(2026, 4, 7)),  # Thursday before Easter: after Good Friday and Easter Monday
     ],

@@ -39,7 +39,9 @@ def concern(**overrides):
     return data
 
 
-def test_checking_for_existing_records_shows_the_known_child_and_keeps_what_was_typed(client_for, rotherham_child):
+def test_checking_for_existing_records_shows_the_known_child_and_keeps_what_was_typed(
+    client_for, rotherham_child
+):
     officer = client_for("officer.rotherham")
     response = officer.post("/referrals/new/", {**concern(), "search": "1"})
     body = response.content.decode()
@@ -100,7 +102,9 @@ def test_missing_answers_are_named_and_typed_text_kept(client_for, cast):
     assert "<title>Error:" in body
 
 
-def test_referral_received_fires_once_the_referral_is_stored(client_for, cast, django_capture_on_commit_callbacks):
+def test_referral_received_fires_once_the_referral_is_stored(
+    client_for, cast, django_capture_on_commit_callbacks
+):
     received = []
 
     def listener(sender, referral, child, **kwargs):

@@ -16,7 +16,9 @@ register = template.Library()
 @register.simple_tag
 def clock_tag(clock: Clock | None) -> SafeString:
     if clock is None:
-        return format_html('<strong class="govuk-tag {}">{}</strong>', tag_class("neutral"), "No clock running")
+        return format_html(
+            '<strong class="govuk-tag {}">{}</strong>', tag_class("neutral"), "No clock running"
+        )
     today = timezone.localdate()
     return format_html(
         '<strong class="govuk-tag {}">{}</strong>', tag_class(clock.tag(today)), clock.label(today)
