@@ -1,6 +1,7 @@
 """Which standards a case meets and misses (no database)."""
 
 from datetime import date
+from typing import Any
 
 from tessera.cases.compliance import (
     CaseFacts,
@@ -15,7 +16,7 @@ TODAY = date(2026, 12, 1)
 
 
 def facts(**overrides) -> CaseFacts:
-    values = {
+    values: dict[str, Any] = {
         "referrals": (ReferralFact("R-1", date(2026, 11, 23), date(2026, 11, 23)),),
         "strategy_discussion_required": True,
         "strategy_discussions": (

@@ -72,6 +72,7 @@ def test_a_child_not_yet_known_gets_a_record_with_where_it_came_from(client_for,
     response = officer.post("/referrals/new/", concern(given_name="Tianna", family_name="Oughtibridge"))
     assert response.status_code == 302
     referral = Referral.objects.get()
+    assert referral.child is not None
     assert referral.child.full_name == "Tianna Oughtibridge"
     identity = SourceIdentity.objects.get(person=referral.child)
     assert identity.source_system == "Tessera referral"
