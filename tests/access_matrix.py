@@ -86,6 +86,8 @@ class Row:
     expect: dict[str, int] = field(default_factory=dict)
     method: str = "get"
     anonymous: int = 302
+    # False for downloads (a PDF is not a page for axe to check).
+    html: bool = True
 
 
 def only(users: tuple[str, ...] | list[str], code: int = 200) -> dict[str, int]:
@@ -157,7 +159,10 @@ ROWS: dict[str, Row] = {
         lambda w: f"/cases/{w.case.pk}/chronology/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
     ),
     "cases:chronology_pdf": Row(
-        lambda w: f"/cases/{w.case.pk}/chronology.pdf", default=404, expect=only(ROTHERHAM_CASE_TEAM)
+        lambda w: f"/cases/{w.case.pk}/chronology.pdf",
+        default=404,
+        expect=only(ROTHERHAM_CASE_TEAM),
+        html=False,
     ),
     "cases:people": Row(
         lambda w: f"/cases/{w.case.pk}/people/", default=404, expect=only(ROTHERHAM_CASE_TEAM)
