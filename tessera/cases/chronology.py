@@ -18,8 +18,14 @@ from tessera.cases.models import Action, Case, CaseEvent, Conference, StrategyDi
 from tessera.cases.registry import ChronologyEntry, chronology_sources, register_chronology_source
 
 
-def _start_of(day: Any) -> datetime:
-    """A date-only record (a meeting held on a day) placed at the start of that day, London time."""
+def _placed(day: Any, recorded_at: datetime) -> datetime:
+    """Where a date-only record (a meeting held on a day) sits in time order.
+
+    Recorded on the day itself, it sits when it was recorded, after what led to it; recorded later,
+    it sits at the start of the working day it happened, London time.
+    """
+    if timezone.localdate(recorded_at) == day:
+        return recorded_at
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
@@ -48,7 +54,8 @@ def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
         if discussion.immediate_safety_actions:
             facts.append(("Immediate safety actions", discussion.immediate_safety_actions))
         yield ChronologyEntry(
-            at=_start_of(discussion.held_on),
+            at=_placed(discussion.held_on, discussion.created_at),
+            date_only=True,
             kind="meeting",
             title="Strategy discussion",
             agency=_agency(discussion.recorded_agency),
@@ -59,7 +66,8 @@ def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
         )
     for conference in Conference.objects.filter(case=case).select_related("recorded_by", "recorded_agency"):
         yield ChronologyEntry(
-            at=_start_of(conference.held_on),
+            at=_placed(conference.held_on, conference.created_at),
+            date_only=True,
             kind="meeting",
             title="Initial child protection conference" if conference.initial else "Review conference",
             agency=_agency(conference.recorded_agency),
@@ -87,7 +95,8 @@ def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
         if support.child_words:
             facts.append(("In the child's words", support.child_words))
         yield ChronologyEntry(
-            at=_start_of(support.started_on),
+            at=_placed(support.started_on, support.created_at),
+            date_only=True,
             kind="support",
             title=f"Support: {support.get_kind_display().lower()} ({support.worker_name})",
             agency=_agency(support.agency),

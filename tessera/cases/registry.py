@@ -33,6 +33,8 @@ class ChronologyEntry:
     href: str = ""
     # Short facts shown under the detail, e.g. ("Decision", "Joint investigation").
     facts: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # A record of a day (a meeting held on a date) rather than a moment: shown without a time.
+    date_only: bool = False
 
 
 ChronologySource = Callable[[Any, "Case"], Iterable[ChronologyEntry]]

@@ -80,7 +80,11 @@ def test_a_case_from_concern_to_closure(page: Page, sign_in_as):
     press(page, page.get_by_label("Kayleigh Thornley, born 14 March 2010"), "Space")
     press(page, page.get_by_label("Getting into cars with unknown adults"), "Space")
     press(page, page.get_by_label("Unexplained money, phones, clothes or gifts"), "Space")
-    type_into(page, page.get_by_label("What did you see or hear"), "Got into a silver car with two men in their 30s.")
+    type_into(
+        page,
+        page.get_by_label("What did you see or hear"),
+        "Got into a silver car with two men in their 30s.",
+    )
     type_into(page, page.get_by_label("Where (optional)"), "Rotherham Interchange")
     type_date(page, "seen_on", today)
     go(page, page.get_by_role("button", name="Send the concern"))
@@ -98,7 +102,9 @@ def test_a_case_from_concern_to_closure(page: Page, sign_in_as):
     go(page, page.get_by_role("link", name=reference))
     press(page, page.get_by_label("Strategy discussion (section 47 concern)"), "Space")
     type_into(page, page.get_by_label("Why", exact=True), "Cars with unknown adults and unexplained gifts.")
-    page.get_by_label("Lead professional (if a case opens)").select_option(label="Sam Okafor (South Yorkshire Police)")
+    page.get_by_label("Lead professional (if a case opens)").select_option(
+        label="Sam Okafor (South Yorkshire Police)"
+    )
     go(page, page.get_by_role("button", name="Record the decision"))
     expect(page.locator(".moj-identity-bar__title")).to_have_text("Kayleigh Thornley")
     clean(page)
@@ -115,7 +121,9 @@ def test_a_case_from_concern_to_closure(page: Page, sign_in_as):
     # Investigation is refused until a strategy discussion is recorded.
     page.goto(case_url + "investigation/")
     go(page, page.get_by_role("button", name="Move to investigation"))
-    expect(page.locator(".govuk-error-summary")).to_contain_text("cannot move to investigation without a strategy")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "cannot move to investigation without a strategy"
+    )
     clean(page)
 
     go(page, page.get_by_role("link", name="Meetings"))
@@ -128,7 +136,9 @@ def test_a_case_from_concern_to_closure(page: Page, sign_in_as):
     page.get_by_label("Other attendee 1: agency").select_option(label="Rotherham Children's Social Care")
     type_into(page, page.get_by_label("Other attendee 2: name (optional)"), "Dr Anne Patel")
     page.get_by_label("Other attendee 2: agency").select_option(label="Rotherham Community Health Services")
-    type_into(page, page.get_by_label("Information shared"), "School: absent 6 days. Health: attended clinic.")
+    type_into(
+        page, page.get_by_label("Information shared"), "School: absent 6 days. Health: attended clinic."
+    )
     press(page, page.get_by_label("Yes", exact=True), "Space")
     press(page, page.get_by_label("Joint police and social care investigation"), "Space")
     go(page, page.get_by_role("button", name="Record the strategy discussion"))
@@ -156,7 +166,9 @@ def test_a_case_from_concern_to_closure(page: Page, sign_in_as):
     press(page, page.get_by_label("Youth worker"), "Space")
     page.get_by_label("Agency").select_option(label="Safe Steps Youth Project")
     type_into(page, page.get_by_label("Worker's name"), "Aaliyah Brennan")
-    type_into(page, page.get_by_label("What the child received"), "One-to-one sessions on healthy relationships")
+    type_into(
+        page, page.get_by_label("What the child received"), "One-to-one sessions on healthy relationships"
+    )
     type_into(page, page.get_by_label("How often"), "Weekly")
     type_date(page, "started_on", today)
     press(page, page.get_by_label("Engaging well"), "Space")
@@ -171,7 +183,11 @@ def test_a_case_from_concern_to_closure(page: Page, sign_in_as):
     shot(page, "case-summary")
     go(page, page.get_by_role("link", name="Close the case"))
     press(page, page.get_by_label("Risk reduced: support ended as planned"), "Space")
-    type_into(page, page.get_by_label("What changed for the child"), "Back at school; no missing episodes for 3 months.")
+    type_into(
+        page,
+        page.get_by_label("What changed for the child"),
+        "Back at school; no missing episodes for 3 months.",
+    )
     go(page, page.get_by_role("button", name="Close the case"))
     expect(page.locator(".moj-identity-bar")).to_contain_text("Closed")
     clean(page)
@@ -192,5 +208,7 @@ def test_a_case_from_concern_to_closure(page: Page, sign_in_as):
         ("Support: youth worker (Aaliyah Brennan)", "Safe Steps Youth Project, Aaliyah Brennan"),
         ("Case closed", "South Yorkshire Police, Sam Okafor"),
     ]:
-        item = timeline.locator(".moj-timeline__item", has=page.get_by_role("heading", name=title, exact=True))
+        item = timeline.locator(
+            ".moj-timeline__item", has=page.get_by_role("heading", name=title, exact=True)
+        )
         expect(item.first).to_contain_text(agency)
