@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_a_case_from_concern_to_closure(page: Page, sign_in_as):
     clean(page)
     type_into(page, page.get_by_label("Child's first name"), "Kayleigh")
     type_into(page, page.get_by_label("Child's last name"), "Thornley")
-    type_date(page, "date_of_birth", timezone.datetime(2010, 3, 14).date())
+    type_date(page, "date_of_birth", date(2010, 3, 14))
     go(page, page.get_by_role("button", name="Check for existing records"))
     expect(page.get_by_label("Kayleigh Thornley, born 14 March 2010")).to_be_visible()
     clean(page)

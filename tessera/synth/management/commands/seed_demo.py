@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tessera.core.reference_data import seed_reference_data
 from tessera.people.models import Person
+from tessera.synth.casework import generate_casework
 from tessera.synth.cast import CAST, DEMO_PASSWORD, seed_cast
 from tessera.synth.world import generate_world
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
                 f"Synthetic world: {summary.people:,} people ({summary.identities:,} agency records,"
                 f" {summary.links:,} links, {exploited} exploited children) in {summary.seconds:.1f} s."
             )
+        casework = generate_casework(seed=options["seed"])
+        if casework.referrals:
+            self.stdout.write(f"Synthetic case work: {casework.referrals} referrals, {casework.cases} cases.")
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/sign-in/ with any of these usernames:")
         for member in CAST:
