@@ -29,6 +29,15 @@ def _placed(day: Any, recorded_at: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
+def _people(*paths: str) -> list[str]:
+    """The columns a chronology line shows of each person (``path__first_name`` ...), so a long
+    chronology does not load every column of every user and agency it names."""
+    columns = []
+    for path in paths:
+        columns += [f"{path}__first_name", f"{path}__last_name", f"{path}__username"]
+    return columns
+
+
 def _agency(obj: Any) -> str:
     return str(obj) if obj is not None else "Agency not recorded"
 
@@ -36,7 +45,12 @@ def _agency(obj: Any) -> str:
 def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
     """The case's own records. The viewer can see the case, and so everything recorded on it."""
     base = reverse("cases:case_detail", kwargs={"pk": case.pk})
-    for event in CaseEvent.objects.filter(case=case).select_related("by", "agency"):
+    events = (
+        CaseEvent.objects.filter(case=case)
+        .select_related("by", "agency")
+        .only("at", "kind", "detail", "agency__name", *_people("by"))
+    )
+    for event in events:
         yield ChronologyEntry(
             at=event.at,
             kind="case",
@@ -64,7 +78,20 @@ def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
             href=f"{base}meetings/",
             facts=tuple(facts),
         )
-    for conference in Conference.objects.filter(case=case).select_related("recorded_by", "recorded_agency"):
+    conferences = (
+        Conference.objects.filter(case=case)
+        .select_related("recorded_by", "recorded_agency")
+        .only(
+            "held_on",
+            "created_at",
+            "initial",
+            "plan_continues",
+            "notes",
+            "recorded_agency__name",
+            *_people("recorded_by"),
+        )
+    )
+    for conference in conferences:
         yield ChronologyEntry(
             at=_placed(conference.held_on, conference.created_at),
             date_only=True,
@@ -76,7 +103,19 @@ def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
             href=f"{base}meetings/",
             facts=(("Child protection plan", "Yes" if conference.plan_continues else "Ended"),),
         )
-    for action in Action.objects.filter(case=case).select_related("created_by__agency", "owner__agency"):
+    actions = (
+        Action.objects.filter(case=case)
+        .select_related("created_by__agency", "owner__agency")
+        .only(
+            "created_at",
+            "description",
+            "due_on",
+            "created_by__agency__name",
+            "owner__agency__name",
+            *_people("created_by", "owner"),
+        )
+    )
+    for action in actions:
         yield ChronologyEntry(
             at=action.created_at,
             kind="action",
@@ -90,7 +129,23 @@ def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
                 ("Due", f"{action.due_on:%-d %B %Y}"),
             ),
         )
-    for support in SupportRecord.objects.filter(case=case).select_related("agency", "recorded_by"):
+    support_records = (
+        SupportRecord.objects.filter(case=case)
+        .select_related("agency", "recorded_by")
+        .only(
+            "started_on",
+            "created_at",
+            "kind",
+            "worker_name",
+            "description",
+            "frequency",
+            "engagement",
+            "child_words",
+            "agency__name",
+            *_people("recorded_by"),
+        )
+    )
+    for support in support_records:
         facts = [("How often", support.frequency), ("Engagement", support.get_engagement_display())]
         if support.child_words:
             facts.append(("In the child's words", support.child_words))

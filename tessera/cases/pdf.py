@@ -93,8 +93,7 @@ def chronology_pdf(case: Case, entries: Sequence[ChronologyEntry], *, printed_by
         pdf.set_font("Body", "B", 11)
         pdf.multi_cell(0, 5.5, entry.title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Body", "", 9)
-        when = f"{timezone.localtime(entry.at):%-d %B %Y}" if entry.date_only else _when(entry.at)
-        byline = f"{when} · {entry.agency}" + (f" · {entry.by}" if entry.by else "")
+        byline = f"{entry.when} · {entry.agency}" + (f" · {entry.by}" if entry.by else "")
         pdf.multi_cell(0, 4.5, byline, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Body", "", 10)
         if entry.detail:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 if TYPE_CHECKING:
     from tessera.cases.models import Case
 
@@ -35,6 +37,18 @@ class ChronologyEntry:
     facts: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     # A record of a day (a meeting held on a date) rather than a moment: shown without a time.
     date_only: bool = False
+
+    @property
+    def when(self) -> str:
+        """The time in words, Europe/London ("4 March 2026, 14:05"). Formatted here rather than with the
+        template's date filter: a 500-entry chronology spends a third of its rendering in that filter."""
+        local = timezone.localtime(self.at)
+        day = f"{local.day} {local:%B %Y}"
+        return day if self.date_only else f"{day}, {local:%H:%M}"
+
+    @property
+    def when_iso(self) -> str:
+        return timezone.localtime(self.at).date().isoformat() if self.date_only else self.at.isoformat()
 
 
 ChronologySource = Callable[[Any, "Case"], Iterable[ChronologyEntry]]

@@ -14,6 +14,7 @@ from tessera.cases.registry import ChronologyEntry
 from tessera.referrals.models import Referral
 from tessera.referrals.warning_signs import WarningSign
 
+PERSON_COLUMNS = ("first_name", "last_name", "username")
 KINDS = {"referral": "Referrals", "decision": "Triage decisions"}
 
 
@@ -26,10 +27,27 @@ def referral_entries(user: Any, case: Case) -> Iterable[ChronologyEntry]:
         visible_to(user, Referral)
         .filter(about)
         .select_related("referred_by", "referrer_agency", "decided_by", "decided_agency")
+        .only(
+            "reference",
+            "warning_signs",
+            "where",
+            "what_was_seen",
+            "received_at",
+            "from_partner_scheme",
+            "decision",
+            "decision_reason",
+            "decision_late_reason",
+            "decided_at",
+            "referrer_agency__name",
+            "decided_agency__name",
+            *[f"{who}__{column}" for who in ("referred_by", "decided_by") for column in PERSON_COLUMNS],
+        )
     )
     labels = dict(WarningSign.choices)
+    # One reverse() for the pattern rather than one per referral.
+    pattern = reverse("referrals:referral_detail", kwargs={"pk": 0}).replace("/0/", "/{}/")
     for referral in referrals:
-        href = reverse("referrals:referral_detail", kwargs={"pk": referral.pk})
+        href = pattern.format(referral.pk)
         signs = ", ".join(labels.get(sign, sign) for sign in referral.warning_signs)
         facts = [("Reference", referral.reference)]
         if signs:
