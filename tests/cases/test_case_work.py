@@ -375,3 +375,52 @@ def test_referrals_stay_unchanged_when_a_case_closes(cast, world):
         no_support_reason="Enquiries found a family friend; no support needed",
     )
     assert Referral.objects.get(pk=world.referral.pk).case_id == case.pk
+
+
+def test_emergency_access_opens_a_case_to_read_but_not_to_record(client_for, world):
+    analyst = client_for("analyst")
+    url = f"/cases/{world.case.pk}/"
+    assert analyst.get(url).status_code == 404
+    response = analyst.post(
+        "/access/emergency-access/",
+        {
+            "path": url,
+            "reason": "Child found at an address linked to an active operation tonight",
+            "confirm": "on",
+        },
+    )
+    assert response.status_code == 302
+    page = analyst.get(url).content.decode()
+    assert "You are seeing this record with emergency access" in page
+    assert analyst.get(f"/cases/{world.case.pk}/support/new/").status_code == 403
+    assert AccessLog.objects.filter(
+        actor_username="analyst",
+        action=AuditAction.VIEW,
+        target_type="cases.case",
+        reason__contains="tonight",
+    ).exists()
+
+
+def test_a_stale_action_update_is_refused(client_for, world):
+    url = f"/cases/{world.case.pk}/actions/{world.action.pk}/"
+    client_for("cse.rotherham").post(url, {"status": "cancelled", "version": "1"})
+    body = client_for("youthworker.rotherham").post(url, {"status": "done", "version": "1"}).content.decode()
+    assert "Your changes have not been saved" in body
+    world.action.refresh_from_db()
+    assert world.action.status == "cancelled"
+
+
+def test_closed_cases_take_no_more_records(client_for, cast, world):
+    case = Case.objects.get(pk=world.case.pk)
+    services.close_case(
+        cast["cse.rotherham"],
+        case,
+        expected_version=case.version,
+        outcome="moved_away",
+        outcome_detail="Moved to Leeds; case transferred",
+        no_support_reason="Moved before support could start",
+    )
+    assert client_for("cse.rotherham").get(f"/cases/{case.pk}/actions/new/").status_code == 403
+    assert (
+        "Set an action" not in client_for("cse.rotherham").get(f"/cases/{case.pk}/actions/").content.decode()
+    )
