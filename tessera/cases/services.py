@@ -95,7 +95,7 @@ def open_case(
         opened_by=actor,
     )
     now = timezone.now()
-    for member, role in {(lead_professional, "Lead professional"), (actor, "Opened the case")}:
+    for member, role in [(lead_professional, "Lead professional"), (actor, "Opened the case")]:
         if not CaseTeamMember.objects.filter(case=case, user=member).exists():
             CaseTeamMember.objects.create(
                 case=case, user=member, role_on_case=role, added_at=now, added_by=actor

@@ -176,6 +176,10 @@ class PartnerConcernForm(WhenSeenMixin, TesseraForm):
 
     who = forms.CharField(
         label="Who was involved",
+        max_length=300,
+        error_messages={
+            "max_length": "Who was involved must be 300 characters or fewer: put more in what you saw"
+        },
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Describe the young people and any adults with them: ages, names if you heard them, clothes",
     )

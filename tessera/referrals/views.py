@@ -17,7 +17,7 @@ from tessera.audit.models import AuditAction
 from tessera.audit.versioning import StaleVersionError
 from tessera.cases.models import SubjectKind
 from tessera.referrals import selectors, services
-from tessera.referrals.forms import NEW_CHILD, DecisionForm, PartnerConcernForm, StaffConcernForm, seen_at
+from tessera.referrals.forms import DecisionForm, PartnerConcernForm, StaffConcernForm, seen_at
 from tessera.referrals.selectors import CLOCK_FILTERS
 from tessera.referrals.warning_signs import WarningSign
 from tessera.web.errors import add_service_errors
@@ -87,7 +87,7 @@ def report_concern(request: HttpRequest) -> HttpResponse:
             where=data["where"],
             warning_signs=data["warning_signs"],
             child=person,
-            new_child=new_child if data.get("match") in ("", NEW_CHILD, None) else None,
+            new_child=new_child,
             child_description=data["child_description"],
             place_description=data["place_description"],
             peer_group_description=data["peer_group_description"],
@@ -116,7 +116,7 @@ def partner_report(request: HttpRequest) -> HttpResponse:
             seen_at=seen_at(data["seen_on"], data["seen_time"]),
             where=data["where"],
             warning_signs=data["warning_signs"],
-            child_description=data["who"][:300],
+            child_description=data["who"],
             request=request,
         )
         request.session[_SENT_KEY] = referral.reference
