@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from tessera.access.policy import visible_to
+from tessera.cases.chronology import person_name
 from tessera.cases.models import Case
 from tessera.cases.registry import ChronologyEntry
-from tessera.referrals.models import Referral
+from tessera.referrals.models import Decision, Referral
 from tessera.referrals.warning_signs import WarningSign
 
 PERSON_COLUMNS = ("first_name", "last_name", "username")
@@ -23,11 +24,11 @@ def referral_entries(user: Any, case: Case) -> Iterable[ChronologyEntry]:
     about = Q(case_id=case.pk)
     if case.child_id is not None:
         about |= Q(child_id=case.child_id)
-    referrals = (
+    rows = (
         visible_to(user, Referral)
         .filter(about)
-        .select_related("referred_by", "referrer_agency", "decided_by", "decided_agency")
-        .only(
+        .values(
+            "pk",
             "reference",
             "warning_signs",
             "where",
@@ -44,37 +45,38 @@ def referral_entries(user: Any, case: Case) -> Iterable[ChronologyEntry]:
         )
     )
     labels = dict(WarningSign.choices)
+    decisions = dict(Decision.choices)
     # One reverse() for the pattern rather than one per referral.
     pattern = reverse("referrals:referral_detail", kwargs={"pk": 0}).replace("/0/", "/{}/")
-    for referral in referrals:
-        href = pattern.format(referral.pk)
-        signs = ", ".join(labels.get(sign, sign) for sign in referral.warning_signs)
-        facts = [("Reference", referral.reference)]
+    for row in rows:
+        href = pattern.format(row["pk"])
+        signs = ", ".join(labels.get(sign, sign) for sign in row["warning_signs"] or [])
+        facts = [("Reference", row["reference"])]
         if signs:
             facts.append(("Warning signs", signs))
-        if referral.where:
-            facts.append(("Where", referral.where))
+        if row["where"]:
+            facts.append(("Where", row["where"]))
         yield ChronologyEntry(
-            at=referral.received_at,
+            at=row["received_at"],
             kind="referral",
-            title="Concern reported" + (" through a partner scheme" if referral.from_partner_scheme else ""),
-            agency=str(referral.referrer_agency or "Agency not recorded"),
-            by=str(referral.referred_by),
-            detail=referral.what_was_seen,
+            title="Concern reported" + (" through a partner scheme" if row["from_partner_scheme"] else ""),
+            agency=row["referrer_agency__name"] or "Agency not recorded",
+            by=person_name(row, "referred_by"),
+            detail=row["what_was_seen"],
             href=href,
             facts=tuple(facts),
         )
-        if referral.decided_at:
-            facts = [("Reference", referral.reference)]
-            if referral.decision_late_reason:
-                facts.append(("Why it was late", referral.decision_late_reason))
+        if row["decided_at"]:
+            facts = [("Reference", row["reference"])]
+            if row["decision_late_reason"]:
+                facts.append(("Why it was late", row["decision_late_reason"]))
             yield ChronologyEntry(
-                at=referral.decided_at,
+                at=row["decided_at"],
                 kind="decision",
-                title=f"Triage decision: {referral.get_decision_display()}",
-                agency=str(referral.decided_agency or "Agency not recorded"),
-                by=str(referral.decided_by),
-                detail=referral.decision_reason,
+                title=f"Triage decision: {decisions.get(row['decision'], row['decision'])}",
+                agency=row["decided_agency__name"] or "Agency not recorded",
+                by=person_name(row, "decided_by"),
+                detail=row["decision_reason"],
                 href=href,
                 facts=tuple(facts),
             )
