@@ -14,10 +14,11 @@ from tessera.accounts.models import User
 from tessera.accounts.roles import Role
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
-from tessera.audit.versioning import StaleVersionError
+from tessera.audit.versioning import StaleVersionError, changes_since
 from tessera.cases.models import SubjectKind
 from tessera.referrals import selectors, services
 from tessera.referrals.forms import DecisionForm, PartnerConcernForm, StaffConcernForm, seen_at
+from tessera.referrals.models import Decision
 from tessera.referrals.selectors import CLOCK_FILTERS
 from tessera.referrals.warning_signs import WarningSign
 from tessera.web.errors import add_service_errors
@@ -188,16 +189,24 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The referral; the district team records the decision here, the referrer reads the outcome."""
     user = _user(request)
     referral = selectors.referral_for_page(user, pk)
-    may_decide = not referral.is_decided and can(user, Action.DECIDE, referral)
+    may_triage = can(user, Action.DECIDE, referral)
+    may_decide = not referral.is_decided and may_triage
     form = None
     stale_message = ""
     if request.method == "POST":
-        if not may_decide:
+        if not may_triage:
             raise PermissionDenied("You cannot decide this referral")
         form = DecisionForm(
             request.POST, lead_choices=selectors.lead_professional_choices(referral.district_id)
         )
-        if form.is_valid():
+        if referral.is_decided:
+            # Someone decided while this user was typing: say who and when, keep what they typed.
+            opened_at = (
+                int(request.POST.get("version") or 0) if request.POST.get("version", "").isdigit() else 0
+            )
+            stale_message = StaleVersionError(referral.version, changes_since(referral, opened_at)).message
+            form.is_valid()
+        elif form.is_valid():
             try:
                 case = services.decide_referral(
                     user,
@@ -250,5 +259,6 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stale_message": stale_message,
             "page_has_errors": bool(stale_message),
             "grant": grant,
+            "typed_decision": dict(Decision.choices).get(request.POST.get("decision", ""), ""),
         },
     )
