@@ -154,6 +154,10 @@ ROWS: dict[str, Row] = {
     ),
     "cases:case_list": Row(lambda w: "/cases/", default=403, expect=only(WORK_WITH_CHILDREN)),
     "cases:action_lists": Row(lambda w: "/cases/actions/", default=403, expect=only(WORK_WITH_CHILDREN)),
+    # Counts without names: chief officers and supervisors.
+    "cases:figures": Row(
+        lambda w: "/cases/figures/", default=403, expect={"commissioner": 200, "supervisor.rotherham": 200}
+    ),
     "cases:case_detail": Row(lambda w: f"/cases/{w.case.pk}/", default=404, expect=only(ROTHERHAM_CASE_TEAM)),
     "cases:chronology": Row(
         lambda w: f"/cases/{w.case.pk}/chronology/", default=404, expect=only(ROTHERHAM_CASE_TEAM)

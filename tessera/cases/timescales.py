@@ -202,3 +202,13 @@ def next_due(clocks: list[Clock]) -> Clock | None:
     """The open clock that falls due first: what a team list shows for the case."""
     open_clocks = [c for c in clocks if c.done_on is None]
     return min(open_clocks, key=lambda c: c.due_on) if open_clocks else None
+
+
+def assessments_overdue_if_referred_before(today: date) -> date:
+    """The earliest referral date whose assessment is not yet overdue on ``today``.
+
+    An assessment is overdue when its due date is before ``today``; since the due date only moves forward
+    with the referral date, every referral before this date is overdue and none on or after it is. Lets
+    a whole district be counted with one query.
+    """
+    return add_working_days(today, -ASSESSMENT_WORKING_DAYS)

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("actions/", views.action_lists, name="action_lists"),
+    path("figures/", views.figures, name="figures"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/chronology/", views.chronology, name="chronology"),
     path("<int:pk>/chronology.pdf", views.chronology_pdf, name="chronology_pdf"),

@@ -189,3 +189,13 @@ def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chronology-{page.case.reference}.pdf"'
     return response
+
+
+def figures(request: HttpRequest) -> HttpResponse:
+    """Each district's case work in numbers, without names: for chief officers and supervisors."""
+    from tessera.accounts.roles import Role
+    from tessera.cases.figures import district_figures
+
+    if not scope_of(request.user).has(Role.CHIEF_OFFICER, Role.SUPERVISOR):
+        raise PermissionDenied("Figures are for chief officers and supervisors")
+    return render(request, "cases/figures.html", {"rows": district_figures()})

@@ -51,6 +51,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("Cases", "cases:case_list", CASE_WORKERS, "/cases/"),
     NavItem("Actions", "cases:action_lists", CASE_WORKERS, "/cases/actions/"),
+    NavItem("Figures", "cases:figures", frozenset({Role.CHIEF_OFFICER, Role.SUPERVISOR}), "/cases/figures/"),
     NavItem(
         "Search people",
         "people:person_search",

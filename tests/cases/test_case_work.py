@@ -424,3 +424,14 @@ def test_closed_cases_take_no_more_records(client_for, cast, world):
     assert (
         "Set an action" not in client_for("cse.rotherham").get(f"/cases/{case.pk}/actions/").content.decode()
     )
+
+
+def test_chief_officers_see_figures_by_district_without_names(client_for, cast, world):
+    Action.objects.filter(pk=world.action.pk).update(due_on=timezone.localdate() - timedelta(days=5))
+    body = client_for("commissioner").get("/cases/figures/").content.decode()
+    assert "Rotherham" in body
+    assert "100%" in body, "the one referral was decided on time"
+    assert "Kayleigh" not in body
+    assert world.case.reference not in body
+    assert world.referral.reference not in body
+    assert client_for("commissioner").get(f"/cases/{world.case.pk}/").status_code == 404

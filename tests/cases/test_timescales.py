@@ -142,3 +142,15 @@ def test_reviews_chain_every_six_months_until_the_plan_ends():
 
 def test_no_conference_clock_without_a_section_47_enquiry():
     assert [c.name for c in case_clocks(CaseTimeline(referral_on=date(2026, 11, 20)))] == ["Assessment"]
+
+
+@given(st.dates(min_value=date(2016, 1, 1), max_value=date(2034, 12, 31)))
+def test_assessment_overdue_threshold_matches_the_clock(today):
+    from datetime import timedelta
+
+    from tessera.cases.timescales import assessments_overdue_if_referred_before
+
+    threshold = assessments_overdue_if_referred_before(today)
+    for offset in range(-4, 5):
+        referred = threshold + timedelta(days=offset)
+        assert (assessment_due(referred) < today) == (referred < threshold)
