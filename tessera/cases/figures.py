@@ -72,18 +72,18 @@ def district_figures(days: int = 365) -> list[DistrictFigures]:
         # Closure needs support or a reason; the reason is kept only when there was no support.
         closed_supported=Count("pk", filter=Q(status=CaseStatus.CLOSED, no_support_reason="")),
     )
-    for row in cases:
-        if row["district_id"] in figures:
-            item = figures[row["district_id"]]
-            item.open_cases, item.assessments_overdue = row["open"], row["overdue"]
-            item.closed, item.closed_with_support = row["closed"], row["closed_supported"]
+    for case_row in cases:
+        if case_row["district_id"] in figures:
+            item = figures[case_row["district_id"]]
+            item.open_cases, item.assessments_overdue = case_row["open"], case_row["overdue"]
+            item.closed, item.closed_with_support = case_row["closed"], case_row["closed_supported"]
     actions = (
         Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=today)
         .exclude(case__status=CaseStatus.CLOSED)
         .values("case__district_id")
         .annotate(n=Count("pk"))
     )
-    for row in actions:
-        if row["case__district_id"] in figures:
-            figures[row["case__district_id"]].overdue_actions = row["n"]
+    for action_row in actions:
+        if action_row["case__district_id"] in figures:
+            figures[action_row["case__district_id"]].overdue_actions = action_row["n"]
     return list(figures.values())
