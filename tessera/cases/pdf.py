@@ -1,6 +1,6 @@
 """The chronology as a PDF for a child protection conference.
 
-Built with fpdf2 (pure Python, from PyPI; see docs/adr/0007-pdf-export-with-fpdf2.md). Text is set in
+Built with fpdf2 (pure Python, from PyPI; see docs/adr/0008-pdf-export-with-fpdf2.md). Text is set in
 Liberation Sans, Arial's metric twin, from Debian's fonts-liberation package, so names in any Latin,
 Greek or Cyrillic script print as typed rather than as question marks.
 """

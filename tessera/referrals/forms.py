@@ -16,6 +16,7 @@ from tessera.cases.models import SubjectKind
 from tessera.core.models import District
 from tessera.people.models import Person
 from tessera.referrals.models import Decision
+from tessera.referrals.selectors import PossibleMatch
 from tessera.referrals.warning_signs import WarningSign
 from tessera.web.forms import GovukDateField, TesseraForm, VersionedFormMixin
 
@@ -28,6 +29,13 @@ def seen_at(day: Any, typed_time: str) -> datetime:
     parsed = _TIME.match(typed_time.strip()) if typed_time else None
     moment = time(int(parsed.group(1)), int(parsed.group(2))) if parsed else time(12, 0)
     return timezone.make_aware(datetime.combine(day, moment))
+
+
+def _match_label(match: PossibleMatch) -> str:
+    person = match.person
+    born = f"born {person.date_of_birth:%-d %B %Y}" if person.date_of_birth else "date of birth not known"
+    why = f" ({'; '.join(match.reasons)})" if match.reasons else ""
+    return f"{person.full_name}, {born}{why}"
 
 
 class WhenSeenMixin(forms.Form):
@@ -122,20 +130,12 @@ class StaffConcernForm(WhenSeenMixin, TesseraForm):
     ]
 
     def __init__(
-        self, *args: Any, matches: list[Person] | None = None, searching: bool = False, **kwargs: Any
-    ):
+        self, *args: Any, matches: list[PossibleMatch] | None = None, searching: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.matches = matches or []
         self.searching = searching
-        choices = [
-            (
-                str(person.pk),
-                f"{person.full_name}, born {person.date_of_birth:%-d %B %Y}"
-                if person.date_of_birth
-                else f"{person.full_name}, date of birth not known",
-            )
-            for person in self.matches
-        ]
+        choices = [(str(match.person.pk), _match_label(match)) for match in self.matches]
         cast(forms.ChoiceField, self.fields["match"]).choices = [
             *choices,
             (NEW_CHILD, "None of these: a child not yet known to Tessera"),
@@ -157,7 +157,7 @@ class StaffConcernForm(WhenSeenMixin, TesseraForm):
                 self.add_error("given_name", "Enter the child's name, or describe them if you do not know it")
             match = data.get("match")
             if (self.matches and not match) or (
-                match and match != NEW_CHILD and match not in {str(p.pk) for p in self.matches}
+                match and match != NEW_CHILD and match not in {str(m.person.pk) for m in self.matches}
             ):
                 self.add_error("match", "Select the child from the records found, or 'None of these'")
         elif kind == SubjectKind.PLACE and not data.get("place_description"):
@@ -168,7 +168,7 @@ class StaffConcernForm(WhenSeenMixin, TesseraForm):
 
     def chosen_person(self) -> Person | None:
         match = self.cleaned_data.get("match")
-        return next((p for p in self.matches if str(p.pk) == match), None)
+        return next((m.person for m in self.matches if str(m.person.pk) == match), None)
 
 
 class PartnerConcernForm(WhenSeenMixin, TesseraForm):

@@ -18,34 +18,30 @@ from tessera.people.models import Person
 from tessera.referrals.models import Referral
 
 
-def matching_children(user: Any, given: str, family: str, born: date | None, limit: int = 10) -> list[Person]:
-    """People the reporter can see who could be the child: same date of birth, or a matching name.
+@dataclass(frozen=True)
+class PossibleMatch:
+    person: Person
+    # Why the search thinks this could be the child, in words ("Date of birth matches").
+    reasons: tuple[str, ...]
 
-    Simple matching on purpose (exact date of birth; family name, and given name by its start); the
-    richer search in the people app replaces it when it lands.
+
+def matching_children(
+    user: Any, given: str, family: str, born: date | None, limit: int = 10
+) -> list[PossibleMatch]:
+    """People the reporter can see who could be the child, best first, each with why it matched.
+
+    Uses the people app's search (sounds-like names, nicknames, dates of birth with day and month
+    swapped), which starts from what the reporter may see.
     """
-    given, family = given.strip(), family.strip()
-    if not (given or family or born):
-        return []
-    conditions = Q(pk__in=[])
-    if family:
-        name = Q(family_name__iexact=family)
-        if given:
-            name &= Q(given_name__istartswith=given[:3])
-        conditions |= name
-    elif given:
-        conditions |= Q(given_name__iexact=given)
-    if born:
-        born_match = Q(date_of_birth=born)
-        if given:
-            born_match &= Q(given_name__istartswith=given[:1])
-        conditions |= born_match
-    return list(
-        visible_to(user, Person)
-        .filter(conditions, merged_into__isnull=True)
-        .select_related("district")
-        .order_by("family_name", "given_name", "pk")[:limit]
+    from tessera.people.search import search_people
+
+    text = " ".join(
+        part for part in (given.strip(), family.strip(), born.isoformat() if born else "") if part
     )
+    if not text:
+        return []
+    outcome = search_people(user, text)
+    return [PossibleMatch(result.person, result.reasons) for result in outcome.results[:limit]]
 
 
 def referral_for_page(user: Any, pk: int) -> Referral:
