@@ -2,9 +2,11 @@
 
     flock /tmp/tessera-bench.lock .venv/bin/python bench/case_page.py [--database-url URL] [--runs 200]
 
-PostgreSQL by default (database tessera_cases_bench, created if missing). The people app's 1M-person
-generator is not on main yet, so this script bulk-inserts minimal Person rows (name, date of birth,
-sex, district) with one SQL statement per batch until there are a million; a later run reuses them.
+PostgreSQL by default (database tessera_cases_bench_world, created if missing). The world is the
+people app's synthetic world (``tessera.synth.world.generate_world``: households, agencies' source
+records, links, search keys) at a million people, loaded once and reused by later runs. With
+``--minimal-people`` the script instead bulk-inserts bare Person rows with one SQL statement per batch
+(what it did before the world generator reached main), which loads in seconds rather than minutes.
 
 Each page is requested through the whole middleware stack (session, second factor, CSP, the access
 policy and the access-log write every view makes) as cse.rotherham, and timed end to end. Query counts
@@ -24,13 +26,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tessera_cases_bench"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tessera_cases_bench_world"
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
 parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
 parser.add_argument("--runs", type=int, default=200)
 parser.add_argument("--people", type=int, default=1_000_000)
 parser.add_argument("--entries", type=int, default=500)
+parser.add_argument("--minimal-people", action="store_true", help="bare Person rows instead of the world")
 args = parser.parse_args()
 
 os.environ["DATABASE_URL"] = args.database_url
@@ -106,6 +109,17 @@ def fill_people(target: int) -> float:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE people_person; ANALYZE people_poleentity")
     return time.perf_counter() - started
+
+
+def load_world(target: int) -> float:
+    """Load the people app's synthetic world of ``target`` people into an empty database. Returns seconds."""
+    from tessera.synth.world import generate_world
+
+    if Person.objects.count() >= target:
+        return 0.0
+    summary = generate_world(people=target, seed=2013)
+    print(f"  world: {summary.people:,} people in {summary.seconds:.0f} s", flush=True)
+    return summary.seconds
 
 
 def grow_chronology(case: Case, users: dict[str, User], entries: int) -> int:
@@ -214,11 +228,16 @@ def queries(client: Client, url: str) -> int:
 def main() -> None:
     call_command("migrate", verbosity=0)
     seed_reference_data()
-    if not User.objects.filter(username="cse.rotherham").exists():
+    if not User.objects.filter(username="cse.rotherham").exists():  # the cast, before the world
         seed_cast(password="bench-only-password-not-secret")  # noqa: S106
     users = {user.username: user for user in User.objects.select_related("agency")}
     print(f"Filling the world to {args.people:,} people (reused if already there)...", flush=True)
-    fill_seconds = fill_people(args.people)
+    if args.minimal_people:
+        fill_seconds = fill_people(args.people)
+        world_kind = "bare Person rows"
+    else:
+        fill_seconds = load_world(args.people)
+        world_kind = "the synthetic world (tessera.synth.world)"
     people = Person.objects.count()
 
     cases = {}
@@ -243,6 +262,7 @@ def main() -> None:
     summary = {
         "database": connection.vendor,
         "people": people,
+        "world": world_kind,
         "people_fill_seconds": round(fill_seconds, 1),
         "chronology_entries": big_entries,
         "small_case_entries": small_entries,
@@ -259,7 +279,7 @@ def main() -> None:
     lines = [
         "# Case page benchmark",
         "",
-        f"{connection.vendor}, {people:,} people, a case with {big_entries} chronology entries "
+        f"{connection.vendor}, {people:,} people ({world_kind}), a case with {big_entries} chronology entries "
         f"(and one with {small_entries} for the query count), {args.runs} timed requests per page as "
         f"cse.rotherham through the full middleware. Load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}.",
         "",
