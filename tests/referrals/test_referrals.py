@@ -282,3 +282,10 @@ def test_cases_closed_do_not_show_clocks_on_the_team_list(client_for, cast):
     body = client_for("cse.rotherham").get("/cases/?status=closed").content.decode()
     assert world.case.reference in body
     assert "No clock running" in body
+
+
+def test_single_choices_are_radios_and_multiple_choices_checkboxes(client_for, cast):
+    body = client_for("officer.rotherham").get("/referrals/new/").content.decode()
+    assert 'class="govuk-radios" data-module="govuk-radios"' in body
+    assert 'class="govuk-radios__input" type="radio" name="subject_kind"' in body
+    assert 'class="govuk-checkboxes__input" type="checkbox" name="warning_signs"' in body
