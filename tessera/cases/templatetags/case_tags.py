@@ -43,7 +43,7 @@ def chronology_timeline(entries: list[ChronologyEntry]) -> SafeString:
         by = f", {escape(entry.by)}" if entry.by else ""
         parts.append(
             '<div class="moj-timeline__item"><div class="moj-timeline__header">'
-            f'<h2 class="moj-timeline__title">{escape(entry.title)}</h2>'
+            f'<h2 class="moj-timeline__title">{escape(entry.title)}</h2> '
             f'<p class="moj-timeline__byline">{escape(entry.agency)}{by}</p></div>'
             f'<p class="moj-timeline__date"><time datetime="{escape(entry.when_iso)}">{escape(entry.when)}</time></p>'
             '<div class="moj-timeline__description">'
