@@ -35,7 +35,9 @@ class StandardStatus(StrEnum):
 
     @property
     def tag(self) -> str:
-        return {"met": "ok", "missed": "overdue", "not_yet": "neutral", "not_applicable": "neutral"}[self.value]
+        return {"met": "ok", "missed": "overdue", "not_yet": "neutral", "not_applicable": "neutral"}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True)

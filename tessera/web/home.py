@@ -34,6 +34,8 @@ class HomePage:
     queue_overdue: int | None = None
     my_concerns: list[Any] = field(default_factory=list)
     shows_concerns: bool = False
+    # Partner reporters' only work: sending a concern.
+    partner_reporter: bool = False
 
 
 _DETAIL_URLS = {
@@ -108,6 +110,7 @@ def _add_case_work(user: Any, page: HomePage) -> None:
     if is_district_team(scope):
         page.queue_waiting, page.queue_overdue = queue_counts(user)
         page.overdue_actions = len(overdue_actions(user))
-    if may_report(user) and not scope.has(Role.PARTNER_REPORTER):
+    page.partner_reporter = scope.has(Role.PARTNER_REPORTER)
+    if may_report(user) and not page.partner_reporter:
         page.shows_concerns = True
         page.my_concerns = my_referrals(user, limit=5)

@@ -154,6 +154,7 @@ def test_partner_reporter_gets_a_reference_and_can_read_nothing_back(client_for,
     ]:
         assert hotel.get(path).status_code in {403, 404}, path
     home = hotel.get("/").content.decode()
+    assert 'href="/referrals/partner/"' in home, "their home offers the one thing they do"
     assert referral.reference not in home
     assert "City Lodge" not in home
 
