@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tessera.accounts.models import User
@@ -64,6 +65,15 @@ def _backdate_case(case: Case, days: int) -> None:
     case.refresh_from_db()
 
 
+def _children_in(district_code: str) -> QuerySet[Person]:
+    """People under 18 known in the district, oldest record first."""
+    today = timezone.localdate()
+    eighteen_years_ago = today.replace(year=today.year - 18, day=min(today.day, 28))
+    return Person.objects.filter(
+        district__code=district_code, merged_into__isnull=True, date_of_birth__gt=eighteen_years_ago
+    ).order_by("pk")
+
+
 def _report(reporter: User, child: Person, rng: random.Random) -> Referral:
     text, signs = rng.choice(SIGHTINGS)
     return referral_services.submit_referral(
@@ -80,7 +90,7 @@ def _report(reporter: User, child: Person, rng: random.Random) -> Referral:
 
 def _district_casework(district_code: str, team: dict[str, User], reporter: User, rng: random.Random) -> int:
     """Two referrals waiting (one overdue) and four cases at different stages in one district."""
-    children = list(Person.objects.filter(district__code=district_code).order_by("pk")[:6])
+    children = list(_children_in(district_code)[:6])
     if len(children) < 6:
         return 0
     lead, colleague = team["lead"], team["colleague"]
@@ -176,6 +186,6 @@ def generate_casework(seed: int = 2013) -> CaseworkSummary:
     )
     # Other districts' concerns come in through the force communications room and wait in their queues.
     for code in ("barnsley", "doncaster", "sheffield"):
-        for child in Person.objects.filter(district__code=code).order_by("pk")[:2]:
+        for child in _children_in(code)[:2]:
             _report(users["callhandler"], child, rng)
     return CaseworkSummary(Referral.objects.count(), cases)

@@ -7,7 +7,7 @@ from tessera.synth.world import generate_world
 
 
 def test_demo_casework_fills_queues_and_cases_and_is_idempotent(cast, client_for):
-    generate_world(people=40)
+    generate_world(people=400)
     summary = generate_casework()
     assert summary.cases == 4
     assert Referral.objects.filter(decision="").count() >= 2
