@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from tessera.accounts.models import User
 from tessera.audit.versioning import StaleVersionError
-from tessera.cases import services
+from tessera.cases import meeting_services, services
 from tessera.cases.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -155,10 +155,10 @@ def _save_discussion(user: User, case: Case, form: forms.Form, request: HttpRequ
         raise TypeError("expected the strategy discussion form")
     data = form.cleaned_data
     attendees = [
-        services.AttendeeDetails(str(u), u.agency, u) for u in data["members"] if u.agency is not None
+        meeting_services.AttendeeDetails(str(u), u.agency, u) for u in data["members"] if u.agency is not None
     ]
-    attendees += [services.AttendeeDetails(name, agency) for name, agency in form.others()]
-    services.record_strategy_discussion(
+    attendees += [meeting_services.AttendeeDetails(name, agency) for name, agency in form.others()]
+    meeting_services.record_strategy_discussion(
         user,
         case,
         held_on=data["held_on"],
@@ -186,7 +186,7 @@ STRATEGY_DISCUSSION = RecordPage(
 
 def _save_conference(user: User, case: Case, form: forms.Form, request: HttpRequest) -> str:
     data = form.cleaned_data
-    services.record_conference(
+    meeting_services.record_conference(
         user,
         case,
         initial=data["which"] == "yes",

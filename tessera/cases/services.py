@@ -8,8 +8,6 @@ recorded reason, and a step taken after its statutory date needs the reason it w
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,22 +23,18 @@ from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import save_changes
 from tessera.cases import timescales
-from tessera.cases.compliance import AGENCY_KIND_WORDS, REQUIRED_STRATEGY_AGENCIES
 from tessera.cases.models import (
     Action,
     ActionStatus,
-    Attendee,
     Case,
     CaseEvent,
     CaseStatus,
     CaseTeamMember,
-    Conference,
     EventKind,
-    StrategyDiscussion,
     SupportRecord,
     Track,
 )
-from tessera.core.models import Agency, District
+from tessera.core.models import District
 from tessera.core.working_days import add_working_days
 from tessera.people.models import Location, Person
 
@@ -59,7 +53,7 @@ def _event(case: Case, actor: User, kind: EventKind, detail: str = "") -> CaseEv
     )
 
 
-def _require_open(case: Case) -> None:
+def require_open(case: Case) -> None:
     if case.is_closed:
         raise ValidationError("This case is closed. Reopen work through a new referral.")
 
@@ -112,7 +106,7 @@ def add_team_member(
     actor: User, case: Case, *, member: User, role_on_case: str, request: HttpRequest | None = None
 ) -> CaseTeamMember:
     require(actor, PolicyAction.CHANGE, case)
-    _require_open(case)
+    require_open(case)
     existing = CaseTeamMember.objects.filter(case=case, user=member).first()
     if existing is not None and existing.removed_at is None:
         raise ValidationError({"member": f"{member} is already on the case team"})
@@ -137,76 +131,6 @@ def add_team_member(
     return membership
 
 
-@dataclass(frozen=True)
-class AttendeeDetails:
-    name: str
-    agency: Agency
-    user: User | None = None
-
-
-@transaction.atomic
-def record_strategy_discussion(
-    actor: User,
-    case: Case,
-    *,
-    held_on: date,
-    attendees: Sequence[AttendeeDetails],
-    information_shared: str,
-    section_47: bool,
-    investigation: str,
-    immediate_safety_actions: str,
-    missing_agency_reason: str,
-    request: HttpRequest | None = None,
-) -> StrategyDiscussion:
-    require(actor, PolicyAction.CHANGE, case)
-    _require_open(case)
-    errors: dict[str, str] = {}
-    if held_on > timezone.localdate():
-        errors["held_on"] = "Date of the discussion must be today or in the past"
-    if not attendees:
-        errors["members"] = "Select who took part, or add the people from other agencies"
-    kinds = {attendee.agency.kind for attendee in attendees}
-    missing = REQUIRED_STRATEGY_AGENCIES - kinds
-    if attendees and missing and not missing_agency_reason.strip():
-        words = " and ".join(sorted(AGENCY_KIND_WORDS[k] for k in missing))
-        errors["missing_agency_reason"] = (
-            f"No one from {words} took part: say why, or add who attended from {words}"
-        )
-    if section_47 and not investigation:
-        errors["investigation"] = "Select whether the investigation is joint or single-agency"
-    if not section_47 and investigation:
-        errors["investigation"] = (
-            "An investigation decision needs a section 47 enquiry: select one or the other"
-        )
-    if errors:
-        raise ValidationError(errors)
-    discussion = StrategyDiscussion.objects.create(
-        case=case,
-        held_on=held_on,
-        information_shared=information_shared,
-        section_47=section_47,
-        investigation=investigation,
-        immediate_safety_actions=immediate_safety_actions,
-        missing_agency_reason=missing_agency_reason if missing else "",
-        recorded_by=actor,
-        recorded_agency=actor.agency,
-    )
-    Attendee.objects.bulk_create(
-        Attendee(discussion=discussion, name=a.name, agency=a.agency, user=a.user) for a in attendees
-    )
-    if section_47 and case.track != Track.CHILD_PROTECTION:
-        Case.objects.filter(pk=case.pk).update(track=Track.CHILD_PROTECTION)
-        case.track = Track.CHILD_PROTECTION
-    record_access(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=discussion,
-        request=request,
-        details={"case": case.pk, "section_47": section_47},
-    )
-    return discussion
-
-
 @transaction.atomic
 def move_to_investigation(
     actor: User, case: Case, *, expected_version: int, request: HttpRequest | None = None
@@ -214,7 +138,7 @@ def move_to_investigation(
     """Start the investigation. Refused unless a strategy discussion decided on a section 47 enquiry and
     who investigates: the inspection found investigations begun without one."""
     require(actor, PolicyAction.DECIDE, case)
-    _require_open(case)
+    require_open(case)
     if case.status == CaseStatus.INVESTIGATION:
         raise ValidationError("The case is already under investigation.")
     decided = case.strategy_discussions.filter(section_47=True).exclude(investigation="").exists()
@@ -244,7 +168,7 @@ def update_case_details(
     request: HttpRequest | None = None,
 ) -> None:
     require(actor, PolicyAction.CHANGE, case)
-    _require_open(case)
+    require_open(case)
     if not case.team_members.filter(user=lead_professional, removed_at__isnull=True).exists():
         raise ValidationError({"lead_professional": "The lead professional must be on the case team"})
     old_lead = case.lead_professional
@@ -281,7 +205,7 @@ def record_assessment(
     request: HttpRequest | None = None,
 ) -> None:
     require(actor, PolicyAction.CHANGE, case)
-    _require_open(case)
+    require_open(case)
     if case.assessment_completed_on:
         raise ValidationError("The assessment is already recorded as completed.")
     if completed_on > timezone.localdate():
@@ -312,7 +236,7 @@ def add_action(
     request: HttpRequest | None = None,
 ) -> Action:
     require(actor, PolicyAction.CHANGE, case)
-    _require_open(case)
+    require_open(case)
     if not case.team_members.filter(user=owner, removed_at__isnull=True).exists():
         raise ValidationError({"owner": "The owner must be on the case team: add them to the team first"})
     action = Action.objects.create(
@@ -340,7 +264,7 @@ def update_action(
 ) -> None:
     case = action.case
     require(actor, PolicyAction.CHANGE, case)
-    _require_open(case)
+    require_open(case)
     today = timezone.localdate()
     changes: dict[str, Any] = {"status": status, "late_reason": late_reason}
     if status == ActionStatus.DONE:
@@ -360,7 +284,7 @@ def record_support(
     actor: User, case: Case, *, request: HttpRequest | None = None, **details: Any
 ) -> SupportRecord:
     require(actor, PolicyAction.CHANGE, case)
-    _require_open(case)
+    require_open(case)
     if details["started_on"] > timezone.localdate():
         raise ValidationError({"started_on": "Started must be today or in the past"})
     support = SupportRecord.objects.create(case=case, recorded_by=actor, **details)
@@ -368,64 +292,6 @@ def record_support(
         actor=actor, action=AuditAction.CREATE, target=support, request=request, details={"case": case.pk}
     )
     return support
-
-
-@transaction.atomic
-def record_conference(
-    actor: User,
-    case: Case,
-    *,
-    initial: bool,
-    held_on: date,
-    plan_continues: bool,
-    late_reason: str,
-    notes: str,
-    request: HttpRequest | None = None,
-) -> Conference:
-    require(actor, PolicyAction.CHANGE, case)
-    _require_open(case)
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "Date of the conference must be today or in the past"})
-    started = (
-        case.strategy_discussions.filter(section_47=True)
-        .order_by("held_on")
-        .values_list("held_on", flat=True)
-        .first()
-    )
-    if started is None:
-        raise ValidationError(
-            "A child protection conference follows a strategy discussion that started a section 47 "
-            "enquiry: record that strategy discussion first."
-        )
-    previous = list(case.conferences.order_by("held_on"))
-    has_initial = any(c.initial for c in previous)
-    if initial and has_initial:
-        raise ValidationError({"which": "The initial conference is already recorded: record a review"})
-    if not initial and not has_initial:
-        raise ValidationError({"which": "Record the initial conference before any review"})
-    if not initial and not previous[-1].plan_continues:
-        raise ValidationError({"which": "The child protection plan has ended: there is nothing to review"})
-    if initial:
-        due = timescales.initial_conference_due(started)
-    else:
-        due = timescales.review_conference_due(previous[-1].held_on, first_review=len(previous) == 1)
-    problem = late_reason_problem(due, held_on, late_reason, "The conference")
-    if problem:
-        raise ValidationError({"late_reason": problem})
-    conference = Conference.objects.create(
-        case=case,
-        initial=initial,
-        held_on=held_on,
-        plan_continues=plan_continues,
-        late_reason=late_reason,
-        notes=notes,
-        recorded_by=actor,
-        recorded_agency=actor.agency,
-    )
-    record_access(
-        actor=actor, action=AuditAction.CREATE, target=conference, request=request, details={"case": case.pk}
-    )
-    return conference
 
 
 @transaction.atomic
@@ -441,7 +307,7 @@ def close_case(
 ) -> None:
     """Close with an outcome. Refused without support recorded or a reason why there was none."""
     require(actor, PolicyAction.CLOSE, case)
-    _require_open(case)
+    require_open(case)
     errors: dict[str, str] = {}
     if not outcome:
         errors["outcome"] = "Select the outcome for the child"

@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tessera.accounts.models import User
+from tessera.cases import meeting_services, timescales
 from tessera.cases import services as case_services
-from tessera.cases import timescales
 from tessera.cases.models import Action, Case, CaseEvent, SubjectKind
 from tessera.core.models import Agency, District
 from tessera.core.working_days import add_working_days
@@ -117,16 +117,16 @@ def _district_casework(district_code: str, team: dict[str, User], reporter: User
         case_services.add_team_member(lead, case, member=colleague, role_on_case="Youth worker")
         if index % 2 == 0:
             held = add_working_days(case.referral_on, 2)
-            case_services.record_strategy_discussion(
+            meeting_services.record_strategy_discussion(
                 lead,
                 case,
                 held_on=held,
                 attendees=[
-                    case_services.AttendeeDetails(str(lead), lead.agency, lead),  # type: ignore[arg-type]
-                    case_services.AttendeeDetails(
+                    meeting_services.AttendeeDetails(str(lead), lead.agency, lead),  # type: ignore[arg-type]
+                    meeting_services.AttendeeDetails(
                         "Jan Whitley", Agency.objects.get(code=f"csc-{district_code}")
                     ),
-                    case_services.AttendeeDetails(
+                    meeting_services.AttendeeDetails(
                         "Dr Anne Patel", Agency.objects.get(code=f"health-{district_code}")
                     ),
                 ],
