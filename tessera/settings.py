@@ -175,9 +175,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, H:i"
-SHORT_DATE_FORMAT = "d/m/Y"
+# The locale's formats win over DATE_FORMAT settings, so Tessera's own live in tessera/formats/en_GB.
+FORMAT_MODULE_PATH = ["tessera.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
