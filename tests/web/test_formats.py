@@ -6,7 +6,9 @@ from django.template import Context, Template
 
 def test_dates_and_times_show_in_uk_style_with_24_hour_clock():
     moment = datetime(2026, 11, 24, 23, 34, tzinfo=ZoneInfo("UTC"))
-    rendered = Template("{{ moment }}|{{ moment|date }}|{{ moment|time }}").render(Context({"moment": moment}))
+    rendered = Template("{{ moment }}|{{ moment|date }}|{{ moment|time }}").render(
+        Context({"moment": moment})
+    )
     assert rendered == "24 November 2026, 23:34|24 November 2026|23:34"
 
 
