@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tessera.people",
     "tessera.cases",
     "tessera.referrals",
+    "tessera.risk",
     "tessera.synth",
     "django.contrib.auth",
     "django.contrib.contenttypes",

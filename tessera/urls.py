@@ -8,6 +8,7 @@ urlpatterns = [
     path("referrals/", include("tessera.referrals.urls")),
     path("cases/", include("tessera.cases.urls")),
     path("jobs/", include("tessera.jobs.urls")),
+    path("risk/", include("tessera.risk.urls")),
     path("administration/", include("tessera.administration.urls")),
     path("api/", include("tessera.api.urls")),
 ]

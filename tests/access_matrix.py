@@ -265,3 +265,89 @@ def build_world() -> SimpleNamespace:
         referral=casework.referral,
         action=casework.action,
     )
+
+
+# Risk assessment (issue 6). The objects are made the first time a row needs them.
+ROTHERHAM_CASEWORK = ("cse.rotherham", "youthworker.rotherham", "supervisor.rotherham", "analyst", "htcu")
+ROTHERHAM_ASSESSORS = ("cse.rotherham", "youthworker.rotherham", "supervisor.rotherham")
+RISK_MANAGERS = ("supervisor.rotherham", "commissioner")
+
+
+def risk_world(w: Any) -> Any:
+    if not hasattr(w, "risk"):
+        from tests.risk.world import build_risk_world
+
+        w.risk = build_risk_world(w.cast, w.rotherham_child)
+    return w.risk
+
+
+def assessor_view(forbidden: tuple[str, ...] = ("analyst", "htcu")) -> dict[str, int]:
+    return {**only(ROTHERHAM_ASSESSORS), **only(forbidden, 403)}
+
+
+ROWS.update(
+    {
+        "risk:child_risk": Row(
+            lambda w: f"/risk/children/{w.rotherham_child.pk}/", default=404, expect=only(ROTHERHAM_CASEWORK)
+        ),
+        "risk:assessment_start": Row(
+            lambda w: f"/risk/children/{w.rotherham_child.pk}/assess/", default=404, expect=assessor_view()
+        ),
+        "risk:assessment_detail": Row(
+            lambda w: f"/risk/assessments/{risk_world(w).assessment.pk}/",
+            default=404,
+            expect=only(ROTHERHAM_CASEWORK),
+        ),
+        "risk:observation_add": Row(
+            lambda w: f"/risk/assessments/{risk_world(w).assessment.pk}/indicators/add/",
+            default=404,
+            expect=assessor_view(),
+        ),
+        "risk:observation_withdraw": Row(
+            lambda w: (
+                f"/risk/assessments/{risk_world(w).assessment.pk}/indicators/{risk_world(w).observation.pk}/remove/"
+            ),
+            default=404,
+            expect=assessor_view(),
+        ),
+        "risk:assessment_complete": Row(
+            lambda w: f"/risk/assessments/{risk_world(w).assessment.pk}/complete/",
+            default=404,
+            expect=assessor_view(),
+        ),
+        "risk:assessment_sign_off": Row(
+            lambda w: f"/risk/assessments/{risk_world(w).completed.pk}/sign-off/",
+            default=404,
+            expect={
+                "supervisor.rotherham": 200,
+                **only(("cse.rotherham", "youthworker.rotherham", "analyst", "htcu"), 403),
+            },
+        ),
+        "risk:reassessments": Row(lambda w: "/risk/reassessments/", default=403, expect=only(CASEWORK)),
+        "risk:version_list": Row(
+            lambda w: "/risk/instrument/", default=403, expect=only((*CASEWORK, "commissioner"))
+        ),
+        "risk:version_draft": Row(
+            lambda w: "/risk/instrument/draft/", default=403, expect={"supervisor.rotherham": 200}
+        ),
+        "risk:version_detail": Row(
+            lambda w: f"/risk/instrument/{risk_world(w).version.number}/",
+            default=403,
+            expect=only((*CASEWORK, "commissioner")),
+        ),
+        "risk:version_decide": Row(
+            lambda w: f"/risk/instrument/{risk_world(w).draft.number}/decide/",
+            default=403,
+            expect={"supervisor.rotherham": 200},
+        ),
+        "risk:overrides": Row(lambda w: "/risk/overrides/", default=403, expect=only(RISK_MANAGERS)),
+        "risk:calibration": Row(lambda w: "/risk/calibration/", default=403, expect=only(RISK_MANAGERS)),
+        "risk:calibration_start": Row(lambda w: "/risk/calibration/start/", default=405),
+        "risk:calibration_detail": Row(
+            lambda w: f"/risk/calibration/{risk_world(w).study.pk}/", default=403, expect=only(RISK_MANAGERS)
+        ),
+        "risk:calibration_propose": Row(
+            lambda w: f"/risk/calibration/{risk_world(w).study.pk}/propose/", default=405
+        ),
+    }
+)

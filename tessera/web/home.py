@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from tessera.access.policy import registered_models, visible_to
 from tessera.access.scope import scope_of
-from tessera.accounts.roles import Role
+from tessera.accounts.roles import CASEWORK_ROLES, Role
 from tessera.audit.models import AccessLog, AuditAction
 
 
@@ -36,12 +36,16 @@ class HomePage:
     shows_concerns: bool = False
     # Partner reporters' only work: sending a concern.
     partner_reporter: bool = False
+    # Risk reassessments due for the children the user's teams work with (None: not their work).
+    reassessments_overdue: int | None = None
+    reassessments_due_soon: int | None = None
 
 
 _DETAIL_URLS = {
     "people.person": "people:person_detail",
     "cases.case": "cases:case_detail",
     "referrals.referral": "referrals:referral_detail",
+    "risk.riskassessment": "risk:assessment_detail",
 }
 
 
@@ -90,6 +94,12 @@ def home_for(user: Any) -> HomePage:
     if scope.works_with_named_children:
         page.recent = recently_viewed(user)
     _add_case_work(user, page)
+    if scope.roles & CASEWORK_ROLES:
+        from tessera.risk.selectors import due_counts
+
+        counts = due_counts(user)
+        page.reassessments_overdue = counts.overdue
+        page.reassessments_due_soon = counts.due_soon
     if scope.has(Role.SUPERVISOR):
         from tessera.access.services import grants_to_review
 

@@ -65,6 +65,30 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "/access/emergency-access/review/",
     ),
     NavItem(
+        "Reassessments",
+        "risk:reassessments",
+        frozenset(CASEWORK_ROLES),
+        "/risk/reassessments/",
+    ),
+    NavItem(
+        "Risk instrument",
+        "risk:version_list",
+        frozenset({Role.SUPERVISOR, Role.CHIEF_OFFICER}),
+        "/risk/instrument/",
+    ),
+    NavItem(
+        "Overrides",
+        "risk:overrides",
+        frozenset({Role.SUPERVISOR, Role.CHIEF_OFFICER}),
+        "/risk/overrides/",
+    ),
+    NavItem(
+        "Calibration",
+        "risk:calibration",
+        frozenset({Role.SUPERVISOR, Role.CHIEF_OFFICER}),
+        "/risk/calibration/",
+    ),
+    NavItem(
         "Users", "administration:user_list", frozenset({Role.SYSTEM_ADMINISTRATOR}), "/administration/users/"
     ),
     NavItem(

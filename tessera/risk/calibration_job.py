@@ -1,0 +1,135 @@
+"""The calibration study as a background job: feeds the pure study from the database and stores its report.
+
+Outcomes come from ``ConfirmedOutcome`` rows (later crimes flagged as exploitation, disclosures, section 47
+findings; in a synthetic world, its ground truth). Only aggregate figures are stored on the study.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+from tessera.jobs.queue import JobContext, enqueue, job_handler
+from tessera.risk.calibration import (
+    FOLLOW_UP_MONTHS,
+    LabelledAssessment,
+    StudySettings,
+    report_to_json,
+    run_study,
+)
+from tessera.risk.instrument import to_json
+from tessera.risk.models import (
+    CalibrationStudy,
+    ConfirmedOutcome,
+    IndicatorObservation,
+    InstrumentVersion,
+    OutcomeKind,
+    RiskAssessment,
+    StudyStatus,
+)
+from tessera.risk.scoring import ChildFacts, Observation, months_before
+
+JOB_KIND = "risk.calibration_study"
+
+
+def labelled_from_database(
+    today: date, follow_up_months: int = FOLLOW_UP_MONTHS
+) -> tuple[list[LabelledAssessment], bool]:
+    """Completed assessments whose follow-up has ended, each labelled from confirmed outcomes.
+
+    Returns the records and whether any outcome is synthetic.
+    """
+    outcomes: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    synthetic = False
+    for child_id, start, end, kind in ConfirmedOutcome.objects.values_list(
+        "child_id", "harmed_from", "harmed_until", "kind"
+    ):
+        outcomes[child_id].append((start, end))
+        synthetic = synthetic or kind == OutcomeKind.SYNTHETIC
+    observations: dict[int, list[Observation]] = defaultdict(list)
+    for assessment_id, indicator, observed_on in IndicatorObservation.objects.filter(
+        withdrawn_at__isnull=True, assessment__final_level__gt=""
+    ).values_list("assessment_id", "indicator", "observed_on"):
+        observations[assessment_id].append(Observation(indicator, observed_on))
+    records = []
+    rows = RiskAssessment.objects.exclude(final_level="").values_list(
+        "pk", "child_id", "assessed_on", "learning_disability", "child__date_of_birth"
+    )
+    for pk, child_id, assessed_on, learning_disability, date_of_birth in rows:
+        follow_up_end = months_before(assessed_on, -follow_up_months)
+        if follow_up_end > today:
+            continue
+        harmed = any(
+            start <= follow_up_end and (end is None or end >= assessed_on)
+            for start, end in outcomes[child_id]
+        )
+        records.append(
+            LabelledAssessment(
+                child=child_id,
+                assessed_on=assessed_on,
+                observations=tuple(observations[pk]),
+                facts=ChildFacts(date_of_birth, learning_disability),
+                harmed=harmed,
+            )
+        )
+    return records, synthetic
+
+
+def start_study(user: Any, version: InstrumentVersion, request: Any = None) -> CalibrationStudy:
+    with transaction.atomic():
+        study = CalibrationStudy.objects.create(instrument_version=version, started_by=user)
+        job = enqueue(
+            JOB_KIND, title=f"Calibration study {study.pk}", params={"study": study.pk}, created_by=user
+        )
+        study.job = job
+        study.save(update_fields=["job"])
+        record_access(
+            actor=user, action=AuditAction.CREATE, target=study, request=request, details={"job": job.pk}
+        )
+    return study
+
+
+def run_calibration_job(context: JobContext) -> dict[str, Any]:
+    study = CalibrationStudy.objects.select_related("instrument_version").get(pk=context.job.params["study"])
+    CalibrationStudy.objects.filter(pk=study.pk).update(status=StudyStatus.RUNNING)
+    context.progress(0, 6, "Reading assessments and confirmed outcomes")
+    records, synthetic = labelled_from_database(timezone.localdate())
+    version = study.instrument_version
+
+    def progress(done: int, total: int, message: str) -> None:
+        context.progress(done + 1, total + 1, message)
+
+    try:
+        report = run_study(
+            version.instrument,
+            records,
+            current_name=f"Version {version.number} (in force)",
+            settings=StudySettings(),
+            progress=progress,
+        )
+    except ValueError as problem:
+        CalibrationStudy.objects.filter(pk=study.pk).update(
+            status=StudyStatus.FAILED, report={"problem": str(problem), "assessments": len(records)}
+        )
+        return {"problem": str(problem)}
+    except Exception:
+        CalibrationStudy.objects.filter(pk=study.pk).update(status=StudyStatus.FAILED)
+        raise
+    proposed = report.candidate(report.proposed_key)
+    CalibrationStudy.objects.filter(pk=study.pk).update(
+        status=StudyStatus.FINISHED,
+        report=report_to_json(report),
+        proposed_definition=to_json(proposed.definition),
+        synthetic_outcomes=synthetic,
+    )
+    return {"study": study.pk, "target_met": report.target_met}
+
+
+def register_job() -> None:
+    job_handler(JOB_KIND)(run_calibration_job)

@@ -1,0 +1,155 @@
+"""Reads of risk records. Each one starts from the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.people.models import Person
+from tessera.risk.instrument import Level, level_label
+from tessera.risk.models import (
+    IndicatorObservation,
+    InstrumentVersion,
+    ReassessmentTask,
+    RiskAssessment,
+    VersionStatus,
+)
+from tessera.risk.scoring import ChildFacts, Observation, RiskResult, score_assessment
+
+# A reassessment counts as "due" this many days before its date.
+DUE_SOON_DAYS = 14
+
+
+def version_in_force() -> InstrumentVersion | None:
+    """The instrument version new assessments are made with (not personal data: readable by the app)."""
+    return InstrumentVersion.objects.filter(status=VersionStatus.IN_FORCE).first()
+
+
+def visible_assessments(user: Any) -> QuerySet[RiskAssessment]:
+    """Assessments the user may see: their scope reaches the assessment and they may see the child."""
+    return visible_to(user, RiskAssessment).filter(child__in=visible_to(user, Person).values("pk"))
+
+
+def assessment_for_page(user: Any, pk: int) -> RiskAssessment:
+    observations = IndicatorObservation.objects.select_related("source_agency", "recorded_by").order_by(
+        "-observed_on", "pk"
+    )
+    queryset = (
+        visible_assessments(user)
+        .select_related(
+            "child", "district", "instrument_version", "started_by", "completed_by", "signed_off_by"
+        )
+        .prefetch_related(Prefetch("observations", queryset=observations))
+    )
+    return get_visible_or_404(user, queryset, pk=pk)
+
+
+def child_for_risk(user: Any, pk: int) -> Person:
+    return get_visible_or_404(user, Person.objects.select_related("district"), pk=pk)
+
+
+def assessments_of(user: Any, child: Person) -> list[RiskAssessment]:
+    return list(
+        visible_assessments(user)
+        .filter(child=child)
+        .select_related("instrument_version", "completed_by", "signed_off_by")
+        .order_by("-assessed_on", "-pk")
+    )
+
+
+def live_observations(assessment: RiskAssessment) -> list[IndicatorObservation]:
+    return [o for o in assessment.observations.all() if o.withdrawn_at is None]
+
+
+def facts_of(assessment: RiskAssessment) -> ChildFacts:
+    return ChildFacts(assessment.child.date_of_birth, assessment.learning_disability)
+
+
+def result_of(assessment: RiskAssessment) -> RiskResult:
+    """The level the assessment's own pinned instrument version computes from its live observations."""
+    observations = [Observation(o.indicator, o.observed_on) for o in live_observations(assessment)]
+    return score_assessment(
+        assessment.instrument_version.instrument, observations, facts_of(assessment), assessment.assessed_on
+    )
+
+
+@dataclass(frozen=True)
+class TrajectoryPoint:
+    assessed_on: date
+    computed: Level
+    final: Level
+    harm_evident: bool
+    version: int
+    status: str
+
+    @property
+    def computed_label(self) -> str:
+        return level_label(self.computed, self.harm_evident)
+
+    @property
+    def final_label(self) -> str:
+        return level_label(self.final, self.harm_evident)
+
+
+def trajectory(assessments: list[RiskAssessment]) -> list[TrajectoryPoint]:
+    """The child's completed assessments, oldest first: both levels each time."""
+    points = [
+        TrajectoryPoint(
+            a.assessed_on,
+            Level(a.computed_level),
+            Level(a.final_level),
+            a.harm_evident,
+            a.instrument_version.number,
+            a.get_status_display(),
+        )
+        for a in assessments
+        if a.computed_level and a.final_level
+    ]
+    return sorted(points, key=lambda p: p.assessed_on)
+
+
+def open_tasks(user: Any) -> QuerySet[ReassessmentTask]:
+    return (
+        visible_to(user, ReassessmentTask)
+        .filter(done_at__isnull=True, child__in=visible_to(user, Person).values("pk"))
+        .select_related("child", "district")
+        .order_by("due_on", "pk")
+    )
+
+
+def tasks_of(user: Any, child: Person) -> list[ReassessmentTask]:
+    return list(open_tasks(user).filter(child=child))
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    overdue: int
+    due_soon: int
+
+
+def due_counts(user: Any, today: date | None = None) -> DueCounts:
+    today = today or timezone.localdate()
+    tasks = open_tasks(user)
+    return DueCounts(
+        overdue=tasks.filter(due_on__lt=today).count(),
+        due_soon=tasks.filter(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)).count(),
+    )
+
+
+def latest_levels(children: list[Person], user: Any) -> dict[int, RiskAssessment]:
+    """Each child's latest completed assessment the user may see (one query for the lot)."""
+    latest: dict[int, RiskAssessment] = {}
+    rows = (
+        visible_assessments(user)
+        .filter(child__in=children)
+        .exclude(final_level="")
+        .order_by("child_id", "-assessed_on", "-pk")
+    )
+    for assessment in rows:
+        latest.setdefault(assessment.child_id, assessment)
+    return latest

@@ -1,0 +1,436 @@
+"""Every write to risk records: one function per act, in a transaction, with its access-log row."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tessera.access.policy import Action, can_see, require
+from tessera.access.scope import scope_of
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+from tessera.audit.versioning import save_changes
+from tessera.core.models import Agency
+from tessera.core.working_days import add_working_days
+from tessera.people.models import Person
+from tessera.risk.instrument import (
+    InstrumentDefinition,
+    Level,
+    level_label,
+    problems_with,
+    to_json,
+)
+from tessera.risk.models import (
+    AssessmentStatus,
+    CalibrationStudy,
+    IndicatorObservation,
+    InstrumentVersion,
+    OverrideDirection,
+    ReassessmentTask,
+    RiskAssessment,
+    TaskReason,
+    VersionOrigin,
+    VersionStatus,
+)
+from tessera.risk.rules import may_assess, may_manage_instrument
+from tessera.risk.scoring import months_before
+from tessera.risk.selectors import result_of, version_in_force
+
+REVIEW_MONTHS = 3
+# New information asks for a reassessment within this many working days.
+NEW_INFORMATION_WORKING_DAYS = 5
+
+
+class NoInstrumentInForceError(Exception):
+    """No instrument version has been approved yet, so no assessment can start."""
+
+
+# Instrument versions -------------------------------------------------------------------------------------
+
+
+def _next_number() -> int:
+    return (InstrumentVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def install_reference_version(
+    definition: InstrumentDefinition, *, summary: str, when: Any = None
+) -> InstrumentVersion:
+    """Put a first version in force where none exists (installation set-up and synthetic worlds).
+
+    Refused once any version exists: every later version goes through draft and approval.
+    """
+    if InstrumentVersion.objects.exists():
+        raise PermissionDenied("An instrument is already installed; draft a new version instead")
+    problems = problems_with(definition)
+    if problems:
+        raise ValidationError(problems)
+    when = when or timezone.now()
+    version = InstrumentVersion.objects.create(
+        number=1,
+        title=definition.title,
+        definition=to_json(definition),
+        status=VersionStatus.IN_FORCE,
+        origin=VersionOrigin.REFERENCE,
+        change_summary=summary,
+        drafted_at=when,
+        decided_at=when,
+        decision_note="Installed as reference data",
+    )
+    record_access(actor=None, action=AuditAction.CREATE, target=version, details={"installed": True})
+    return version
+
+
+@transaction.atomic
+def draft_version(
+    user: Any,
+    definition: InstrumentDefinition,
+    *,
+    change_summary: str,
+    study: CalibrationStudy | None = None,
+    request: HttpRequest | None = None,
+) -> InstrumentVersion:
+    if not may_manage_instrument(scope_of(user)):
+        raise PermissionDenied("Only an authorised manager can draft an instrument version")
+    problems = problems_with(definition)
+    if problems:
+        raise ValidationError(problems)
+    version = InstrumentVersion.objects.create(
+        number=_next_number(),
+        title=definition.title,
+        definition=to_json(definition),
+        origin=VersionOrigin.CALIBRATION if study else VersionOrigin.DRAFTED,
+        change_summary=change_summary,
+        drafted_by=user,
+        drafted_at=timezone.now(),
+        study=study,
+    )
+    record_access(
+        actor=user,
+        action=AuditAction.CREATE,
+        target=version,
+        request=request,
+        details={"number": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def decide_version(
+    user: Any, version: InstrumentVersion, *, approve: bool, note: str, request: HttpRequest | None = None
+) -> InstrumentVersion:
+    """A second manager approves (putting it in force) or withdraws a draft."""
+    if not may_manage_instrument(scope_of(user)):
+        raise PermissionDenied("Only an authorised manager can approve an instrument version")
+    version = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise ValidationError({"decision": "This version has already been decided"})
+    if approve and version.drafted_by_id == user.pk:
+        raise ValidationError(
+            {"decision": "A second manager must approve: you drafted this version, so you cannot approve it"}
+        )
+    now = timezone.now()
+    if approve:
+        InstrumentVersion.objects.filter(status=VersionStatus.IN_FORCE).update(
+            status=VersionStatus.SUPERSEDED
+        )
+    version.status = VersionStatus.IN_FORCE if approve else VersionStatus.WITHDRAWN
+    version.decided_by = user
+    version.decided_at = now
+    version.decision_note = note
+    version.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    record_access(
+        actor=user,
+        action=AuditAction.CHANGE,
+        target=version,
+        reason=note,
+        request=request,
+        details={"decision": "approved" if approve else "withdrawn"},
+    )
+    return version
+
+
+# Assessments ---------------------------------------------------------------------------------------------
+
+
+def _require_assessor(user: Any, child: Person) -> None:
+    if not can_see(user, child):
+        from django.http import Http404
+
+        raise Http404("No record found")
+    if not may_assess(scope_of(user)):
+        raise PermissionDenied("Your role does not include assessing risk")
+
+
+@transaction.atomic
+def start_assessment(
+    user: Any,
+    child: Person,
+    *,
+    assessed_on: date,
+    learning_disability: bool,
+    request: HttpRequest | None = None,
+) -> RiskAssessment:
+    """Begin an assessment of ``child``, pinned to the instrument version in force now."""
+    _require_assessor(user, child)
+    version = version_in_force()
+    if version is None:
+        raise NoInstrumentInForceError("No instrument version is in force: a manager must approve one first")
+    if child.district_id is None:
+        raise ValidationError("The child has no district, so no team can hold the assessment")
+    assessment = RiskAssessment.objects.create(
+        child=child,
+        district_id=child.district_id,
+        instrument_version=version,
+        assessed_on=assessed_on,
+        learning_disability=learning_disability,
+        started_by=user,
+    )
+    record_access(
+        actor=user,
+        action=AuditAction.CREATE,
+        target=assessment,
+        request=request,
+        details={"child": child.pk, "instrument_version": version.number},
+    )
+    return assessment
+
+
+def _require_editable(user: Any, assessment: RiskAssessment) -> None:
+    require(user, Action.CHANGE, assessment)
+    if not assessment.is_editable:
+        raise ValidationError("This assessment has been completed; start a new assessment to record more")
+
+
+def _current_version(assessment: RiskAssessment) -> int:
+    """The version as stored now, locked: adding evidence is not refused for being based on a stale page."""
+    return RiskAssessment.objects.select_for_update().values_list("version", flat=True).get(pk=assessment.pk)
+
+
+@transaction.atomic
+def add_observation(
+    user: Any,
+    assessment: RiskAssessment,
+    *,
+    indicator: str,
+    observed_on: date,
+    evidence: str,
+    source_agency: Agency,
+    request: HttpRequest | None = None,
+) -> IndicatorObservation:
+    _require_editable(user, assessment)
+    definition = assessment.instrument_version.instrument
+    if not definition.has_indicator(indicator):
+        raise ValidationError({"indicator": "Select an indicator from this version of the instrument"})
+    if observed_on > assessment.assessed_on:
+        raise ValidationError({"observed_on": "Date seen must be on or before the date of the assessment"})
+    if not evidence.strip():
+        raise ValidationError({"evidence": "Enter the evidence for this indicator"})
+    observation = IndicatorObservation.objects.create(
+        assessment=assessment,
+        indicator=indicator,
+        observed_on=observed_on,
+        evidence=evidence,
+        source_agency=source_agency,
+        recorded_by=user,
+    )
+    # The assessment moves to a new version, so a completion based on what was seen before is refused.
+    label = definition.indicator(indicator).label
+    save_changes(
+        assessment,
+        expected_version=_current_version(assessment),
+        changes={},
+        actor=user,
+        request=request,
+        extra_changes={"indicators": ("", f"Added: {label} seen {observed_on:%d %B %Y}")},
+    )
+    return observation
+
+
+@transaction.atomic
+def withdraw_observation(
+    user: Any, observation: IndicatorObservation, *, reason: str, request: HttpRequest | None = None
+) -> None:
+    assessment = observation.assessment
+    _require_editable(user, assessment)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why this observation is being removed"})
+    IndicatorObservation.objects.filter(pk=observation.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by=user, withdrawn_reason=reason
+    )
+    label = assessment.instrument_version.instrument.indicator(observation.indicator).label
+    save_changes(
+        assessment,
+        expected_version=_current_version(assessment),
+        changes={},
+        actor=user,
+        request=request,
+        reason=reason,
+        extra_changes={"indicators": (f"{label} seen {observation.observed_on:%d %B %Y}", "Removed")},
+    )
+
+
+def direction_of(computed: Level, final: Level) -> OverrideDirection:
+    if final.rank > computed.rank:
+        return OverrideDirection.RAISED
+    if final.rank < computed.rank:
+        return OverrideDirection.LOWERED
+    return OverrideDirection.NONE
+
+
+@transaction.atomic
+def complete_assessment(
+    user: Any,
+    assessment: RiskAssessment,
+    *,
+    expected_version: int,
+    final_level: Level,
+    override_reason: str,
+    gut_feeling: str,
+    request: HttpRequest | None = None,
+) -> RiskAssessment:
+    """Fix the computed level and record the professionals' final level, for sign-off.
+
+    A final level that differs from the computed one needs a reason. Where signs of harm were recorded the
+    level cannot be lowered below the highest: harm is never described as only a risk.
+    """
+    _require_editable(user, assessment)
+    result = result_of(assessment)
+    direction = direction_of(result.level, final_level)
+    override_reason = override_reason.strip()
+    if direction != OverrideDirection.NONE and not override_reason:
+        raise ValidationError(
+            {
+                "override_reason": (
+                    f"Enter why the final level ({level_label(final_level)}) differs from the computed level "
+                    f"({result.label})"
+                )
+            }
+        )
+    if result.harm_evident and final_level.rank < result.level.rank:
+        raise ValidationError(
+            {
+                "final_level": (
+                    "Signs that exploitation is already happening were recorded, so the level cannot be lowered. "
+                    "If an observation was recorded in error, remove it first"
+                )
+            }
+        )
+    scope = scope_of(user)
+    role = next((code for code in ("supervisor", "cse_team_member") if code in scope.roles), "")
+    save_changes(
+        assessment,
+        expected_version=expected_version,
+        changes={
+            "status": AssessmentStatus.AWAITING_SIGN_OFF,
+            "computed_level": str(result.level),
+            "computed_score": result.score,
+            "harm_evident": result.harm_evident,
+            "reasons": list(result.reasons),
+            "final_level": str(final_level),
+            "override_direction": direction,
+            "override_reason": override_reason if direction != OverrideDirection.NONE else "",
+            "gut_feeling": gut_feeling.strip(),
+            "completed_by": user,
+            "completed_at": timezone.now(),
+            "assessor_agency": user.agency,
+            "assessor_role": role,
+        },
+        actor=user,
+        request=request,
+        reason=override_reason,
+    )
+    return assessment
+
+
+@transaction.atomic
+def sign_off(
+    user: Any,
+    assessment: RiskAssessment,
+    *,
+    expected_version: int,
+    note: str,
+    request: HttpRequest | None = None,
+) -> RiskAssessment:
+    """A supervisor other than the assessor signs the assessment off; the next review is then scheduled."""
+    require(user, Action.SIGN_OFF, assessment)
+    if assessment.status != AssessmentStatus.AWAITING_SIGN_OFF:
+        raise ValidationError("Only a completed assessment waiting for sign-off can be signed off")
+    if assessment.completed_by_id == user.pk:
+        raise ValidationError("Another supervisor must sign off an assessment you completed yourself")
+    due = review_due_after(assessment.assessed_on)
+    save_changes(
+        assessment,
+        expected_version=expected_version,
+        changes={
+            "status": AssessmentStatus.SIGNED_OFF,
+            "signed_off_by": user,
+            "signed_off_at": timezone.now(),
+            "sign_off_note": note.strip(),
+            "next_review_due": due,
+        },
+        actor=user,
+        request=request,
+        reason=note,
+    )
+    now = timezone.now()
+    ReassessmentTask.objects.filter(child=assessment.child, done_at__isnull=True).update(
+        done_at=now, done_by_assessment=assessment
+    )
+    create_task(
+        assessment.child,
+        reason=TaskReason.SCHEDULED,
+        detail=f"Three-monthly review of the assessment of {assessment.assessed_on:%d %B %Y}",
+        due_on=due,
+        prompted_by=f"risk.riskassessment:{assessment.pk}",
+    )
+    return assessment
+
+
+def review_due_after(assessed_on: date) -> date:
+    """Three calendar months after the assessment date."""
+    return months_before(assessed_on, -REVIEW_MONTHS)
+
+
+# Reassessment tasks --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_task(
+    child: Person,
+    *,
+    reason: TaskReason,
+    detail: str,
+    due_on: date | None = None,
+    prompted_by: str = "",
+) -> ReassessmentTask | None:
+    """Ask for the child's risk to be (re)assessed. The same event never makes two tasks.
+
+    Made by the system in response to an event, so the access log names no user.
+    """
+    if child.district_id is None:
+        return None
+    if prompted_by and ReassessmentTask.objects.filter(child=child, prompted_by=prompted_by).exists():
+        return None
+    due_on = due_on or add_working_days(timezone.localdate(), NEW_INFORMATION_WORKING_DAYS)
+    task = ReassessmentTask.objects.create(
+        child=child,
+        district_id=child.district_id,
+        reason=reason,
+        detail=detail[:300],
+        due_on=due_on,
+        prompted_by=prompted_by,
+    )
+    record_access(
+        actor=None,
+        action=AuditAction.CREATE,
+        target=task,
+        details={"child": child.pk, "reason": str(reason), "prompted_by": prompted_by},
+    )
+    return task

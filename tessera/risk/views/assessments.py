@@ -1,0 +1,270 @@
+"""A child's risk page, and starting, recording, completing and signing off an assessment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from tessera.access.policy import Action, can
+from tessera.access.scope import scope_of
+from tessera.accounts.roles import CASEWORK_ROLES
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+from tessera.audit.versioning import StaleVersionError
+from tessera.people.models import Person
+from tessera.risk import selectors, services
+from tessera.risk.charts import LevelPoint, trajectory_svg
+from tessera.risk.forms import (
+    CompleteAssessmentForm,
+    ObservationForm,
+    SignOffForm,
+    StartAssessmentForm,
+    WithdrawObservationForm,
+)
+from tessera.risk.instrument import GROUP_LABELS, Level
+from tessera.risk.models import AssessmentStatus, IndicatorObservation, RiskAssessment
+from tessera.risk.rules import may_assess
+from tessera.risk.scoring import RiskResult
+
+
+def _child(request: HttpRequest, pk: int) -> Person:
+    """The child, if the user may see them and works on named children's risk; 404 otherwise."""
+    child = selectors.child_for_risk(request.user, pk)
+    if not scope_of(request.user).roles & CASEWORK_ROLES:
+        raise Http404("No record found")
+    return child
+
+
+def child_risk(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child(request, pk)
+    assessments = selectors.assessments_of(request.user, child)
+    points = selectors.trajectory(assessments)
+    chart = trajectory_svg([LevelPoint(p.assessed_on, p.computed, p.final) for p in points])
+    record_access(
+        actor=request.user, action=AuditAction.VIEW, target=child, request=request, details={"page": "risk"}
+    )
+    return render(
+        request,
+        "risk/child_risk.html",
+        {
+            "child": child,
+            "assessments": assessments,
+            "points": points,
+            "chart": chart,
+            "tasks": selectors.tasks_of(request.user, child),
+            "today": timezone.localdate(),
+            "may_assess": may_assess(scope_of(request.user)),
+            "version": selectors.version_in_force(),
+        },
+    )
+
+
+def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child(request, pk)
+    if not may_assess(scope_of(request.user)):
+        raise PermissionDenied("Your role does not include assessing risk")
+    version = selectors.version_in_force()
+    form = StartAssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid() and version is not None:
+        assessment = services.start_assessment(
+            request.user,
+            child,
+            assessed_on=form.cleaned_data["assessed_on"],
+            learning_disability=form.cleaned_data["learning_disability"] == "yes",
+            request=request,
+        )
+        messages.success(request, "Assessment started. Record each indicator with its date and evidence.")
+        return redirect("risk:assessment_detail", pk=assessment.pk)
+    return render(request, "risk/assessment_start.html", {"child": child, "form": form, "version": version})
+
+
+def _result_for_page(assessment: RiskAssessment) -> RiskResult:
+    return selectors.result_of(assessment)
+
+
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_for_page(request.user, pk)
+    definition = assessment.instrument_version.instrument
+    result = _result_for_page(assessment)
+    observations = list(assessment.observations.all())
+    rows = [(o, i, GROUP_LABELS[i.group]) for o in observations for i in [definition.indicator(o.indicator)]]
+    record_access(actor=request.user, action=AuditAction.VIEW, target=assessment, request=request)
+    user = request.user
+    return render(
+        request,
+        "risk/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "child": assessment.child,
+            "result": result,
+            "harm_rows": [row for row in rows if row[1].shows_harm and row[0].withdrawn_at is None],
+            "risk_rows": [row for row in rows if not row[1].shows_harm and row[0].withdrawn_at is None],
+            "withdrawn_rows": [row for row in rows if row[0].withdrawn_at is not None],
+            "may_change": assessment.is_editable and can(user, Action.CHANGE, assessment),
+            "may_sign_off": assessment.status == AssessmentStatus.AWAITING_SIGN_OFF
+            and can(user, Action.SIGN_OFF, assessment)
+            and assessment.completed_by_id != user.pk,
+        },
+    )
+
+
+def _editable(request: HttpRequest, pk: int) -> RiskAssessment:
+    assessment = selectors.assessment_for_page(request.user, pk)
+    if not can(request.user, Action.CHANGE, assessment):
+        raise PermissionDenied("You can see this assessment but cannot change it")
+    return assessment
+
+
+def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _editable(request, pk)
+    definition = assessment.instrument_version.instrument
+    form = ObservationForm(request.POST or None, definition=definition)
+    if request.method == "POST" and form.is_valid() and assessment.is_editable:
+        try:
+            services.add_observation(request.user, assessment, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            label = definition.indicator(form.cleaned_data["indicator"]).label
+            messages.success(request, f"{label} recorded.")
+            if "add_another" in request.POST:
+                return redirect("risk:observation_add", pk=assessment.pk)
+            return redirect("risk:assessment_detail", pk=assessment.pk)
+    return render(request, "risk/observation_form.html", {"assessment": assessment, "form": form})
+
+
+def observation_withdraw(request: HttpRequest, pk: int, observation_pk: int) -> HttpResponse:
+    assessment = _editable(request, pk)
+    observation = IndicatorObservation.objects.filter(
+        assessment=assessment, pk=observation_pk, withdrawn_at__isnull=True
+    ).first()
+    if observation is None:
+        raise Http404("No such observation")
+    indicator = assessment.instrument_version.instrument.indicator(observation.indicator)
+    form = WithdrawObservationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_observation(
+                request.user, observation, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{indicator.label} removed. The removal and its reason are kept.")
+            return redirect("risk:assessment_detail", pk=assessment.pk)
+    return render(
+        request,
+        "risk/observation_withdraw.html",
+        {"assessment": assessment, "observation": observation, "indicator": indicator, "form": form},
+    )
+
+
+def _complete_form(data: Any, result: RiskResult, version: int) -> CompleteAssessmentForm:
+    return CompleteAssessmentForm(
+        data,
+        computed=result.level,
+        harm_evident=result.harm_evident,
+        initial={"final_level": result.level.value, "version": version},
+    )
+
+
+def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _editable(request, pk)
+    if not assessment.is_editable:
+        return redirect("risk:assessment_detail", pk=assessment.pk)
+    result = _result_for_page(assessment)
+    form = _complete_form(request.POST or None, result, assessment.version)
+    stale_message = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_assessment(
+                request.user,
+                assessment,
+                expected_version=form.cleaned_data["version"],
+                final_level=Level(form.cleaned_data["final_level"]),
+                override_reason=form.cleaned_data["override_reason"],
+                gut_feeling=form.cleaned_data["gut_feeling"],
+                request=request,
+            )
+        except StaleVersionError as stale:
+            stale_message = stale.message
+            data = request.POST.copy()
+            data["version"] = str(stale.current_version)
+            assessment = selectors.assessment_for_page(request.user, pk)
+            result = _result_for_page(assessment)
+            form = _complete_form(data, result, stale.current_version)
+            form.is_valid()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Assessment completed. A supervisor now signs it off.")
+            return redirect("risk:assessment_detail", pk=assessment.pk)
+    return render(
+        request,
+        "risk/assessment_complete.html",
+        {
+            "assessment": assessment,
+            "result": result,
+            "form": form,
+            "stale_message": stale_message,
+            "page_has_errors": bool(stale_message),
+        },
+    )
+
+
+def assessment_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_for_page(request.user, pk)
+    if not can(request.user, Action.SIGN_OFF, assessment):
+        raise PermissionDenied("Only a supervisor signs off an assessment")
+    form = SignOffForm(request.POST or None, initial={"version": assessment.version})
+    problem = ""
+    if assessment.status != AssessmentStatus.AWAITING_SIGN_OFF:
+        problem = "This assessment is not waiting for sign-off."
+    elif assessment.completed_by_id == request.user.pk:
+        problem = "You completed this assessment, so another supervisor must sign it off."
+    if request.method == "POST" and form.is_valid() and not problem:
+        try:
+            services.sign_off(
+                request.user,
+                assessment,
+                expected_version=form.cleaned_data["version"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except StaleVersionError as stale:
+            problem = stale.message
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            messages.success(
+                request, f"Assessment signed off. Next review due by {assessment.next_review_due:%d %B %Y}."
+            )
+            return redirect("risk:assessment_detail", pk=assessment.pk)
+    return render(
+        request,
+        "risk/assessment_sign_off.html",
+        {"assessment": assessment, "form": form, "problem": problem, "page_has_errors": bool(problem)},
+    )
+
+
+def reassessments(request: HttpRequest) -> HttpResponse:
+    """Due and overdue reassessments for the children the user's teams work with."""
+    if not scope_of(request.user).roles & CASEWORK_ROLES:
+        raise PermissionDenied("Reassessments are for people who work with children's cases")
+    tasks = list(selectors.open_tasks(request.user)[:500])
+    latest = selectors.latest_levels([t.child for t in tasks], request.user)
+    record_access(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="risk.reassessmenttask",
+        request=request,
+        details={"list": "reassessments", "children": sorted({t.child_id for t in tasks})[:500]},
+    )
+    today = timezone.localdate()
+    rows = [(t, latest.get(t.child_id), t.is_overdue(today)) for t in tasks]
+    return render(request, "risk/reassessments.html", {"rows": rows, "today": today})

@@ -1,0 +1,127 @@
+"""The instrument's versions: read them, draft a new one, approve or withdraw a draft."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from tessera.access.scope import scope_of
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+from tessera.risk import selectors, services
+from tessera.risk.catalogue import seraf_style_default
+from tessera.risk.forms import DecideVersionForm, DraftVersionForm
+from tessera.risk.instrument import GROUP_LABELS, Group, HardRuleKind
+from tessera.risk.models import InstrumentVersion, VersionStatus
+from tessera.risk.rules import may_manage_instrument, may_read_instrument
+
+HARD_RULE_WORDS = {
+    HardRuleKind.DISCLOSURE_IS_HIGHEST: "A disclosure of sexual exploitation always means the highest level.",
+    HardRuleKind.HARM_IS_HIGHEST: (
+        "Any sign that exploitation is already happening means the highest level, worded to say harm is "
+        "happening: the child is never described as only at risk."
+    ),
+    HardRuleKind.YOUNG_CHILD_NOT_LOWEST: "A child under {age} with any indicator present is never rated Not at risk.",
+    HardRuleKind.LEARNING_DISABILITY_NOT_LOWEST: (
+        "A child with a learning disability and any indicator present is never rated Not at risk."
+    ),
+}
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not may_read_instrument(scope_of(request.user)):
+        raise PermissionDenied("The instrument is for people who assess risk and their managers")
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not may_manage_instrument(scope_of(request.user)):
+        raise PermissionDenied("Only an authorised manager can draft or approve instrument versions")
+
+
+def version_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    versions = InstrumentVersion.objects.select_related("drafted_by", "decided_by").order_by("-number")
+    return render(
+        request,
+        "risk/version_list.html",
+        {"versions": versions, "may_manage": may_manage_instrument(scope_of(request.user))},
+    )
+
+
+def version_detail(request: HttpRequest, number: int) -> HttpResponse:
+    _require_reader(request)
+    version = get_object_or_404(
+        InstrumentVersion.objects.select_related("drafted_by", "decided_by", "study"), number=number
+    )
+    definition = version.instrument
+    form = None
+    scope = scope_of(request.user)
+    if version.status == VersionStatus.DRAFT and may_manage_instrument(scope):
+        form = DecideVersionForm()
+    return render(
+        request,
+        "risk/version_detail.html",
+        {
+            "version": version,
+            "definition": definition,
+            "groups": [(GROUP_LABELS[g], definition.in_group(g)) for g in Group],
+            "rules": [HARD_RULE_WORDS[r.kind].format(age=r.age_under) for r in definition.hard_rules],
+            "form": form,
+            "own_draft": version.drafted_by_id == request.user.pk,
+        },
+    )
+
+
+def version_draft(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    current = selectors.version_in_force()
+    base = current.instrument if current else seraf_style_default()
+    next_title = f"{base.title} (revised)" if current else base.title
+    form = DraftVersionForm(request.POST or None, base=base, initial={"title": next_title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.draft_version(
+                request.user,
+                form.definition(),
+                change_summary=form.cleaned_data["change_summary"],
+                request=request,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, f"Version {version.number} drafted. A second manager must now approve it."
+            )
+            return redirect("risk:version_detail", number=version.number)
+    return render(request, "risk/version_draft.html", {"form": form, "current": current})
+
+
+def version_decide(request: HttpRequest, number: int) -> HttpResponse:
+    _require_manager(request)
+    version = get_object_or_404(InstrumentVersion, number=number)
+    form = DecideVersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.decide_version(
+                request.user, version, approve=approve, note=form.cleaned_data["note"], request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if approve:
+                messages.success(request, f"Version {version.number} is now in force for new assessments.")
+            else:
+                messages.success(request, f"Version {version.number} withdrawn.")
+            return redirect("risk:version_detail", number=version.number)
+    record_access(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target=version,
+        request=request,
+        details={"page": "decide"},
+    )
+    return render(request, "risk/version_decide.html", {"version": version, "form": form})

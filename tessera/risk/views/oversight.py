@@ -1,0 +1,154 @@
+"""Aggregate pages for managers and chief officers: override analytics and the calibration study."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tessera.access.scope import scope_of
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+from tessera.risk import selectors, services
+from tessera.risk.analytics import override_report
+from tessera.risk.calibration_job import start_study
+from tessera.risk.charts import CurvePoint, calibration_svg
+from tessera.risk.instrument import from_json
+from tessera.risk.models import CalibrationStudy, StudyStatus
+from tessera.risk.rules import may_manage_instrument, may_see_aggregates
+
+
+def _require_aggregates(request: HttpRequest) -> None:
+    if not may_see_aggregates(scope_of(request.user)):
+        raise PermissionDenied("These figures are for managers and chief officers")
+
+
+def overrides(request: HttpRequest) -> HttpResponse:
+    _require_aggregates(request)
+    report = override_report(request.user)
+    record_access(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="risk.overrides",
+        request=request,
+        details={"aggregate": "override analytics"},
+    )
+    return render(request, "risk/overrides.html", {"report": report})
+
+
+def calibration(request: HttpRequest) -> HttpResponse:
+    _require_aggregates(request)
+    studies = CalibrationStudy.objects.select_related("instrument_version", "job").order_by("-created_at")[
+        :20
+    ]
+    return render(
+        request,
+        "risk/calibration_list.html",
+        {
+            "studies": studies,
+            "may_run": may_manage_instrument(scope_of(request.user)),
+            "version": selectors.version_in_force(),
+        },
+    )
+
+
+@require_POST
+def calibration_start(request: HttpRequest) -> HttpResponse:
+    if not may_manage_instrument(scope_of(request.user)):
+        raise PermissionDenied("Only an authorised manager can run the calibration study")
+    version = selectors.version_in_force()
+    if version is None:
+        messages.error(request, "No instrument version is in force, so there is nothing to calibrate.")
+        return redirect("risk:calibration")
+    study = start_study(request.user, version, request=request)
+    messages.success(request, "Calibration study started. This page shows its progress.")
+    return redirect("risk:calibration_detail", pk=study.pk)
+
+
+def _curve(points: list[dict[str, Any]]) -> list[CurvePoint]:
+    return [CurvePoint(p["predicted"], p["observed"], p["count"]) for p in points]
+
+
+def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_aggregates(request)
+    study = (
+        CalibrationStudy.objects.select_related("instrument_version", "job", "started_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if study is None:
+        raise Http404("No such study")
+    report = study.report if study.status == StudyStatus.FINISHED else {}
+    candidates = report.get("candidates", [])
+    proposed = next((c for c in candidates if c["key"] == report.get("proposed_key")), None)
+    chart = (
+        calibration_svg({c["name"]: _curve(c["test"]["curve"]) for c in candidates}) if candidates else None
+    )
+    weights = []
+    if candidates and proposed:
+        current_def = from_json(candidates[0]["definition"])
+        proposed_def = from_json(proposed["definition"])
+        weights = [
+            (
+                i.label,
+                i.current,
+                i.older,
+                proposed_def.indicator(i.code).current,
+                proposed_def.indicator(i.code).older,
+            )
+            for i in current_def.indicators
+        ]
+    record_access(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target=study,
+        request=request,
+        details={"aggregate": True},
+    )
+    return render(
+        request,
+        "risk/calibration_detail.html",
+        {
+            "study": study,
+            "report": report,
+            "candidates": candidates,
+            "proposed": proposed,
+            "chart": chart,
+            "weights": weights,
+            "may_propose": may_manage_instrument(scope_of(request.user))
+            and proposed is not None
+            and proposed["key"] != "current"
+            and not study.proposed_versions.exists(),
+        },
+    )
+
+
+@require_POST
+def calibration_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft a new instrument version from the study's proposal; a second manager must approve it."""
+    if not may_manage_instrument(scope_of(request.user)):
+        raise PermissionDenied("Only an authorised manager can draft an instrument version")
+    study = CalibrationStudy.objects.filter(pk=pk, status=StudyStatus.FINISHED).first()
+    if study is None or not study.proposed_definition:
+        raise Http404("No proposal to draft from")
+    definition = from_json(study.proposed_definition)
+    summary = " ".join(study.report.get("summary", []))
+    try:
+        version = services.draft_version(
+            request.user,
+            definition.with_weights({}, definition.bands, f"Calibrated from study {study.pk}"),
+            change_summary=f"Proposed by calibration study {study.pk}. {summary}",
+            study=study,
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("risk:calibration_detail", pk=study.pk)
+    messages.success(
+        request, f"Version {version.number} drafted from the study. A second manager must approve it."
+    )
+    return redirect("risk:version_detail", number=version.number)
