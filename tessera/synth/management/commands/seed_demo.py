@@ -7,6 +7,7 @@ from tessera.core.reference_data import seed_reference_data
 from tessera.people.models import Person
 from tessera.synth.casework import generate_casework
 from tessera.synth.cast import CAST, DEMO_PASSWORD, seed_cast
+from tessera.synth.risk_seed import seed_risk_history
 from tessera.synth.world import generate_world
 
 
@@ -34,6 +35,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Synthetic world: {summary.people:,} people ({summary.identities:,} agency records,"
                 f" {summary.links:,} links, {exploited} exploited children) in {summary.seconds:.1f} s."
+            )
+            risk = seed_risk_history(seed=options["seed"])
+            self.stdout.write(
+                f"Synthetic risk history: {risk.assessments} assessments of {risk.children} children, "
+                f"{risk.tasks} reassessments scheduled."
             )
         casework = generate_casework(seed=options["seed"])
         if casework.referrals:

@@ -1,0 +1,190 @@
+"""Writes synthetic risk histories into the database for the demo: assessments made with the original,
+under-rating instrument, professionals' overrides, reassessment tasks, and ground-truth outcomes.
+
+Synthetic seeding is not a user's act, so it writes no access-log rows (like the world generator).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from tessera.accounts.models import User
+from tessera.people.models import Person
+from tessera.risk.instrument import Level
+from tessera.risk.models import (
+    AssessmentStatus,
+    ConfirmedOutcome,
+    IndicatorObservation,
+    InstrumentVersion,
+    OutcomeKind,
+    OverrideDirection,
+    ReassessmentTask,
+    RiskAssessment,
+    TaskReason,
+    VersionStatus,
+)
+from tessera.risk.scoring import ChildFacts, months_before, score_assessment
+from tessera.risk.services import install_reference_version, review_due_after
+from tessera.synth.risk_history import (
+    FOLLOW_UP_MONTHS,
+    WorldParameters,
+    generate_child,
+    known_at,
+    original_instrument,
+)
+
+ASSESSORS = ("cse.rotherham", "youthworker.rotherham", "sw.sheffield")
+SIGNER = "supervisor.rotherham"
+RAISE_REASONS = (
+    "The team's experience of this child's contacts says the tool is too low.",
+    "Strategy discussion agreed the risk is higher than the score: recent intelligence about the adults involved.",
+    "Youth worker's direct work with the child shows grooming the indicators do not capture.",
+)
+LOWER_REASON = "Protective factors in place: a trusted adult and a stable placement since the last review."
+
+
+@dataclass(frozen=True)
+class RiskSeedSummary:
+    children: int
+    assessments: int
+    observations: int
+    outcomes: int
+    tasks: int
+
+
+def _final_level(
+    rng: random.Random, computed: Level, harmed_soon: bool, harm_evident: bool
+) -> tuple[Level, str]:
+    """Professional judgement as the inspection saw it: raising the tool's level by hand, often."""
+    if harmed_soon and computed.rank < Level.MODERATE.rank and rng.random() < 0.45:
+        return (Level.SIGNIFICANT if rng.random() < 0.3 else Level.MODERATE), rng.choice(RAISE_REASONS)
+    if not harmed_soon and computed == Level.MODERATE and not harm_evident and rng.random() < 0.05:
+        return Level.MILD, LOWER_REASON
+    return computed, ""
+
+
+@transaction.atomic
+def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = None) -> RiskSeedSummary:
+    end = end or timezone.localdate()
+    start = months_before(end, 36)
+    rng = random.Random(seed)
+    if not InstrumentVersion.objects.exists():
+        install_reference_version(
+            original_instrument(),
+            summary="The tool in use before Tessera (synthetic): its weights under-rate as the inspection found.",
+            when=timezone.now() - timedelta(days=3 * 365),
+        )
+    version = InstrumentVersion.objects.get(status=VersionStatus.IN_FORCE)
+    definition = version.instrument
+    assessors = list(User.objects.filter(username__in=ASSESSORS).select_related("agency"))
+    signer = User.objects.get(username=SIGNER)
+    params = WorldParameters()
+    people = Person.objects.filter(
+        date_of_birth__isnull=False, merged_into__isnull=True, district__isnull=False
+    )
+    children = list(people.order_by("pk")[:limit])
+    assessments: list[RiskAssessment] = []
+    pending_observations: list[tuple[int, list]] = []
+    outcomes = []
+    now = timezone.now()
+    for child in children:
+        story = generate_child(rng, child.pk, start, end, params, date_of_birth=child.date_of_birth)
+        facts = ChildFacts(child.date_of_birth, story.learning_disability)
+        for on in story.assessment_dates:
+            known = known_at(story, on)
+            result = score_assessment(definition, known, facts, on)
+            harmed_soon = story.harmed_between(on, months_before(on, -FOLLOW_UP_MONTHS))
+            final, reason = _final_level(rng, result.level, harmed_soon, result.harm_evident)
+            direction = (
+                OverrideDirection.RAISED
+                if final.rank > result.level.rank
+                else OverrideDirection.LOWERED
+                if final.rank < result.level.rank
+                else OverrideDirection.NONE
+            )
+            assessor = rng.choice(assessors)
+            assessments.append(
+                RiskAssessment(
+                    child=child,
+                    district_id=child.district_id,
+                    instrument_version=version,
+                    status=AssessmentStatus.SIGNED_OFF,
+                    assessed_on=on,
+                    learning_disability=story.learning_disability,
+                    started_by=assessor,
+                    computed_level=result.level,
+                    computed_score=result.score,
+                    harm_evident=result.harm_evident,
+                    reasons=list(result.reasons),
+                    final_level=final,
+                    override_direction=direction,
+                    override_reason=reason,
+                    completed_by=assessor,
+                    completed_at=now,
+                    assessor_agency=assessor.agency,
+                    assessor_role="cse_team_member",
+                    signed_off_by=signer,
+                    signed_off_at=now,
+                    next_review_due=review_due_after(on),
+                )
+            )
+            pending_observations.append((len(assessments) - 1, [(o, assessor) for o in known]))
+        if story.exploited_from and story.exploited_until:
+            confirmed_on = story.exploited_from + timedelta(days=rng.randrange(14, 60))
+            if confirmed_on <= end:
+                outcomes.append(
+                    ConfirmedOutcome(
+                        child=child,
+                        kind=OutcomeKind.SYNTHETIC,
+                        harmed_from=story.exploited_from,
+                        harmed_until=story.exploited_until,
+                        confirmed_on=confirmed_on,
+                    )
+                )
+    RiskAssessment.objects.bulk_create(assessments, batch_size=500)
+    observations = [
+        IndicatorObservation(
+            assessment=assessments[index],
+            indicator=observation.indicator,
+            observed_on=observation.observed_on,
+            evidence="Synthetic observation recorded by the demo generator",
+            source_agency=assessor.agency,
+            recorded_by=assessor,
+        )
+        for index, rows in pending_observations
+        for observation, assessor in rows
+    ]
+    IndicatorObservation.objects.bulk_create(observations, batch_size=1000)
+    ConfirmedOutcome.objects.bulk_create(outcomes, batch_size=500)
+    tasks = _scheduled_reviews(assessments, end)
+    return RiskSeedSummary(len(children), len(assessments), len(observations), len(outcomes), tasks)
+
+
+def _scheduled_reviews(assessments: list[RiskAssessment], end: date) -> int:
+    """A three-monthly review for each child still being assessed in the last six months."""
+    latest: dict[int, RiskAssessment] = {}
+    for assessment in assessments:
+        if (
+            assessment.child_id not in latest
+            or assessment.assessed_on > latest[assessment.child_id].assessed_on
+        ):
+            latest[assessment.child_id] = assessment
+    tasks = [
+        ReassessmentTask(
+            child_id=a.child_id,
+            district_id=a.district_id,
+            reason=TaskReason.SCHEDULED,
+            detail=f"Three-monthly review of the assessment of {a.assessed_on:%d %B %Y}",
+            due_on=review_due_after(a.assessed_on),
+            prompted_by=f"risk.riskassessment:{a.pk}",
+        )
+        for a in latest.values()
+        if a.assessed_on >= months_before(end, 6)
+    ]
+    ReassessmentTask.objects.bulk_create(tasks)
+    return len(tasks)
