@@ -191,10 +191,9 @@ def score_assessment(
         level = Level.SIGNIFICANT
 
     if present and level == Level.NOT_AT_RISK:
-        age = age_on(facts.date_of_birth, assessed_on) if facts.date_of_birth else None
-        if _young(definition, facts, assessed_on):
-            young = definition.rule(HardRuleKind.YOUNG_CHILD_NOT_LOWEST)
-            assert young is not None  # noqa: S101 - _young checked it
+        young = definition.rule(HardRuleKind.YOUNG_CHILD_NOT_LOWEST)
+        if young is not None and _young(definition, facts, assessed_on) and facts.date_of_birth:
+            age = age_on(facts.date_of_birth, assessed_on)
             rules.append(HardRuleKind.YOUNG_CHILD_NOT_LOWEST)
             headline.append(
                 f"The child is {age}, under {young.age_under}, with indicators present: "

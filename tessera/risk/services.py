@@ -15,7 +15,7 @@ from tessera.access.policy import Action, can_see, require
 from tessera.access.scope import scope_of
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
-from tessera.audit.versioning import save_changes
+from tessera.audit.versioning import StaleVersionError, changes_since, save_changes
 from tessera.core.models import Agency
 from tessera.core.working_days import add_working_days
 from tessera.people.models import Person
@@ -301,6 +301,10 @@ def complete_assessment(
     level cannot be lowered below the highest: harm is never described as only a risk.
     """
     _require_editable(user, assessment)
+    stored = _current_version(assessment)
+    if stored != expected_version:
+        # Evidence changed since the user saw the computed level: they must see the new one first.
+        raise StaleVersionError(stored, changes_since(assessment, expected_version))
     result = result_of(assessment)
     direction = direction_of(result.level, final_level)
     override_reason = override_reason.strip()

@@ -1,0 +1,128 @@
+"""New information asks for a reassessment: a task appears, and due or overdue ones show on team lists.
+
+issue 4 owns ``tessera.people.signals.link_recorded`` (sender=Link, link=...). These tests send that signal
+exactly as its ``record_link`` service will.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from tessera.core.models import Agency
+from tessera.people.models import EntityKind, Link, LinkKind, Location, LocationKind, PoleEntity
+from tessera.people.signals import link_recorded
+from tessera.risk import receivers
+from tessera.risk.models import ReassessmentTask, TaskReason
+from tessera.risk.selectors import due_counts
+from tests.conftest import make_person
+
+
+def record(kind: LinkKind, source: PoleEntity, target: PoleEntity) -> Link:
+    link = Link.objects.create(
+        source=source, target=target, kind=kind, agency=Agency.objects.get(code="police")
+    )
+    link_recorded.send(sender=Link, link=link)
+    return link
+
+
+def adult(district: str = "rotherham"):
+    return make_person(district, given="Darren", family="Voss", dob=date(1985, 5, 5))
+
+
+def test_a_new_link_to_a_known_exploiter_creates_a_reassessment_task(cast, rotherham_child):
+    exploiter = adult()
+    other_child = make_person("rotherham", given="Mia", family="Dearne")
+    record(LinkKind.SUSPECTED_EXPLOITER, exploiter.entity, other_child.entity)
+    assert ReassessmentTask.objects.filter(child=other_child, reason=TaskReason.NEW_LINK).count() == 1
+
+    link = record(LinkKind.ASSOCIATE, rotherham_child.entity, exploiter.entity)
+    task = ReassessmentTask.objects.get(child=rotherham_child)
+    assert task.reason == TaskReason.NEW_LINK
+    assert task.detail == "New link (associate) to a known suspected exploiter"
+    assert task.prompted_by == f"people.link:{link.pk}"
+    assert task.due_on > timezone.localdate()
+    assert task.done_at is None
+
+
+def test_the_same_link_never_makes_two_tasks(cast, rotherham_child):
+    exploiter = adult()
+    link = record(LinkKind.SUSPECTED_EXPLOITER, exploiter.entity, rotherham_child.entity)
+    link_recorded.send(sender=Link, link=link)
+    assert ReassessmentTask.objects.filter(child=rotherham_child).count() == 1
+
+
+def test_a_link_to_a_hotel_creates_a_task(cast, rotherham_child):
+    hotel = Location.objects.create(
+        entity=PoleEntity.objects.create(kind=EntityKind.LOCATION),
+        kind=LocationKind.HOTEL,
+        name="Station Hotel",
+    )
+    record(LinkKind.FREQUENTS, rotherham_child.entity, hotel.entity)
+    assert ReassessmentTask.objects.get(child=rotherham_child).detail.endswith(
+        "to a hotel, taxi firm or takeaway"
+    )
+
+
+def test_an_ordinary_link_creates_no_task(cast, rotherham_child):
+    school = Location.objects.create(
+        entity=PoleEntity.objects.create(kind=EntityKind.LOCATION), kind=LocationKind.SCHOOL
+    )
+    record(LinkKind.FREQUENTS, rotherham_child.entity, school.entity)
+    record(LinkKind.FAMILY, rotherham_child.entity, adult().entity)
+    assert not ReassessmentTask.objects.filter(child=rotherham_child).exists()
+
+
+def test_adults_are_not_given_reassessment_tasks(cast):
+    exploiter, other_adult = adult(), adult()
+    record(LinkKind.SUSPECTED_EXPLOITER, exploiter.entity, other_adult.entity)
+    assert not ReassessmentTask.objects.exists()
+
+
+def test_a_referral_or_missing_episode_creates_a_task(cast, rotherham_child):
+    referral = SimpleNamespace(
+        child=rotherham_child, pk=7, _meta=SimpleNamespace(label_lower="referrals.referral")
+    )
+    receivers.on_referral_received(sender=None, referral=referral)
+    episode = SimpleNamespace(
+        person=rotherham_child, pk=3, _meta=SimpleNamespace(label_lower="missing.episode")
+    )
+    receivers.on_missing_episode(sender=None, episode=episode)
+    reasons = set(ReassessmentTask.objects.filter(child=rotherham_child).values_list("reason", flat=True))
+    assert reasons == {TaskReason.NEW_REFERRAL, TaskReason.MISSING_EPISODE}
+
+
+def test_the_receiver_is_connected_to_the_people_signal():
+    assert "tessera.people.signals.link_recorded" in receivers.connect()
+
+
+def test_due_and_overdue_reassessments_show_on_the_team_list_and_home(
+    client_for, cast, rotherham_child, sheffield_child
+):
+    today = timezone.localdate()
+    overdue = ReassessmentTask.objects.create(
+        child=rotherham_child,
+        district=rotherham_child.district,
+        reason=TaskReason.SCHEDULED,
+        due_on=today - timedelta(days=3),
+    )
+    ReassessmentTask.objects.create(
+        child=sheffield_child,
+        district=sheffield_child.district,
+        reason=TaskReason.SCHEDULED,
+        due_on=today + timedelta(days=5),
+    )
+    counts = due_counts(cast["cse.rotherham"])
+    assert (counts.overdue, counts.due_soon) == (1, 0)
+    page = client_for("cse.rotherham").get("/risk/reassessments/").content.decode()
+    assert "Kayleigh Thornley" in page
+    assert "Overdue" in page
+    assert "Ellie Cawthorne" not in page  # another district's child
+    home = client_for("cse.rotherham").get("/").content.decode()
+    assert "Risk reassessments" in home
+    assert "1</span> overdue" in home
+    overdue.done_at = timezone.now()
+    overdue.save()
+    assert due_counts(cast["cse.rotherham"]).overdue == 0

@@ -1,0 +1,80 @@
+"""Synthetic risk histories: deterministic, generated from each child's true status, ground truth kept apart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from tessera.jobs.queue import run_pending
+from tessera.risk.calibration_job import labelled_from_database, start_study
+from tessera.risk.models import (
+    CalibrationStudy,
+    ConfirmedOutcome,
+    InstrumentVersion,
+    RiskAssessment,
+    StudyStatus,
+    VersionOrigin,
+)
+from tessera.synth.risk_history import generate_histories, original_instrument
+from tessera.synth.risk_seed import seed_risk_history
+from tessera.synth.world import generate_world
+from tests.conftest import verified_client
+
+START, END = date(2011, 1, 1), date(2013, 12, 31)
+
+
+def test_histories_are_deterministic_for_a_seed():
+    first = generate_histories(50, seed=3, start=START, end=END)
+    again = generate_histories(50, seed=3, start=START, end=END)
+    assert [c.observations for c in first] == [c.observations for c in again]
+
+
+def test_exploited_children_show_more_significant_indicators():
+    children = generate_histories(600, seed=5, start=START, end=END)
+    significant = {i.code for i in original_instrument().indicators if i.group == "significant"}
+
+    def rate(group):
+        counts = [sum(o.indicator in significant for o in c.observations) for c in group]
+        return sum(counts) / max(1, len(counts))
+
+    exploited = [c for c in children if c.exploited_from]
+    safe = [c for c in children if not c.exploited_from]
+    assert exploited and safe
+    assert rate(exploited) > 3 * rate(safe)
+
+
+def test_demo_seed_writes_history_outcomes_and_a_study_runs_on_it(cast):
+    generate_world(people=80, seed=5)
+    summary = seed_risk_history(limit=80, seed=5)
+    assert summary.assessments > 100
+    version = InstrumentVersion.objects.get()
+    assert version.origin == VersionOrigin.REFERENCE
+    assert RiskAssessment.objects.exclude(override_direction="none").exclude(override_reason="").exists()
+    assert ConfirmedOutcome.objects.count() == summary.outcomes
+
+    records, synthetic = labelled_from_database(timezone.localdate())
+    assert synthetic
+    assert any(r.harmed for r in records)
+
+    study = start_study(cast["supervisor.rotherham"], version)
+    assert run_pending() == 1
+    study.refresh_from_db()
+    assert study.status == StudyStatus.FINISHED, study.report
+    assert study.synthetic_outcomes
+    assert study.report["candidates"][0]["key"] == "current"
+    page = verified_client(cast["commissioner"]).get(f"/risk/calibration/{study.pk}/").content.decode()
+    assert "prove the method, not weights for real use" in page
+    assert 'id="study-figures"' in page
+    # Aggregates only: no child is named on the page.
+    assert not any(
+        name in page for name in RiskAssessment.objects.values_list("child__family_name", flat=True)[:20]
+    )
+
+    supervisor = verified_client(cast["supervisor.rotherham"])
+    response = supervisor.post(f"/risk/calibration/{study.pk}/propose/")
+    assert response.status_code == 302
+    drafted = InstrumentVersion.objects.get(study=study)
+    assert drafted.origin == VersionOrigin.CALIBRATION
+    assert drafted.status == "draft"
+    assert CalibrationStudy.objects.count() == 1
