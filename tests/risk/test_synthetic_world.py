@@ -40,7 +40,8 @@ def test_exploited_children_show_more_significant_indicators():
 
     exploited = [c for c in children if c.exploited_from]
     safe = [c for c in children if not c.exploited_from]
-    assert exploited and safe
+    assert exploited
+    assert safe
     assert rate(exploited) > 3 * rate(safe)
 
 
