@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -77,7 +77,7 @@ class ObservationForm(TesseraForm):
 
     def __init__(self, *args: Any, definition: InstrumentDefinition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].choices = indicator_choices(definition)
+        cast(forms.ChoiceField, self.fields["indicator"]).choices = indicator_choices(definition)
 
 
 class WithdrawObservationForm(TesseraForm):
@@ -110,7 +110,7 @@ class CompleteAssessmentForm(VersionedFormMixin, TesseraForm):
     def __init__(self, *args: Any, computed: Level, harm_evident: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.computed = computed
-        self.fields["final_level"].choices = [
+        cast(forms.ChoiceField, self.fields["final_level"]).choices = [
             (level.value, level_label(level, harm_evident) + (" (computed)" if level == computed else ""))
             for level in LEVEL_ORDER
         ]

@@ -111,7 +111,7 @@ def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = 
             assessments.append(
                 RiskAssessment(
                     child=child,
-                    district_id=child.district_id,
+                    district=child.district,
                     instrument_version=version,
                     status=AssessmentStatus.SIGNED_OFF,
                     assessed_on=on,

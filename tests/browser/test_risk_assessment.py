@@ -61,7 +61,9 @@ def test_assess_override_upward_and_see_both_levels_and_the_trajectory(page: Pag
     # Refused without a reason: the summary links to the field and what was typed is kept.
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
-    expect(page.get_by_label("Gut feeling (optional)")).to_have_value("She would not say who paid for the taxi")
+    expect(page.get_by_label("Gut feeling (optional)")).to_have_value(
+        "She would not say who paid for the taxi"
+    )
     expect(page.get_by_label("Significant risk")).to_be_checked()
     assert axe_violations(page) == []
     summary.get_by_role("link", name=re.compile("Enter why the final level")).click()

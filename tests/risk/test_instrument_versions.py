@@ -9,13 +9,13 @@ from django.db import IntegrityError, transaction
 from tessera.audit.models import AccessLog, AuditAction
 from tessera.risk import services
 from tessera.risk.catalogue import seraf_style_default
-from tessera.risk.instrument import Bands, Level
+from tessera.risk.instrument import Bands, InstrumentDefinition, Level
 from tessera.risk.models import InstrumentVersion, VersionStatus
 from tessera.risk.selectors import result_of
 from tests.risk.world import assess, complete
 
 
-def harsher(title: str = "Harsher") -> object:
+def harsher(title: str = "Harsher") -> InstrumentDefinition:
     base = seraf_style_default()
     weights = {i.code: (i.current * 3, i.older * 3) for i in base.indicators}
     return base.with_weights(weights, Bands(2, 3, 4), title)
@@ -48,7 +48,9 @@ def test_only_managers_draft_versions(cast, version):
 
 def test_a_version_without_hard_rules_cannot_be_drafted(cast, version):
     broken = harsher()
-    broken = type(broken)(title="No rules", indicators=broken.indicators, bands=broken.bands, hard_rules=())
+    broken = InstrumentDefinition(
+        title="No rules", indicators=broken.indicators, bands=broken.bands, hard_rules=()
+    )
     with pytest.raises(ValidationError, match="hard rules"):
         services.draft_version(cast["supervisor.rotherham"], broken, change_summary="x")
 
