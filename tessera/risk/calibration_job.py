@@ -16,13 +16,8 @@ from django.utils import timezone
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.jobs.queue import JobContext, enqueue, job_handler
-from tessera.risk.calibration import (
-    FOLLOW_UP_MONTHS,
-    LabelledAssessment,
-    StudySettings,
-    report_to_json,
-    run_study,
-)
+from tessera.risk.calibration import FOLLOW_UP_MONTHS, StudySettings, report_to_json, run_study
+from tessera.risk.calibration_metrics import LabelledAssessment
 from tessera.risk.instrument import to_json
 from tessera.risk.models import (
     CalibrationStudy,

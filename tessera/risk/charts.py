@@ -15,6 +15,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tessera.risk.instrument import LEVEL_LABELS, LEVEL_ORDER, Level
+from tessera.risk.scoring import long_date
 
 WIDTH, HEIGHT = 680, 280
 LEFT, RIGHT, TOP, BOTTOM = 150, 20, 20, 50
@@ -56,8 +57,8 @@ def trajectory_svg(points: Sequence[LevelPoint], *, chart_id: str = "risk-trajec
         return mark_safe("".join(parts))  # noqa: S308 - built from escaped, fixed strings
     first, last = points[0].on, points[-1].on
     summary = (
-        f"{len(points)} completed assessment{'s' if len(points) != 1 else ''} from {first:%d %B %Y} "
-        f"to {last:%d %B %Y}. Latest final level: {LEVEL_LABELS[points[-1].final]}. "
+        f"{len(points)} completed assessment{'s' if len(points) != 1 else ''} from {long_date(first)} "
+        f"to {long_date(last)}. Latest final level: {LEVEL_LABELS[points[-1].final]}. "
         "The table beside the chart gives every figure."
     )
     parts.append(f'<desc id="{desc_id}">{escape(summary)}</desc>')
@@ -73,9 +74,10 @@ def trajectory_svg(points: Sequence[LevelPoint], *, chart_id: str = "risk-trajec
         )
     for day in sorted({first, last}):
         x = _x(day, first, last)
+        anchor = "middle" if first == last else ("start" if day == first else "end")
         parts.append(
-            f'<text class="tessera-chart__label" x="{x:.1f}" y="{HEIGHT - BOTTOM + 22}" text-anchor="middle" '
-            f'font-size="14" fill="#0b0c0c">{day:%d %b %Y}</text>'
+            f'<text class="tessera-chart__label" x="{x:.1f}" y="{HEIGHT - BOTTOM + 22}" text-anchor="{anchor}" '
+            f'font-size="14" fill="#0b0c0c">{day.day} {day:%b %Y}</text>'
         )
     computed = [(_x(p.on, first, last), _y_level(p.computed)) for p in points]
     final = [(_x(p.on, first, last), _y_level(p.final)) for p in points]

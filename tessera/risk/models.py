@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
 from tessera.people.models import Person
 from tessera.risk.instrument import LEVEL_ORDER, InstrumentDefinition, Level, from_json, level_label
+from tessera.risk.scoring import long_date
 
 LEVEL_CHOICES = [(level.value, level_label(level)) for level in LEVEL_ORDER]
 
@@ -149,7 +150,7 @@ class RiskAssessment(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Risk assessment {self.pk} of {self.assessed_on:%d %B %Y}"
+        return f"Risk assessment {self.pk} of {long_date(self.assessed_on)}"
 
     @property
     def is_editable(self) -> bool:

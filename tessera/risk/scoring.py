@@ -152,7 +152,8 @@ def _better(candidate: Contribution, current: Contribution) -> bool:
     return candidate.observed_on > current.observed_on
 
 
-def _day(value: date) -> str:
+def long_date(value: date) -> str:
+    """A date as people write it: 3 November 2026."""
     return f"{value.day} {value:%B %Y}"
 
 
@@ -178,12 +179,12 @@ def score_assessment(
         latest = max(c.observed_on for c in disclosures)
         rules.append(HardRuleKind.DISCLOSURE_IS_HIGHEST)
         headline.append(
-            f"The child disclosed sexual exploitation ({_day(latest)}). A disclosure always means the highest level."
+            f"The child disclosed sexual exploitation ({long_date(latest)}). A disclosure always means the highest level."
         )
         level = Level.SIGNIFICANT
     if harm and definition.rule(HardRuleKind.HARM_IS_HIGHEST):
         rules.append(HardRuleKind.HARM_IS_HIGHEST)
-        signs = "; ".join(f"{c.indicator.label} ({_day(c.observed_on)})" for c in harm)
+        signs = "; ".join(f"{c.indicator.label} ({long_date(c.observed_on)})" for c in harm)
         headline.append(
             f"Signs that exploitation is already happening: {signs}. "
             "The child is being harmed, not only at risk: the level is the highest."
@@ -213,10 +214,12 @@ def score_assessment(
         points = f"{c.points} point{'s' if c.points != 1 else ''}"
         if c.counts:
             reasons.append(
-                f"{c.indicator.label}: seen {_day(c.observed_on)}, {RECENCY_WORDS[c.recency]}: {points}."
+                f"{c.indicator.label}: seen {long_date(c.observed_on)}, {RECENCY_WORDS[c.recency]}: {points}."
             )
         else:
-            reasons.append(f"{c.indicator.label}: seen {_day(c.observed_on)}, {RECENCY_WORDS[c.recency]}.")
+            reasons.append(
+                f"{c.indicator.label}: seen {long_date(c.observed_on)}, {RECENCY_WORDS[c.recency]}."
+            )
     return RiskResult(
         score=score,
         banded_level=banded,

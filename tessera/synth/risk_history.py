@@ -24,7 +24,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from tessera.risk.calibration import FOLLOW_UP_MONTHS, LabelledAssessment
+from tessera.risk.calibration import FOLLOW_UP_MONTHS
+from tessera.risk.calibration_metrics import LabelledAssessment
 from tessera.risk.catalogue import CATALOGUE, build_definition
 from tessera.risk.instrument import Bands, Group, InstrumentDefinition
 from tessera.risk.scoring import ChildFacts, Observation, months_before

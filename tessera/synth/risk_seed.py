@@ -28,8 +28,9 @@ from tessera.risk.models import (
     TaskReason,
     VersionStatus,
 )
-from tessera.risk.scoring import ChildFacts, months_before, score_assessment
-from tessera.risk.services import install_reference_version, review_due_after
+from tessera.risk.scoring import ChildFacts, long_date, months_before, score_assessment
+from tessera.risk.services import review_due_after
+from tessera.risk.version_services import install_reference_version
 from tessera.synth.risk_history import (
     FOLLOW_UP_MONTHS,
     WorldParameters,
@@ -179,7 +180,7 @@ def _scheduled_reviews(assessments: list[RiskAssessment], end: date) -> int:
             child_id=a.child_id,
             district_id=a.district_id,
             reason=TaskReason.SCHEDULED,
-            detail=f"Three-monthly review of the assessment of {a.assessed_on:%d %B %Y}",
+            detail=f"Three-monthly review of the assessment of {long_date(a.assessed_on)}",
             due_on=review_due_after(a.assessed_on),
             prompted_by=f"risk.riskassessment:{a.pk}",
         )

@@ -7,17 +7,9 @@ from datetime import date
 import numpy as np
 import pytest
 
-from tessera.risk.calibration import (
-    CAVEAT,
-    LabelledAssessment,
-    feature_matrix,
-    figures,
-    fit_non_negative_logistic,
-    run_study,
-    score_all,
-    time_split,
-    weights_to_points,
-)
+from tessera.risk.calibration import CAVEAT, run_study, time_split
+from tessera.risk.calibration_fit import feature_matrix, fit_non_negative_logistic, weights_to_points
+from tessera.risk.calibration_metrics import LabelledAssessment, figures, score_all
 from tessera.risk.catalogue import seraf_style_default
 from tessera.risk.instrument import problems_with
 from tessera.risk.scoring import ChildFacts, Observation

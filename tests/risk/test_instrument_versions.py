@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from tessera.audit.models import AccessLog, AuditAction
-from tessera.risk import services
+from tessera.risk import version_services
 from tessera.risk.catalogue import seraf_style_default
 from tessera.risk.instrument import Bands, InstrumentDefinition, Level
 from tessera.risk.models import InstrumentVersion, VersionStatus
@@ -23,11 +23,11 @@ def harsher(title: str = "Harsher") -> InstrumentDefinition:
 
 def test_a_second_manager_must_approve_a_draft(cast, version, supervisor2):
     drafter = cast["supervisor.rotherham"]
-    draft = services.draft_version(drafter, harsher(), change_summary="Raise every indicator")
+    draft = version_services.draft_version(drafter, harsher(), change_summary="Raise every indicator")
     assert draft.status == VersionStatus.DRAFT
     with pytest.raises(ValidationError, match="second manager"):
-        services.decide_version(drafter, draft, approve=True, note="My own work")
-    services.decide_version(supervisor2, draft, approve=True, note="Agreed at the CSE sub-group")
+        version_services.decide_version(drafter, draft, approve=True, note="My own work")
+    version_services.decide_version(supervisor2, draft, approve=True, note="Agreed at the CSE sub-group")
     draft.refresh_from_db()
     version.refresh_from_db()
     assert draft.status == VersionStatus.IN_FORCE
@@ -36,14 +36,14 @@ def test_a_second_manager_must_approve_a_draft(cast, version, supervisor2):
 
 
 def test_the_database_refuses_a_version_approved_by_its_drafter(cast, version):
-    draft = services.draft_version(cast["supervisor.rotherham"], harsher(), change_summary="x")
+    draft = version_services.draft_version(cast["supervisor.rotherham"], harsher(), change_summary="x")
     with pytest.raises(IntegrityError), transaction.atomic():
         InstrumentVersion.objects.filter(pk=draft.pk).update(decided_by=cast["supervisor.rotherham"])
 
 
 def test_only_managers_draft_versions(cast, version):
     with pytest.raises(PermissionDenied):
-        services.draft_version(cast["cse.rotherham"], harsher(), change_summary="x")
+        version_services.draft_version(cast["cse.rotherham"], harsher(), change_summary="x")
 
 
 def test_a_version_without_hard_rules_cannot_be_drafted(cast, version):
@@ -52,7 +52,7 @@ def test_a_version_without_hard_rules_cannot_be_drafted(cast, version):
         title="No rules", indicators=broken.indicators, bands=broken.bands, hard_rules=()
     )
     with pytest.raises(ValidationError, match="hard rules"):
-        services.draft_version(cast["supervisor.rotherham"], broken, change_summary="x")
+        version_services.draft_version(cast["supervisor.rotherham"], broken, change_summary="x")
 
 
 def test_old_assessments_keep_and_re_render_with_their_own_version(
@@ -64,10 +64,10 @@ def test_old_assessments_keep_and_re_render_with_their_own_version(
     assert old.computed_level == Level.NOT_AT_RISK
     in_progress = assess(officer, rotherham_child, [("staying_out_late", 10)])
 
-    draft = services.draft_version(
+    draft = version_services.draft_version(
         cast["supervisor.rotherham"], harsher(), change_summary="Raise every indicator"
     )
-    services.decide_version(supervisor2, draft, approve=True, note="Agreed")
+    version_services.decide_version(supervisor2, draft, approve=True, note="Agreed")
 
     new = assess(officer, rotherham_child, [("staying_out_late", 10)])
     assert new.instrument_version == draft

@@ -12,7 +12,7 @@ from tessera.accounts.models import RoleGrant, TeamMembership, User
 from tessera.accounts.roles import Role
 from tessera.core.models import Agency, Team
 from tessera.people.models import Person
-from tessera.risk import services
+from tessera.risk import services, version_services
 from tessera.risk.catalogue import seraf_style_default
 from tessera.risk.instrument import Level
 from tessera.risk.models import CalibrationStudy, InstrumentVersion, RiskAssessment, VersionStatus
@@ -21,7 +21,9 @@ from tessera.risk.models import CalibrationStudy, InstrumentVersion, RiskAssessm
 def version_in_force() -> InstrumentVersion:
     version = InstrumentVersion.objects.filter(status=VersionStatus.IN_FORCE).first()
     if version is None:
-        version = services.install_reference_version(seraf_style_default(), summary="Test installation")
+        version = version_services.install_reference_version(
+            seraf_style_default(), summary="Test installation"
+        )
     return version
 
 
@@ -84,7 +86,7 @@ def build_risk_world(cast: dict[str, Any], child: Person) -> SimpleNamespace:
     completed = complete(
         cast["cse.rotherham"], assess(cast["cse.rotherham"], child, [("missing_overnight", 10)])
     )
-    draft = services.draft_version(
+    draft = version_services.draft_version(
         cast["supervisor.rotherham"], seraf_style_default(), change_summary="Test draft"
     )
     study = CalibrationStudy.objects.create(

@@ -29,7 +29,7 @@ from tessera.risk.forms import (
 from tessera.risk.instrument import GROUP_LABELS, Level
 from tessera.risk.models import AssessmentStatus, IndicatorObservation, RiskAssessment
 from tessera.risk.rules import may_assess
-from tessera.risk.scoring import RiskResult
+from tessera.risk.scoring import RiskResult, long_date
 
 
 def _child(request: HttpRequest, pk: int) -> Person:
@@ -71,15 +71,21 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.version_in_force()
     form = StartAssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid() and version is not None:
-        assessment = services.start_assessment(
-            request.user,
-            child,
-            assessed_on=form.cleaned_data["assessed_on"],
-            learning_disability=form.cleaned_data["learning_disability"] == "yes",
-            request=request,
-        )
-        messages.success(request, "Assessment started. Record each indicator with its date and evidence.")
-        return redirect("risk:assessment_detail", pk=assessment.pk)
+        try:
+            assessment = services.start_assessment(
+                request.user,
+                child,
+                assessed_on=form.cleaned_data["assessed_on"],
+                learning_disability=form.cleaned_data["learning_disability"] == "yes",
+                request=request,
+            )
+        except services.NoInstrumentInForceError:
+            version = None
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Assessment started. Record each indicator with its date and evidence.")
+            return redirect("risk:assessment_detail", pk=assessment.pk)
     return render(request, "risk/assessment_start.html", {"child": child, "form": form, "version": version})
 
 
@@ -242,7 +248,8 @@ def assessment_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             problem = " ".join(error.messages)
         else:
             messages.success(
-                request, f"Assessment signed off. Next review due by {assessment.next_review_due:%d %B %Y}."
+                request,
+                f"Assessment signed off. Next review due by {long_date(services.review_due_after(assessment.assessed_on))}.",
             )
             return redirect("risk:assessment_detail", pk=assessment.pk)
     return render(

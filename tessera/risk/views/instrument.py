@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from tessera.access.scope import scope_of
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
-from tessera.risk import selectors, services
+from tessera.risk import selectors, version_services
 from tessera.risk.catalogue import seraf_style_default
 from tessera.risk.forms import DecideVersionForm, DraftVersionForm
 from tessera.risk.instrument import GROUP_LABELS, Group, HardRuleKind
@@ -82,7 +82,7 @@ def version_draft(request: HttpRequest) -> HttpResponse:
     form = DraftVersionForm(request.POST or None, base=base, initial={"title": next_title})
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.draft_version(
+            version = version_services.draft_version(
                 request.user,
                 form.definition(),
                 change_summary=form.cleaned_data["change_summary"],
@@ -106,7 +106,7 @@ def version_decide(request: HttpRequest, number: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            services.decide_version(
+            version_services.decide_version(
                 request.user, version, approve=approve, note=form.cleaned_data["note"], request=request
             )
         except ValidationError as error:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from tessera.access.scope import scope_of
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
-from tessera.risk import selectors, services
+from tessera.risk import selectors, version_services
 from tessera.risk.analytics import override_report
 from tessera.risk.calibration_job import start_study
 from tessera.risk.charts import CurvePoint, calibration_svg
@@ -138,7 +138,7 @@ def calibration_propose(request: HttpRequest, pk: int) -> HttpResponse:
     definition = from_json(study.proposed_definition)
     summary = " ".join(study.report.get("summary", []))
     try:
-        version = services.draft_version(
+        version = version_services.draft_version(
             request.user,
             definition.with_weights({}, definition.bands, f"Calibrated from study {study.pk}"),
             change_summary=f"Proposed by calibration study {study.pk}. {summary}",
