@@ -121,11 +121,11 @@ def calibration_svg(
     series: dict[str, Sequence[CurvePoint]], *, chart_id: str = "calibration-curve"
 ) -> SafeString:
     """Observed harm rate against predicted probability for each named series, with the diagonal."""
-    size, margin = 360, 50
+    size, margin = 400, 50
     inner = size - 2 * margin
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="tessera-chart" viewBox="0 0 {size + 220} {size}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tessera-chart" viewBox="0 0 {size} {size + 24 * len(series)}" '
         f'width="100%" role="img" aria-labelledby="{title_id} {desc_id}" id="{chart_id}">',
         f'<title id="{title_id}">Calibration curve</title>',
         f'<desc id="{desc_id}">Observed share later harmed against the predicted probability, for '
@@ -145,7 +145,7 @@ def calibration_svg(
             f'<text x="{margin - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="13" fill="#0b0c0c">{tick:.1f}</text>'
         )
     parts.append(
-        f'<text x="{size / 2:.0f}" y="{size - 8}" text-anchor="middle" font-size="13" fill="#0b0c0c">Predicted probability</text>'
+        f'<text x="{size / 2:.0f}" y="{size - 12}" text-anchor="middle" font-size="13" fill="#0b0c0c">Predicted probability</text>'
         f'<text x="14" y="{size / 2:.0f}" text-anchor="middle" font-size="13" fill="#0b0c0c" '
         f'transform="rotate(-90 14 {size / 2:.0f})">Observed share harmed</text>'
     )
@@ -159,10 +159,10 @@ def calibration_svg(
             parts.append(f'<path d="{_path(coords)}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for x, y in coords:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
-        legend_y = margin + 20 * index
+        legend_y = size + 20 + 24 * index
         parts.append(
-            f'<rect x="{size + 10}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{size + 28}" y="{legend_y}" font-size="13" fill="#0b0c0c">{escape(name)}</text>'
+            f'<rect x="{margin}" y="{legend_y - 11}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{margin + 18}" y="{legend_y}" font-size="14" fill="#0b0c0c">{escape(name)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text node above is escaped

@@ -1,9 +1,9 @@
 """New information about a child asks for their risk to be reassessed.
 
 Connected by name to the signals other apps send, so this app needs nothing from them but the signal:
-- ``tessera.people.signals.link_recorded`` (sender=Link, link=...): a new link to a suspected exploiter, or
-  to a place, vehicle or person connected with one, or to a hotel, taxi firm or takeaway.
-- ``tessera.referrals.signals.referral_received`` (referral=...): a new referral about the child.
+- ``tessera.people.signals.link_recorded`` (sender=Link, link=..., user=...): a new link to a suspected
+  exploiter, or to a place, vehicle or person connected with one, or to a hotel, taxi firm or takeaway.
+- ``tessera.referrals.signals.referral_received`` (referral=..., child=...): a new referral about the child.
 - ``tessera.missing.signals.missing_episode_recorded`` (episode=...): a later missing episode.
 A signal module that does not exist yet is skipped; the receiver connects when the app lands.
 """
@@ -102,10 +102,11 @@ def _person_of(record: Any) -> Person | None:
     return None
 
 
-def on_referral_received(sender: Any, referral: Any, **kwargs: Any) -> None:
+def on_referral_received(sender: Any, referral: Any, child: Person | None = None, **kwargs: Any) -> None:
+    """A referral about a child (``child`` is None for a referral about a place or peer group)."""
     from tessera.risk.services import create_task
 
-    child = _person_of(referral)
+    child = child if child is not None else _person_of(referral)
     if child is not None and is_child(child):
         create_task(
             child,
@@ -141,7 +142,10 @@ def connect() -> list[str]:
     for module_name, signal_name, receiver in _CONNECTIONS:
         try:
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
+        except ModuleNotFoundError as missing:
+            # Only the signal's own app being absent is expected; any other missing import is a bug.
+            if missing.name is None or not module_name.startswith(missing.name):
+                raise
             continue
         signal = getattr(module, signal_name, None)
         if signal is not None:

@@ -24,7 +24,7 @@ def record(kind: LinkKind, source: PoleEntity, target: PoleEntity) -> Link:
     link = Link.objects.create(
         source=source, target=target, kind=kind, agency=Agency.objects.get(code="police")
     )
-    link_recorded.send(sender=Link, link=link)
+    link_recorded.send(sender=Link, link=link, user=None)
     return link
 
 

@@ -21,6 +21,12 @@ from tessera.risk.instrument import from_json
 from tessera.risk.models import CalibrationStudy, StudyStatus
 from tessera.risk.rules import may_manage_instrument, may_see_aggregates
 
+SHORT_NAMES = {
+    "current": "Current version",
+    "rebanded": "A: current points, new bands",
+    "reweighted": "B: re-weighted and re-banded",
+}
+
 
 def _require_aggregates(request: HttpRequest) -> None:
     if not may_see_aggregates(scope_of(request.user)):
@@ -86,8 +92,16 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = report.get("candidates", [])
     proposed = next((c for c in candidates if c["key"] == report.get("proposed_key")), None)
     chart = (
-        calibration_svg({c["name"]: _curve(c["test"]["curve"]) for c in candidates}) if candidates else None
+        calibration_svg(
+            {SHORT_NAMES.get(c["key"], c["name"]): _curve(c["test"]["curve"]) for c in candidates}
+        )
+        if candidates
+        else None
     )
+    level_rows = [
+        (level["level"], [c["test"]["levels"][index] for c in candidates])
+        for index, level in enumerate(candidates[0]["test"]["levels"] if candidates else [])
+    ]
     weights = []
     if candidates and proposed:
         current_def = from_json(candidates[0]["definition"])
@@ -119,6 +133,7 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposed": proposed,
             "chart": chart,
             "weights": weights,
+            "level_rows": level_rows,
             "may_propose": may_manage_instrument(scope_of(request.user))
             and proposed is not None
             and proposed["key"] != "current"
