@@ -7,7 +7,9 @@ class RiskConfig(AppConfig):
     verbose_name = "Exploitation risk assessment"
 
     def ready(self) -> None:
+        from tessera.access.emergency import register_emergency_target
         from tessera.access.policy import register
+        from tessera.people.models import Person
         from tessera.risk import receivers
         from tessera.risk.calibration_job import register_job
         from tessera.risk.models import ReassessmentTask, RiskAssessment
@@ -15,5 +17,7 @@ class RiskConfig(AppConfig):
 
         register(RiskAssessment, DistrictCaseworkRule())
         register(ReassessmentTask, DistrictCaseworkRule())
+        # A child's risk page is the child's record: emergency access to the child opens it, read only.
+        register_emergency_target("risk:child_risk", Person)
         receivers.connect()
         register_job()

@@ -212,6 +212,7 @@ def test_views_creations_and_changes_are_in_the_access_log(client_for, cast, rot
     assessment = assess(officer, rotherham_child, [("staying_out_late", 10)])
     client_for("cse.rotherham").get(f"/risk/assessments/{assessment.pk}/")
     client_for("cse.rotherham").get(f"/risk/children/{rotherham_child.pk}/")
+    client_for("cse.rotherham").get(f"/risk/assessments/{assessment.pk}/complete/")
     log = AccessLog.objects.filter(actor=officer)
     assert log.filter(
         action=AuditAction.CREATE, target_type="risk.riskassessment", target_id=str(assessment.pk)
@@ -223,6 +224,7 @@ def test_views_creations_and_changes_are_in_the_access_log(client_for, cast, rot
         action=AuditAction.VIEW, target_type="risk.riskassessment", target_id=str(assessment.pk)
     ).exists()
     assert log.filter(action=AuditAction.VIEW, target_type="people.person", details__page="risk").exists()
+    assert log.filter(action=AuditAction.VIEW, details__page="assessment_complete").exists()
 
 
 def test_an_outsider_gets_404_for_an_assessment(client_for, cast, rotherham_child, version):
@@ -250,3 +252,28 @@ def test_the_child_page_shows_the_trajectory_chart_and_its_table(client_for, cas
     assert 'id="trajectory-table"' in page
     assert "style=" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert page.count("Moderate risk") >= 1
+
+
+def test_emergency_access_to_the_child_shows_the_risk_read_only(client_for, cast, rotherham_child, version):
+    from tessera.access.models import BreakGlassGrant
+
+    assessment = assess(cast["cse.rotherham"], rotherham_child, [("staying_out_late", 3)])
+    outsider = client_for("sw.sheffield")
+    assert outsider.get(f"/risk/children/{rotherham_child.pk}/").status_code == 404
+    BreakGlassGrant.objects.create(
+        user=cast["sw.sheffield"],
+        target_type="people.person",
+        target_id=rotherham_child.pk,
+        path=f"/risk/children/{rotherham_child.pk}/",
+        reason="Found at a hotel in Sheffield at 2am; needs her risk history now",
+        granted_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(hours=4),
+    )
+    page = outsider.get(f"/risk/children/{rotherham_child.pk}/")
+    assert page.status_code == 200
+    assert "with emergency access until" in page.content.decode()
+    assert AccessLog.objects.filter(
+        actor=cast["sw.sheffield"], reason__startswith="Found at a hotel", details__page="risk"
+    ).exists()
+    assert outsider.get(f"/risk/assessments/{assessment.pk}/").status_code == 200
+    assert outsider.get(f"/risk/assessments/{assessment.pk}/indicators/add/").status_code == 403

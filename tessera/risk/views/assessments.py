@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from tessera.access.policy import Action, can
+from tessera.access.policy import Action, active_grant, can, within_scope_without_grant
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import CASEWORK_ROLES
 from tessera.audit.log import record_access
@@ -45,8 +45,14 @@ def child_risk(request: HttpRequest, pk: int) -> HttpResponse:
     assessments = selectors.assessments_of(request.user, child)
     points = selectors.trajectory(assessments)
     chart = trajectory_svg([LevelPoint(p.assessed_on, p.computed, p.final) for p in points])
+    grant = active_grant(request.user, child) if not within_scope_without_grant(request.user, child) else None
     record_access(
-        actor=request.user, action=AuditAction.VIEW, target=child, request=request, details={"page": "risk"}
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target=child,
+        request=request,
+        reason=grant.reason if grant else "",
+        details={"page": "risk", **({"emergency_access": grant.pk} if grant else {})},
     )
     return render(
         request,
@@ -60,6 +66,7 @@ def child_risk(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "may_assess": may_assess(scope_of(request.user)),
             "version": selectors.version_in_force(),
+            "grant": grant,
         },
     )
 
@@ -68,6 +75,14 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
     if not may_assess(scope_of(request.user)):
         raise PermissionDenied("Your role does not include assessing risk")
+    if request.method == "GET":
+        record_access(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            target=child,
+            request=request,
+            details={"page": "start risk assessment"},
+        )
     version = selectors.version_in_force()
     form = StartAssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid() and version is not None:
@@ -99,14 +114,24 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = _result_for_page(assessment)
     observations = list(assessment.observations.all())
     rows = [(o, i, GROUP_LABELS[i.group]) for o in observations for i in [definition.indicator(o.indicator)]]
-    record_access(actor=request.user, action=AuditAction.VIEW, target=assessment, request=request)
+    child = assessment.child
+    grant = active_grant(request.user, child) if not within_scope_without_grant(request.user, child) else None
+    record_access(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target=assessment,
+        request=request,
+        reason=grant.reason if grant else "",
+        details={"emergency_access": grant.pk} if grant else None,
+    )
     user = request.user
     return render(
         request,
         "risk/assessment_detail.html",
         {
             "assessment": assessment,
-            "child": assessment.child,
+            "child": child,
+            "grant": grant,
             "result": result,
             "harm_rows": [row for row in rows if row[1].shows_harm and row[0].withdrawn_at is None],
             "risk_rows": [row for row in rows if not row[1].shows_harm and row[0].withdrawn_at is None],
@@ -123,7 +148,21 @@ def _editable(request: HttpRequest, pk: int) -> RiskAssessment:
     assessment = selectors.assessment_for_page(request.user, pk)
     if not can(request.user, Action.CHANGE, assessment):
         raise PermissionDenied("You can see this assessment but cannot change it")
+    _log_form_view(request, assessment)
     return assessment
+
+
+def _log_form_view(request: HttpRequest, assessment: RiskAssessment) -> None:
+    """Opening a form about a child shows who the child is: that is a view, and is logged as one.
+    (A submitted form is logged by the service that acts on it.)"""
+    if request.method == "GET":
+        record_access(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            target=assessment,
+            request=request,
+            details={"page": request.resolver_match.url_name if request.resolver_match else ""},
+        )
 
 
 def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -227,6 +266,7 @@ def assessment_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_for_page(request.user, pk)
     if not can(request.user, Action.SIGN_OFF, assessment):
         raise PermissionDenied("Only a supervisor signs off an assessment")
+    _log_form_view(request, assessment)
     form = SignOffForm(request.POST or None, initial={"version": assessment.version})
     problem = ""
     if assessment.status != AssessmentStatus.AWAITING_SIGN_OFF:
