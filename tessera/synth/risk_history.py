@@ -94,6 +94,15 @@ _HARM = [s.code for s in CATALOGUE if s.shows_harm and not s.is_disclosure]
 _VULNERABILITIES = [s.code for s in CATALOGUE if s.group == Group.VULNERABILITY]
 
 
+@dataclass(frozen=True)
+class KnownTruth:
+    """What the synthetic world already decided about a child: whether and when exploitation began, and
+    whether they were at risk without being exploited."""
+
+    exploited_from: date | None
+    at_risk: bool = False
+
+
 def generate_child(
     rng: random.Random,
     key: int,
@@ -101,19 +110,34 @@ def generate_child(
     end: date,
     params: WorldParameters,
     date_of_birth: date | None = None,
+    truth: KnownTruth | None = None,
 ) -> SyntheticChild:
     referred_on = _day_between(rng, start, months_before(end, 6))
+    if truth is not None and truth.exploited_from is not None:
+        # Referred around the time exploitation began: some before it, most after.
+        earliest = max(start, months_before(truth.exploited_from, 6))
+        latest = min(months_before(end, 1), months_before(truth.exploited_from, -9))
+        referred_on = _day_between(rng, earliest, max(latest, earliest + timedelta(days=1)))
     if date_of_birth is None:
         age = rng.choices(range(10, 18), weights=[1, 2, 3, 4, 5, 4, 3, 2])[0]
         date_of_birth = referred_on - timedelta(days=365 * age + rng.randrange(365))
     learning_disability = rng.random() < params.learning_disability
-    propensity = rng.gauss(0, 1)
-    exploited = rng.random() < _sigmoid(
-        params.exploited_base + params.propensity_effect * propensity + (0.4 if learning_disability else 0)
-    )
+    propensity = rng.gauss(1.0, 0.5) if truth is not None and truth.at_risk else rng.gauss(0, 1)
+    if truth is not None:
+        exploited = truth.exploited_from is not None
+    else:
+        exploited = rng.random() < _sigmoid(
+            params.exploited_base
+            + params.propensity_effect * propensity
+            + (0.4 if learning_disability else 0)
+        )
     exploited_from = exploited_until = None
     if exploited:
-        exploited_from = _day_between(rng, months_before(referred_on, 6), months_before(referred_on, -18))
+        exploited_from = (
+            truth.exploited_from
+            if truth is not None and truth.exploited_from is not None
+            else _day_between(rng, months_before(referred_on, 6), months_before(referred_on, -18))
+        )
         exploited_until = exploited_from + timedelta(days=rng.randrange(120, 540))
     grooming_from = (
         months_before(exploited_from, rng.randint(*params.grooming_months))

@@ -31,8 +31,10 @@ from tessera.risk.models import (
 from tessera.risk.scoring import ChildFacts, long_date, months_before, score_assessment
 from tessera.risk.services import review_due_after
 from tessera.risk.version_services import install_reference_version
+from tessera.synth.models import GroundTruthPerson
 from tessera.synth.risk_history import (
     FOLLOW_UP_MONTHS,
+    KnownTruth,
     WorldParameters,
     generate_child,
     known_at,
@@ -85,16 +87,15 @@ def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = 
     assessors = list(User.objects.filter(username__in=ASSESSORS).select_related("agency"))
     signer = User.objects.get(username=SIGNER)
     params = WorldParameters()
-    people = Person.objects.filter(
-        date_of_birth__isnull=False, merged_into__isnull=True, district__isnull=False
-    )
-    children = list(people.order_by("pk")[:limit])
+    children, truths = _children_to_assess(rng, limit, end)
     assessments: list[RiskAssessment] = []
     pending_observations: list[tuple[int, list]] = []
     outcomes = []
     now = timezone.now()
     for child in children:
-        story = generate_child(rng, child.pk, start, end, params, date_of_birth=child.date_of_birth)
+        story = generate_child(
+            rng, child.pk, start, end, params, date_of_birth=child.date_of_birth, truth=truths.get(child.pk)
+        )
         facts = ChildFacts(child.date_of_birth, story.learning_disability)
         for on in story.assessment_dates:
             known = known_at(story, on)
@@ -164,6 +165,37 @@ def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = 
     ConfirmedOutcome.objects.bulk_create(outcomes, batch_size=500)
     tasks = _scheduled_reviews(assessments, end)
     return RiskSeedSummary(len(children), len(assessments), len(observations), len(outcomes), tasks)
+
+
+def _children_to_assess(
+    rng: random.Random, limit: int, end: date
+) -> tuple[list[Person], dict[int, KnownTruth]]:
+    """The children professionals would have assessed: every child the world says was exploited or at
+    risk, and others referred for other concerns, up to ``limit``. Their truth comes from the world's
+    ground truth where it has one."""
+    truths: dict[int, KnownTruth] = {}
+    for person_id, status, started in GroundTruthPerson.objects.filter(
+        role="child", person_id__isnull=False
+    ).values_list("person_id", "exploitation_status", "exploitation_started_on"):
+        truths[int(person_id)] = KnownTruth(
+            exploited_from=started if status == "exploited" else None, at_risk=status == "at_risk"
+        )
+    people = Person.objects.filter(
+        date_of_birth__gt=months_before(end, 12 * 18 + 36),
+        date_of_birth__lt=months_before(end, 12 * 10),
+        merged_into__isnull=True,
+        district__isnull=False,
+    ).select_related("district")
+    candidates = list(people.order_by("pk"))
+    if truths:
+        candidates = [p for p in candidates if p.pk in truths]
+    concern = [
+        p for p in candidates if p.pk in truths and (truths[p.pk].exploited_from or truths[p.pk].at_risk)
+    ]
+    others = [p for p in candidates if p not in concern]
+    rng.shuffle(others)
+    chosen = concern[:limit] + others[: max(0, limit - len(concern))]
+    return sorted(chosen, key=lambda p: p.pk), truths
 
 
 def _scheduled_reviews(assessments: list[RiskAssessment], end: date) -> int:

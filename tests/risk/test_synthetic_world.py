@@ -17,6 +17,7 @@ from tessera.risk.models import (
     VersionOrigin,
 )
 from tessera.synth.risk_history import generate_histories, original_instrument
+from tessera.synth.models import GroundTruthPerson
 from tessera.synth.risk_seed import seed_risk_history
 from tessera.synth.world import generate_world
 from tests.conftest import verified_client
@@ -46,13 +47,21 @@ def test_exploited_children_show_more_significant_indicators():
 
 
 def test_demo_seed_writes_history_outcomes_and_a_study_runs_on_it(cast):
-    generate_world(people=80, seed=5)
-    summary = seed_risk_history(limit=80, seed=5)
+    generate_world(people=1500, seed=5)
+    summary = seed_risk_history(limit=150, seed=5)
     assert summary.assessments > 100
     version = InstrumentVersion.objects.get()
     assert version.origin == VersionOrigin.REFERENCE
     assert RiskAssessment.objects.exclude(override_direction="none").exclude(override_reason="").exists()
     assert ConfirmedOutcome.objects.count() == summary.outcomes
+    # The world's ground truth decides who was exploited, and when it began.
+    exploited = dict(
+        GroundTruthPerson.objects.filter(
+            exploitation_status="exploited", person_id__isnull=False
+        ).values_list("person_id", "exploitation_started_on")
+    )
+    for outcome in ConfirmedOutcome.objects.all():
+        assert exploited[outcome.child_id] == outcome.harmed_from
 
     records, synthetic = labelled_from_database(timezone.localdate())
     assert synthetic
