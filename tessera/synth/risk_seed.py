@@ -177,7 +177,9 @@ def _children_to_assess(
     for person_id, status, started in GroundTruthPerson.objects.filter(
         role="child", person_id__isnull=False
     ).values_list("person_id", "exploitation_status", "exploitation_started_on"):
-        truths[int(person_id)] = KnownTruth(
+        if person_id is None:
+            continue
+        truths[person_id] = KnownTruth(
             exploited_from=started if status == "exploited" else None, at_risk=status == "at_risk"
         )
     people = Person.objects.filter(

@@ -16,8 +16,8 @@ from tessera.risk.models import (
     StudyStatus,
     VersionOrigin,
 )
-from tessera.synth.risk_history import generate_histories, original_instrument
 from tessera.synth.models import GroundTruthPerson
+from tessera.synth.risk_history import generate_histories, original_instrument
 from tessera.synth.risk_seed import seed_risk_history
 from tessera.synth.world import generate_world
 from tests.conftest import verified_client
