@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
@@ -53,10 +53,16 @@ def child_for_risk(user: Any, pk: int) -> Person:
     return get_visible_or_404(user, Person.objects.select_related("district"), pk=pk)
 
 
+def _same_child(child: Person) -> Q:
+    """The child's own rows and those of person records merged into it (a merge moves no risk records, so
+    undoing it needs nothing moved back)."""
+    return Q(child=child) | Q(child__merged_into=child)
+
+
 def assessments_of(user: Any, child: Person) -> list[RiskAssessment]:
     return list(
         visible_assessments(user)
-        .filter(child=child)
+        .filter(_same_child(child))
         .select_related("instrument_version", "completed_by", "signed_off_by")
         .order_by("-assessed_on", "-pk")
     )
@@ -123,7 +129,7 @@ def open_tasks(user: Any) -> QuerySet[ReassessmentTask]:
 
 
 def tasks_of(user: Any, child: Person) -> list[ReassessmentTask]:
-    return list(open_tasks(user).filter(child=child))
+    return list(open_tasks(user).filter(_same_child(child)))
 
 
 @dataclass(frozen=True)

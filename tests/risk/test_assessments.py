@@ -277,3 +277,19 @@ def test_emergency_access_to_the_child_shows_the_risk_read_only(client_for, cast
     ).exists()
     assert outsider.get(f"/risk/assessments/{assessment.pk}/").status_code == 200
     assert outsider.get(f"/risk/assessments/{assessment.pk}/indicators/add/").status_code == 403
+
+
+def test_after_a_merge_the_surviving_record_shows_both_records_assessments(cast, rotherham_child, version):
+    from tessera.people.services import merge_persons, unmerge_persons
+    from tessera.risk.selectors import assessments_of
+
+    officer = cast["cse.rotherham"]
+    duplicate = make_person("rotherham", given="Kayleigh", family="Thornley")
+    kept = complete(officer, assess(officer, rotherham_child, [("staying_out_late", 3)]))
+    moved = complete(officer, assess(officer, duplicate, [("missing_overnight", 3)]))
+    merge = merge_persons(
+        officer, survivor=rotherham_child, absorbed=duplicate, reason="Same child, two records"
+    )
+    assert {a.pk for a in assessments_of(officer, rotherham_child)} == {kept.pk, moved.pk}
+    unmerge_persons(officer, merge=merge, reason="Twins, not one child")
+    assert {a.pk for a in assessments_of(officer, rotherham_child)} == {kept.pk}

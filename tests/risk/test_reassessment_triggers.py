@@ -126,3 +126,18 @@ def test_due_and_overdue_reassessments_show_on_the_team_list_and_home(
     overdue.done_at = timezone.now()
     overdue.save()
     assert due_counts(cast["cse.rotherham"]).overdue == 0
+
+
+def test_recording_a_link_through_the_people_service_creates_the_task_on_commit(
+    cast, rotherham_child, django_capture_on_commit_callbacks
+):
+    from tessera.people.services import record_link
+
+    exploiter = adult()
+    with django_capture_on_commit_callbacks(execute=True):
+        link = record_link(
+            cast["cse.rotherham"], source=exploiter, target=rotherham_child, kind=LinkKind.SUSPECTED_EXPLOITER
+        )
+    task = ReassessmentTask.objects.get(child=rotherham_child)
+    assert task.prompted_by == f"people.link:{link.pk}"
+    assert task.detail == "A suspected exploiter has been linked to the child"
