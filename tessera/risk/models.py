@@ -9,7 +9,6 @@ difference and the supervisor who signed it off.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -280,7 +279,3 @@ class CalibrationStudy(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Calibration study {self.pk}"
-
-    @property
-    def figures(self) -> dict[str, Any]:
-        return dict(self.report)

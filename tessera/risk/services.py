@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from tessera.access.policy import Action, can_see, require
@@ -48,8 +48,6 @@ class NoInstrumentInForceError(Exception):
 
 def _require_assessor(user: Any, child: Person) -> None:
     if not can_see(user, child):
-        from django.http import Http404
-
         raise Http404("No record found")
     if not may_assess(scope_of(user)):
         raise PermissionDenied("Your role does not include assessing risk")

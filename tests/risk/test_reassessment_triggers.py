@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from tessera.core.models import Agency
+from tessera.core.models import Agency, District
 from tessera.people.models import EntityKind, Link, LinkKind, Location, LocationKind, PoleEntity
 from tessera.people.signals import link_recorded
 from tessera.risk import receivers
@@ -141,3 +141,26 @@ def test_recording_a_link_through_the_people_service_creates_the_task_on_commit(
     task = ReassessmentTask.objects.get(child=rotherham_child)
     assert task.prompted_by == f"people.link:{link.pk}"
     assert task.detail == "A suspected exploiter has been linked to the child"
+
+
+def test_the_reassessment_list_costs_the_same_queries_however_many_children(client_for, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rotherham = District.objects.get(code="rotherham")
+
+    def add_tasks(count: int) -> None:
+        for index in range(count):
+            child = make_person("rotherham", given=f"Child{index}")
+            ReassessmentTask.objects.create(
+                child=child, district=rotherham, reason=TaskReason.SCHEDULED, due_on=timezone.localdate()
+            )
+
+    client = client_for("cse.rotherham")
+    add_tasks(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/risk/reassessments/").status_code == 200
+    add_tasks(12)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/risk/reassessments/").status_code == 200
+    assert len(many) == len(few)

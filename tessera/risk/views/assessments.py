@@ -104,14 +104,10 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "risk/assessment_start.html", {"child": child, "form": form, "version": version})
 
 
-def _result_for_page(assessment: RiskAssessment) -> RiskResult:
-    return selectors.result_of(assessment)
-
-
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_for_page(request.user, pk)
     definition = assessment.instrument_version.instrument
-    result = _result_for_page(assessment)
+    result = selectors.result_of(assessment)
     observations = list(assessment.observations.all())
     rows = [(o, i, GROUP_LABELS[i.group]) for o in observations for i in [definition.indicator(o.indicator)]]
     child = assessment.child
@@ -222,7 +218,7 @@ def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _editable(request, pk)
     if not assessment.is_editable:
         return redirect("risk:assessment_detail", pk=assessment.pk)
-    result = _result_for_page(assessment)
+    result = selectors.result_of(assessment)
     form = _complete_form(request.POST or None, result, assessment.version)
     stale_message = ""
     if request.method == "POST" and form.is_valid():
@@ -241,7 +237,7 @@ def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
             data = request.POST.copy()
             data["version"] = str(stale.current_version)
             assessment = selectors.assessment_for_page(request.user, pk)
-            result = _result_for_page(assessment)
+            result = selectors.result_of(assessment)
             form = _complete_form(data, result, stale.current_version)
             form.is_valid()
         except ValidationError as error:
