@@ -10,9 +10,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.access.scope import scope_of
+from tessera.accounts.roles import Role
 from tessera.people.models import Person
 from tessera.risk.instrument import Level, level_label
 from tessera.risk.models import (
+    AssessmentStatus,
     IndicatorObservation,
     InstrumentVersion,
     ReassessmentTask,
@@ -159,3 +162,17 @@ def latest_levels(children: list[Person], user: Any) -> dict[int, RiskAssessment
     for assessment in rows:
         latest.setdefault(assessment.child_id, assessment)
     return latest
+
+
+def awaiting_sign_off(user: Any) -> list[RiskAssessment]:
+    """Completed assessments in the supervisor's districts waiting for someone other than their assessor."""
+    scope = scope_of(user)
+    if not scope.has(Role.SUPERVISOR):
+        return []
+    return list(
+        visible_assessments(user)
+        .filter(status=AssessmentStatus.AWAITING_SIGN_OFF, district_id__in=scope.district_ids)
+        .exclude(completed_by_id=user.pk)
+        .select_related("child", "district", "completed_by")
+        .order_by("completed_at")[:200]
+    )

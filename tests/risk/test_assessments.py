@@ -192,6 +192,15 @@ def test_sign_off_by_another_supervisor_schedules_the_next_review(
     assert scheduled.due_on == own.next_review_due
 
 
+def test_supervisors_see_completed_assessments_waiting_for_their_sign_off(
+    client_for, cast, rotherham_child, version
+):
+    done = complete(cast["cse.rotherham"], assess(cast["cse.rotherham"], rotherham_child, []))
+    page = client_for("supervisor.rotherham").get("/risk/reassessments/").content.decode()
+    assert f"/risk/assessments/{done.pk}/sign-off/" in page
+    assert "sign-off-queue" not in client_for("cse.rotherham").get("/risk/reassessments/").content.decode()
+
+
 def test_review_is_due_three_calendar_months_later():
     assert services.review_due_after(date(2026, 11, 30)) == date(2027, 2, 28)
 

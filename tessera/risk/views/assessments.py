@@ -310,4 +310,8 @@ def reassessments(request: HttpRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     rows = [(t, latest.get(t.child_id), t.is_overdue(today)) for t in tasks]
-    return render(request, "risk/reassessments.html", {"rows": rows, "today": today})
+    return render(
+        request,
+        "risk/reassessments.html",
+        {"rows": rows, "today": today, "to_sign_off": selectors.awaiting_sign_off(request.user)},
+    )
