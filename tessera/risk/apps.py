@@ -10,7 +10,7 @@ class RiskConfig(AppConfig):
         from tessera.access.emergency import register_emergency_target
         from tessera.access.policy import register
         from tessera.people.models import Person
-        from tessera.risk import receivers
+        from tessera.risk import case_links, receivers
         from tessera.risk.calibration_job import register_job
         from tessera.risk.models import ReassessmentTask, RiskAssessment
         from tessera.risk.rules import DistrictCaseworkRule
@@ -20,4 +20,5 @@ class RiskConfig(AppConfig):
         # A child's risk page is the child's record: emergency access to the child opens it, read only.
         register_emergency_target("risk:child_risk", Person)
         receivers.connect()
+        case_links.connect()
         register_job()

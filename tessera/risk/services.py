@@ -49,8 +49,14 @@ class NoInstrumentInForceError(Exception):
 def _require_assessor(user: Any, child: Person) -> None:
     if not can_see(user, child):
         raise Http404("No record found")
-    if not may_assess(scope_of(user)):
+    scope = scope_of(user)
+    if not may_assess(scope):
         raise PermissionDenied("Your role does not include assessing risk")
+    if child.district_id not in scope.district_ids:
+        raise PermissionDenied(
+            "You can see this child through emergency access or a case team, but assessments are made by "
+            "the child's district team"
+        )
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tessera.risk.case_links import cases_installed
 from tessera.risk.views import assessments, instrument, oversight
 
 app_name = "risk"
@@ -27,3 +28,7 @@ urlpatterns = [
     path("calibration/<int:pk>/", oversight.calibration_detail, name="calibration_detail"),
     path("calibration/<int:pk>/propose/", oversight.calibration_propose, name="calibration_propose"),
 ]
+
+if cases_installed():
+    # The Risk tab of the case page exists only where the case-work app does.
+    urlpatterns.append(path("cases/<int:pk>/", assessments.case_risk, name="case_risk"))

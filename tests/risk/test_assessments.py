@@ -286,6 +286,8 @@ def test_emergency_access_to_the_child_shows_the_risk_read_only(client_for, cast
     ).exists()
     assert outsider.get(f"/risk/assessments/{assessment.pk}/").status_code == 200
     assert outsider.get(f"/risk/assessments/{assessment.pk}/indicators/add/").status_code == 403
+    assert outsider.get(f"/risk/children/{rotherham_child.pk}/assess/").status_code == 403
+    assert "Start a new assessment" not in page.content.decode()
 
 
 def test_after_a_merge_the_surviving_record_shows_both_records_assessments(cast, rotherham_child, version):

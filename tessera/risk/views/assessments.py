@@ -40,11 +40,26 @@ def _child(request: HttpRequest, pk: int) -> Person:
     return child
 
 
-def child_risk(request: HttpRequest, pk: int) -> HttpResponse:
-    child = _child(request, pk)
+def _overview(request: HttpRequest, child: Person) -> dict[str, Any]:
+    """What the child's risk page and the case page's Risk tab both show."""
     assessments = selectors.assessments_of(request.user, child)
     points = selectors.trajectory(assessments)
-    chart = trajectory_svg([LevelPoint(p.assessed_on, p.computed, p.final) for p in points])
+    return {
+        "child": child,
+        "assessments": assessments,
+        "points": points,
+        "chart": trajectory_svg([LevelPoint(p.assessed_on, p.computed, p.final) for p in points]),
+        "tasks": selectors.tasks_of(request.user, child),
+        "today": timezone.localdate(),
+        "may_assess": may_assess(scope_of(request.user))
+        and child.district_id in scope_of(request.user).district_ids,
+        "version": selectors.version_in_force(),
+    }
+
+
+def child_risk(request: HttpRequest, pk: int) -> HttpResponse:
+    child = _child(request, pk)
+    overview = _overview(request, child)
     grant = active_grant(request.user, child) if not within_scope_without_grant(request.user, child) else None
     record_access(
         actor=request.user,
@@ -54,27 +69,32 @@ def child_risk(request: HttpRequest, pk: int) -> HttpResponse:
         reason=grant.reason if grant else "",
         details={"page": "risk", **({"emergency_access": grant.pk} if grant else {})},
     )
-    return render(
-        request,
-        "risk/child_risk.html",
-        {
-            "child": child,
-            "assessments": assessments,
-            "points": points,
-            "chart": chart,
-            "tasks": selectors.tasks_of(request.user, child),
-            "today": timezone.localdate(),
-            "may_assess": may_assess(scope_of(request.user)),
-            "version": selectors.version_in_force(),
-            "grant": grant,
-        },
-    )
+    return render(request, "risk/child_risk.html", {**overview, "grant": grant})
+
+
+def case_risk(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Risk tab of a case page: the case's child's risk, inside the case's frame."""
+    from tessera.cases.page import open_case_page
+
+    page = open_case_page(request, pk, "risk")
+    child = page.case.child
+    overview: dict[str, Any] = {}
+    if (
+        child is not None
+        and scope_of(request.user).roles & CASEWORK_ROLES
+        and can(request.user, Action.VIEW, child)
+    ):
+        overview = _overview(request, child)
+    return render(request, "risk/case_risk.html", page.context(**overview))
 
 
 def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
-    if not may_assess(scope_of(request.user)):
+    scope = scope_of(request.user)
+    if not may_assess(scope):
         raise PermissionDenied("Your role does not include assessing risk")
+    if child.district_id not in scope.district_ids:
+        raise PermissionDenied("Assessments are made by the child's district team")
     if request.method == "GET":
         record_access(
             actor=request.user,

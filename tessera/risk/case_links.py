@@ -1,0 +1,85 @@
+"""Risk on the case page: a Risk tab, completed assessments in the chronology, and the case team's view of
+the child's risk. Connected only when the case-work app is installed; it owns the extension points
+(``tessera.cases.registry``) and this app registers with them, so neither imports the other's internals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q
+from django.urls import reverse
+
+from tessera.access.policy import extend_visibility
+from tessera.access.scope import Scope
+from tessera.people.models import Person
+from tessera.risk.models import ReassessmentTask, RiskAssessment
+from tessera.risk.selectors import visible_assessments
+
+TAB_KEY = "risk"
+
+
+def cases_installed() -> bool:
+    return apps.is_installed("tessera.cases")
+
+
+def case_team_children(scope: Scope) -> Q:
+    """Rows about children whose case team the user is on, wherever the child lives."""
+    from tessera.cases.rules import child_of_my_cases
+
+    return Q(child__in=Person.objects.filter(child_of_my_cases(scope)).values("pk"))
+
+
+def risk_chronology(user: Any, case: Any) -> Iterable[Any]:
+    """One chronology entry per completed assessment of the case's child that the viewer may see."""
+    from tessera.cases.registry import ChronologyEntry
+
+    if case.child_id is None:
+        return []
+    assessments = (
+        visible_assessments(user)
+        .filter(Q(child_id=case.child_id) | Q(child__merged_into_id=case.child_id))
+        .exclude(final_level="")
+        .select_related("assessor_agency", "completed_by", "signed_off_by", "instrument_version")
+        .order_by("completed_at")
+    )
+    entries = []
+    for a in assessments:
+        judgement = (
+            "Final level is the computed level"
+            if a.override_direction == "none"
+            else f"{a.get_override_direction_display()}: {a.override_reason}"
+        )
+        entries.append(
+            ChronologyEntry(
+                at=a.completed_at,
+                kind="risk",
+                title=f"Risk assessment: {a.final_label}",
+                agency=str(a.assessor_agency) if a.assessor_agency else "Agency not recorded",
+                by=str(a.completed_by or ""),
+                detail=judgement,
+                href=reverse("risk:assessment_detail", kwargs={"pk": a.pk}),
+                facts=(
+                    ("Computed level", a.computed_label),
+                    ("Final level", a.final_label),
+                    ("Instrument", f"Version {a.instrument_version.number}"),
+                    ("Signed off", str(a.signed_off_by) if a.signed_off_by else "Waiting for a supervisor"),
+                ),
+            )
+        )
+    return entries
+
+
+def connect() -> bool:
+    """Register with the case-work app if it is installed; returns whether it was."""
+    if not cases_installed():
+        return False
+    from tessera.cases.registry import CaseTab, register_case_tab, register_chronology_source
+
+    register_case_tab(CaseTab(TAB_KEY, "Risk", "risk:case_risk", 30))
+    register_chronology_source(risk_chronology, {"risk": "Risk assessments"})
+    extend_visibility(RiskAssessment, case_team_children)
+    extend_visibility(ReassessmentTask, case_team_children)
+    return True
