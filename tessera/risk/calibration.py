@@ -1,7 +1,7 @@
 """The calibration study: how well an instrument version separates children later harmed from the rest,
 and a re-weighted, re-banded version that under-rates less. Pure: plain data in, plain data out.
 
-Method (see docs/adr/0007-risk-calibration-method.md):
+Method (see docs/adr/0009-risk-calibration-method.md):
 1. Time split. Assessments before the split date train; assessments on or after it test. Nothing learnt
    from the later period is used to fit, so the test figures are what the first months of use would show.
 2. The current version is measured: sensitivity and specificity at "Moderate or above", the flag rate,
