@@ -28,7 +28,7 @@ from tessera.risk.models import (
     TaskReason,
     VersionStatus,
 )
-from tessera.risk.scoring import ChildFacts, long_date, months_before, score_assessment
+from tessera.risk.scoring import ChildFacts, Recency, RiskResult, long_date, months_before, score_assessment
 from tessera.risk.services import review_due_after
 from tessera.risk.version_services import install_reference_version
 from tessera.synth.models import GroundTruthPerson
@@ -60,13 +60,19 @@ class RiskSeedSummary:
     tasks: int
 
 
-def _final_level(
-    rng: random.Random, computed: Level, harmed_soon: bool, harm_evident: bool
-) -> tuple[Level, str]:
-    """Professional judgement as the inspection saw it: raising the tool's level by hand, often."""
-    if harmed_soon and computed.rank < Level.MODERATE.rank and rng.random() < 0.45:
-        return (Level.SIGNIFICANT if rng.random() < 0.3 else Level.MODERATE), rng.choice(RAISE_REASONS)
-    if not harmed_soon and computed == Level.MODERATE and not harm_evident and rng.random() < 0.05:
+def _final_level(rng: random.Random, result: RiskResult, harmed_soon: bool) -> tuple[Level, str]:
+    """Professional judgement as the inspection saw it: staff routinely raised the tool's level by hand,
+    most often where they saw significant indicators the tool hardly counted, and more often still where
+    the child was in fact being harmed (their experience told them)."""
+    computed = result.level
+    significant_now = any(
+        c.indicator.group == "significant" and c.recency == Recency.CURRENT for c in result.contributions
+    )
+    if computed.rank < Level.MODERATE.rank and (significant_now or harmed_soon):
+        chance = 0.6 if harmed_soon else 0.3
+        if rng.random() < chance:
+            return (Level.SIGNIFICANT if rng.random() < 0.3 else Level.MODERATE), rng.choice(RAISE_REASONS)
+    if not harmed_soon and computed == Level.MODERATE and not result.harm_evident and rng.random() < 0.05:
         return Level.MILD, LOWER_REASON
     return computed, ""
 
@@ -101,7 +107,7 @@ def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = 
             known = known_at(story, on)
             result = score_assessment(definition, known, facts, on)
             harmed_soon = story.harmed_between(on, months_before(on, -FOLLOW_UP_MONTHS))
-            final, reason = _final_level(rng, result.level, harmed_soon, result.harm_evident)
+            final, reason = _final_level(rng, result, harmed_soon)
             direction = (
                 OverrideDirection.RAISED
                 if final.rank > result.level.rank
