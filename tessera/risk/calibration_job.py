@@ -42,7 +42,8 @@ def labelled_from_database(
     """
     outcomes: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     synthetic = False
-    for child_id, start, end, kind in ConfirmedOutcome.objects.values_list(
+    confirmed = ConfirmedOutcome.objects.filter(confirmed_on__lte=today)
+    for child_id, start, end, kind in confirmed.values_list(
         "child_id", "harmed_from", "harmed_until", "kind"
     ):
         outcomes[child_id].append((start, end))

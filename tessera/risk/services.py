@@ -24,7 +24,9 @@ from tessera.risk.instrument import (
 )
 from tessera.risk.models import (
     AssessmentStatus,
+    ConfirmedOutcome,
     IndicatorObservation,
+    OutcomeKind,
     OverrideDirection,
     ReassessmentTask,
     RiskAssessment,
@@ -329,3 +331,40 @@ def create_task(
         details={"child": child.pk, "reason": str(reason), "prompted_by": prompted_by},
     )
     return task
+
+
+# Confirmed outcomes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_confirmed_outcome(
+    user: Any,
+    child: Person,
+    *,
+    kind: OutcomeKind,
+    harmed_from: date,
+    confirmed_on: date,
+    harmed_until: date | None = None,
+    request: HttpRequest | None = None,
+) -> ConfirmedOutcome:
+    """Record that a child was confirmed harmed by exploitation (a crime flagged as exploitation, a
+    disclosure, a section 47 finding), for the calibration study. Apps that confirm harm call this; the
+    product never shows the row against the child, only the study's aggregate figures use it."""
+    _require_assessor(user, child)
+    if kind == OutcomeKind.SYNTHETIC:
+        raise ValidationError({"kind": "Synthetic ground truth is written only by the synthetic world"})
+    if harmed_until is not None and harmed_until < harmed_from:
+        raise ValidationError({"harmed_until": "The end of the harm must be on or after its start"})
+    if confirmed_on < harmed_from:
+        raise ValidationError({"confirmed_on": "Harm cannot be confirmed before it began"})
+    outcome = ConfirmedOutcome.objects.create(
+        child=child, kind=kind, harmed_from=harmed_from, harmed_until=harmed_until, confirmed_on=confirmed_on
+    )
+    record_access(
+        actor=user,
+        action=AuditAction.CREATE,
+        target=outcome,
+        request=request,
+        details={"child": child.pk, "kind": str(kind)},
+    )
+    return outcome

@@ -304,3 +304,35 @@ def test_after_a_merge_the_surviving_record_shows_both_records_assessments(cast,
     assert {a.pk for a in assessments_of(officer, rotherham_child)} == {kept.pk, moved.pk}
     unmerge_persons(officer, merge=merge, reason="Twins, not one child")
     assert {a.pk for a in assessments_of(officer, rotherham_child)} == {kept.pk}
+
+
+def test_a_confirmed_outcome_is_recorded_for_the_study_and_logged(cast, rotherham_child, version):
+    from tessera.risk.calibration_job import labelled_from_database
+    from tessera.risk.models import OutcomeKind
+
+    officer = cast["cse.rotherham"]
+    complete(officer, assess(officer, rotherham_child, [("missing_overnight", 5)], days_ago=200))
+    today = timezone.localdate()
+    outcome = services.record_confirmed_outcome(
+        officer,
+        rotherham_child,
+        kind=OutcomeKind.SECTION_47,
+        harmed_from=today - timedelta(days=180),
+        confirmed_on=today - timedelta(days=20),
+    )
+    assert AccessLog.objects.filter(target_type="risk.confirmedoutcome", target_id=str(outcome.pk)).exists()
+    records, synthetic = labelled_from_database(today)
+    assert [r.harmed for r in records] == [True]
+    assert not synthetic
+    with pytest.raises(ValidationError):
+        services.record_confirmed_outcome(
+            officer, rotherham_child, kind=OutcomeKind.SYNTHETIC, harmed_from=today, confirmed_on=today
+        )
+    with pytest.raises(Http404):
+        services.record_confirmed_outcome(
+            cast["sw.sheffield"],
+            rotherham_child,
+            kind=OutcomeKind.DISCLOSURE,
+            harmed_from=today,
+            confirmed_on=today,
+        )

@@ -184,3 +184,24 @@ def test_the_level_always_comes_with_reasons_and_harm_is_always_named(observatio
         assert result.level == Level.SIGNIFICANT
         assert "happening" in result.label
     assert result.level.rank >= result.banded_level.rank
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(observation, max_size=10), st.integers(0, 2000), facts)
+def test_any_disclosure_means_the_highest_level_whatever_else_is_recorded(observations, days_ago, child):
+    disclosure = Observation("disclosure", ASSESSED - timedelta(days=days_ago))
+    result = score_assessment(SERAF, [*observations, disclosure], child, ASSESSED)
+    assert result.level == Level.SIGNIFICANT
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(observation, min_size=1, max_size=10), st.booleans())
+def test_young_or_learning_disabled_children_with_an_indicator_present_are_never_lowest(
+    observations, disabled
+):
+    child = ChildFacts(
+        date_of_birth=date(2015, 1, 1) if not disabled else date(2009, 1, 1), learning_disability=disabled
+    )
+    result = score_assessment(SERAF, observations, child, ASSESSED)
+    if any(c.counts for c in result.contributions):
+        assert result.level != Level.NOT_AT_RISK
