@@ -352,17 +352,9 @@ ROWS.update(
     }
 )
 
-
-def _with_case_work() -> bool:
-    from django.apps import apps
-
-    return apps.is_installed("tessera.cases")
-
-
-if _with_case_work():
-    # The Risk tab of the case page: who opens a case tab opens this one (issue 6 with issue 5).
-    ROWS["risk:case_risk"] = Row(
-        lambda w: f"/risk/cases/{w.case.pk}/",
-        default=ROWS["cases:support"].default,
-        expect=dict(ROWS["cases:support"].expect),
-    )
+# The Risk tab of the case page: whoever opens a case tab opens this one.
+ROWS["risk:case_risk"] = Row(
+    lambda w: f"/risk/cases/{w.case.pk}/",
+    default=ROWS["cases:support"].default,
+    expect=dict(ROWS["cases:support"].expect),
+)

@@ -1,6 +1,6 @@
 """Risk on the case page: a Risk tab, completed assessments in the chronology, and the case team's view of
-the child's risk. Connected only when the case-work app is installed; it owns the extension points
-(``tessera.cases.registry``) and this app registers with them, so neither imports the other's internals.
+the child's risk. The case-work app owns the extension points (``tessera.cases.registry``); this app
+registers with them, so the case app never imports risk.
 """
 
 from __future__ import annotations
@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Q
 from django.urls import reverse
 
 from tessera.access.policy import extend_visibility
 from tessera.access.scope import Scope
+from tessera.cases.models import Case
+from tessera.cases.registry import CaseTab, ChronologyEntry, register_case_tab, register_chronology_source
+from tessera.cases.rules import child_of_my_cases
 from tessera.people.models import Person
 from tessera.risk.models import ReassessmentTask, RiskAssessment
 from tessera.risk.selectors import visible_assessments
@@ -21,21 +23,13 @@ from tessera.risk.selectors import visible_assessments
 TAB_KEY = "risk"
 
 
-def cases_installed() -> bool:
-    return apps.is_installed("tessera.cases")
-
-
 def case_team_children(scope: Scope) -> Q:
     """Rows about children whose case team the user is on, wherever the child lives."""
-    from tessera.cases.rules import child_of_my_cases
-
     return Q(child__in=Person.objects.filter(child_of_my_cases(scope)).values("pk"))
 
 
-def risk_chronology(user: Any, case: Any) -> Iterable[Any]:
+def risk_chronology(user: Any, case: Case) -> Iterable[ChronologyEntry]:
     """One chronology entry per completed assessment of the case's child that the viewer may see."""
-    from tessera.cases.registry import ChronologyEntry
-
     if case.child_id is None:
         return []
     assessments = (
@@ -45,8 +39,10 @@ def risk_chronology(user: Any, case: Any) -> Iterable[Any]:
         .select_related("assessor_agency", "completed_by", "signed_off_by", "instrument_version")
         .order_by("completed_at")
     )
-    entries = []
+    entries: list[ChronologyEntry] = []
     for a in assessments:
+        if a.completed_at is None:  # completed assessments always carry the time; kept for the type checker
+            continue
         judgement = (
             "Final level is the computed level"
             if a.override_direction == "none"
@@ -72,14 +68,9 @@ def risk_chronology(user: Any, case: Any) -> Iterable[Any]:
     return entries
 
 
-def connect() -> bool:
-    """Register with the case-work app if it is installed; returns whether it was."""
-    if not cases_installed():
-        return False
-    from tessera.cases.registry import CaseTab, register_case_tab, register_chronology_source
-
+def connect() -> None:
+    """Register the Risk tab, the chronology source and the case team's visibility."""
     register_case_tab(CaseTab(TAB_KEY, "Risk", "risk:case_risk", 30))
     register_chronology_source(risk_chronology, {"risk": "Risk assessments"})
     extend_visibility(RiskAssessment, case_team_children)
     extend_visibility(ReassessmentTask, case_team_children)
-    return True

@@ -96,6 +96,10 @@ class RiskAssessment(VersionedModel):
     """An exploitation risk assessment of one child, made with one pinned instrument version."""
 
     child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="risk_assessments")
+    # The case the assessment was made for, when it was made from a case (a child may have none, or several).
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_assessments"
+    )
     # The child's district when the assessment was started: scopes who sees it and feeds the analytics.
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     instrument_version = models.ForeignKey(

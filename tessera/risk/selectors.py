@@ -12,6 +12,7 @@ from django.utils import timezone
 from tessera.access.policy import get_visible_or_404, visible_to
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import Role
+from tessera.cases.models import Case
 from tessera.people.models import Person
 from tessera.risk.instrument import Level, level_label
 from tessera.risk.models import (
@@ -45,7 +46,7 @@ def assessment_for_page(user: Any, pk: int) -> RiskAssessment:
     queryset = (
         visible_assessments(user)
         .select_related(
-            "child", "district", "instrument_version", "started_by", "completed_by", "signed_off_by"
+            "child", "district", "case", "instrument_version", "started_by", "completed_by", "signed_off_by"
         )
         .prefetch_related(Prefetch("observations", queryset=observations))
     )
@@ -176,3 +177,10 @@ def awaiting_sign_off(user: Any) -> list[RiskAssessment]:
         .select_related("child", "district", "completed_by")
         .order_by("completed_at")[:200]
     )
+
+
+def case_for_assessment(user: Any, case_id: str | None, child: Person) -> Case | None:
+    """The case an assessment is being started from, if the user may see it and it is about this child."""
+    if not case_id or not str(case_id).isdigit():
+        return None
+    return visible_to(user, Case).filter(pk=int(case_id), child=child).first()

@@ -15,6 +15,7 @@ from tessera.access.scope import scope_of
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import StaleVersionError, changes_since, save_changes
+from tessera.cases.models import Case
 from tessera.core.models import Agency
 from tessera.core.working_days import add_working_days
 from tessera.people.models import Person
@@ -68,10 +69,14 @@ def start_assessment(
     *,
     assessed_on: date,
     learning_disability: bool,
+    case: Case | None = None,
     request: HttpRequest | None = None,
 ) -> RiskAssessment:
-    """Begin an assessment of ``child``, pinned to the instrument version in force now."""
+    """Begin an assessment of ``child``, pinned to the instrument version in force now, made for ``case``
+    when it was started from one."""
     _require_assessor(user, child)
+    if case is not None and (case.child_id != child.pk or not can_see(user, case)):
+        raise ValidationError("The assessment can only be made for a case about this child")
     version = version_in_force()
     if version is None:
         raise NoInstrumentInForceError("No instrument version is in force: a manager must approve one first")
@@ -79,6 +84,7 @@ def start_assessment(
         raise ValidationError("The child has no district, so no team can hold the assessment")
     assessment = RiskAssessment.objects.create(
         child=child,
+        case=case,
         district_id=child.district_id,
         instrument_version=version,
         assessed_on=assessed_on,
@@ -90,7 +96,7 @@ def start_assessment(
         action=AuditAction.CREATE,
         target=assessment,
         request=request,
-        details={"child": child.pk, "instrument_version": version.number},
+        details={"child": child.pk, "case": case.pk if case else None, "instrument_version": version.number},
     )
     return assessment
 

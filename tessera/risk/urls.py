@@ -1,6 +1,5 @@
 from django.urls import path
 
-from tessera.risk.case_links import cases_installed
 from tessera.risk.views import assessments, instrument, oversight
 
 app_name = "risk"
@@ -17,6 +16,7 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/complete/", assessments.assessment_complete, name="assessment_complete"),
     path("assessments/<int:pk>/sign-off/", assessments.assessment_sign_off, name="assessment_sign_off"),
+    path("cases/<int:pk>/", assessments.case_risk, name="case_risk"),
     path("reassessments/", assessments.reassessments, name="reassessments"),
     path("instrument/", instrument.version_list, name="version_list"),
     path("instrument/draft/", instrument.version_draft, name="version_draft"),
@@ -28,7 +28,3 @@ urlpatterns = [
     path("calibration/<int:pk>/", oversight.calibration_detail, name="calibration_detail"),
     path("calibration/<int:pk>/propose/", oversight.calibration_propose, name="calibration_propose"),
 ]
-
-if cases_installed():
-    # The Risk tab of the case page exists only where the case-work app does.
-    urlpatterns.append(path("cases/<int:pk>/", assessments.case_risk, name="case_risk"))

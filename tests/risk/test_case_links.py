@@ -1,21 +1,13 @@
-"""Risk on the case page (issue 6 with issue 5's case work): the Risk tab, the chronology, the case team.
-
-These run where the case-work app is installed; on a branch without it they are skipped, and
-``tessera.risk.case_links.connect`` registers nothing.
-"""
+"""Risk on the case page: the Risk tab, the chronology, the case team, assessments made for a case."""
 
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 
 from tessera.risk.instrument import Level
 from tessera.risk.models import ReassessmentTask, TaskReason
+from tests.conftest import make_person
 from tests.risk.world import assess, complete
-
-pytestmark = pytest.mark.skipif(
-    not apps.is_installed("tessera.cases"), reason="the case-work app (issue 5) is not installed"
-)
 
 
 @pytest.fixture
@@ -70,3 +62,47 @@ def test_a_case_team_member_from_another_district_sees_the_childs_risk_but_does_
     assert sheffield.get(f"/risk/assessments/{assessment.pk}/").status_code == 200
     assert sheffield.get(f"/risk/cases/{case_world.case.pk}/").status_code == 200
     assert sheffield.get(f"/risk/children/{case_world.child.pk}/assess/").status_code == 403
+
+
+def test_an_assessment_started_from_the_risk_tab_belongs_to_the_case(client_for, cast, case_world):
+    from tessera.risk.models import RiskAssessment
+
+    client = client_for("cse.rotherham")
+    tab = client.get(f"/risk/cases/{case_world.case.pk}/").content.decode()
+    start = f"/risk/children/{case_world.child.pk}/assess/?case={case_world.case.pk}"
+    assert start in tab
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    response = client.post(
+        start,
+        {
+            "case": case_world.case.pk,
+            "assessed_on_day": today.day,
+            "assessed_on_month": today.month,
+            "assessed_on_year": today.year,
+            "learning_disability": "no",
+        },
+    )
+    assert response.status_code == 302
+    assessment = RiskAssessment.objects.get(child=case_world.child)
+    assert assessment.case == case_world.case
+    page = client.get(f"/risk/assessments/{assessment.pk}/").content.decode()
+    assert f"/risk/cases/{case_world.case.pk}/" in page
+
+
+def test_a_case_about_another_child_is_not_attached(client_for, cast, case_world, sheffield_child):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from tessera.risk import services
+
+    other = make_person("rotherham", given="Other")
+    with pytest.raises(ValidationError):
+        services.start_assessment(
+            cast["cse.rotherham"],
+            other,
+            assessed_on=timezone.localdate(),
+            learning_disability=False,
+            case=case_world.case,
+        )

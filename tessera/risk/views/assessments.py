@@ -16,6 +16,7 @@ from tessera.accounts.roles import CASEWORK_ROLES
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import StaleVersionError
+from tessera.cases.page import open_case_page
 from tessera.people.models import Person
 from tessera.risk import selectors, services
 from tessera.risk.charts import LevelPoint, trajectory_svg
@@ -74,8 +75,6 @@ def child_risk(request: HttpRequest, pk: int) -> HttpResponse:
 
 def case_risk(request: HttpRequest, pk: int) -> HttpResponse:
     """The Risk tab of a case page: the case's child's risk, inside the case's frame."""
-    from tessera.cases.page import open_case_page
-
     page = open_case_page(request, pk, "risk")
     child = page.case.child
     overview: dict[str, Any] = {}
@@ -84,7 +83,7 @@ def case_risk(request: HttpRequest, pk: int) -> HttpResponse:
         and scope_of(request.user).roles & CASEWORK_ROLES
         and can(request.user, Action.VIEW, child)
     ):
-        overview = _overview(request, child)
+        overview = _overview(request, child) | {"from_case": page.case}
     return render(request, "risk/case_risk.html", page.context(**overview))
 
 
@@ -104,6 +103,9 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
             details={"page": "start risk assessment"},
         )
     version = selectors.version_in_force()
+    case = selectors.case_for_assessment(
+        request.user, request.GET.get("case") or request.POST.get("case"), child
+    )
     form = StartAssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid() and version is not None:
         try:
@@ -112,6 +114,7 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
                 child,
                 assessed_on=form.cleaned_data["assessed_on"],
                 learning_disability=form.cleaned_data["learning_disability"] == "yes",
+                case=case,
                 request=request,
             )
         except services.NoInstrumentInForceError:
@@ -121,7 +124,11 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Assessment started. Record each indicator with its date and evidence.")
             return redirect("risk:assessment_detail", pk=assessment.pk)
-    return render(request, "risk/assessment_start.html", {"child": child, "form": form, "version": version})
+    return render(
+        request,
+        "risk/assessment_start.html",
+        {"child": child, "form": form, "version": version, "case": case},
+    )
 
 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -148,6 +155,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "child": child,
             "grant": grant,
+            "case": assessment.case if assessment.case and can(user, Action.VIEW, assessment.case) else None,
             "result": result,
             "harm_rows": [row for row in rows if row[1].shows_harm and row[0].withdrawn_at is None],
             "risk_rows": [row for row in rows if not row[1].shows_harm and row[0].withdrawn_at is None],
