@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "tessera.cases",
     "tessera.referrals",
     "tessera.risk",
+    "tessera.imports",
+    "tessera.linkage",
     "tessera.synth",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("cases/", include("tessera.cases.urls")),
     path("jobs/", include("tessera.jobs.urls")),
     path("risk/", include("tessera.risk.urls")),
+    path("imports/", include("tessera.imports.urls")),
+    path("linkage/", include("tessera.linkage.urls")),
     path("administration/", include("tessera.administration.urls")),
     path("api/", include("tessera.api.urls")),
 ]

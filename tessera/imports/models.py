@@ -1,0 +1,88 @@
+"""Partner-file imports: each file received, and every row that could not be taken, kept with its reasons."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tessera.core.models import Agency, District, TimeStampedModel
+from tessera.imports.profiles import PROFILES, MappingProfile
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    FINISHED = "finished", "Imported"
+    REFUSED = "refused", "File refused"
+
+
+class ImportBatch(TimeStampedModel):
+    """One file from one partner system. The same bytes from the same system are imported once."""
+
+    profile_code = models.CharField(max_length=40, choices=[(code, p.label) for code, p in PROFILES.items()])
+    source_system = models.CharField(max_length=60)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # Records without a district of their own belong here; null for a force-wide file.
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=4)
+    content_hash = models.CharField(max_length=64)
+    # The file exactly as received, so a resumed job reads the same rows and a dispute can be settled.
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    refusal_reason = models.CharField(max_length=300, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    quarantined_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "source_system", "content_hash"], name="one_batch_per_file_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} from {self.source_system}"
+
+    @property
+    def profile(self) -> MappingProfile:
+        return PROFILES[self.profile_code]
+
+
+class RowStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for correction"
+    RESUBMITTED = "resubmitted", "Corrected and imported"
+    SET_ASIDE = "set_aside", "Set aside"
+
+
+class QuarantinedRow(TimeStampedModel):
+    """A row that failed validation: the values as sent, why it failed, and what became of it."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="quarantined_rows")
+    row_number = models.PositiveIntegerField()
+    raw = models.JSONField()
+    # [{"field": "date_of_birth", "message": "..."}]: every reason, not only the first.
+    reasons = models.JSONField()
+    status = models.CharField(max_length=20, choices=RowStatus.choices, default=RowStatus.WAITING)
+    corrected = models.JSONField(default=dict, blank=True)
+    identity = models.ForeignKey(
+        "people.SourceIdentity", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row_number"], name="one_quarantine_per_row")]
+
+    def __str__(self) -> str:
+        return f"Row {self.row_number} of {self.batch}"

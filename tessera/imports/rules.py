@@ -1,0 +1,43 @@
+"""Who may see and act on imported files and their quarantined rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from tessera.access.policy import NOTHING, Action
+from tessera.access.scope import Scope
+from tessera.accounts.roles import Role
+
+IMPORT_ROLES = (Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST)
+
+
+def _importer_condition(scope: Scope, district_path: str) -> Q:
+    """CSE team members, supervisors and analysts, for the districts they work in.
+
+    A file without a district (force-wide) is seen by force-wide teams only. Partner reporters, system
+    administrators and chief officers never see partner files: they hold named children's records.
+    """
+    if not scope.has(*IMPORT_ROLES) or not scope.district_ids:
+        return NOTHING
+    condition = Q(**{f"{district_path}__in": scope.district_ids})
+    if scope.force_wide:
+        condition |= Q(**{f"{district_path}__isnull": True})
+    return condition
+
+
+class ImportBatchRule:
+    def condition(self, scope: Scope) -> Q:
+        return _importer_condition(scope, "district_id")
+
+    def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
+        return action == Action.CHANGE and scope.has(*IMPORT_ROLES)
+
+
+class QuarantinedRowRule:
+    def condition(self, scope: Scope) -> Q:
+        return _importer_condition(scope, "batch__district_id")
+
+    def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
+        return action == Action.CHANGE and scope.has(*IMPORT_ROLES)

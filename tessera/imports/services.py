@@ -1,0 +1,336 @@
+"""Every write of the imports app: starting an import, taking rows, quarantining and correcting them.
+
+Each function checks who is acting, runs in a transaction and writes its access-log row inside it, so an
+imported record and the record of its import commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tessera.access.policy import Action, require
+from tessera.access.scope import scope_of
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+from tessera.core.models import Agency, District
+from tessera.imports.models import BatchStatus, ImportBatch, QuarantinedRow, RowStatus
+from tessera.imports.parsing import RawRow, content_hash
+from tessera.imports.profiles import PROFILES
+from tessera.imports.rules import IMPORT_ROLES
+from tessera.imports.validation import CleanRecord, Outcome, validate
+from tessera.jobs.queue import enqueue
+from tessera.people.models import (
+    EntityKind,
+    IdentityAddress,
+    Location,
+    LocationKind,
+    Person,
+    PoleEntity,
+    SourceIdentity,
+)
+
+JOB_KIND = "imports.import_file"
+
+
+def may_import(user: Any) -> bool:
+    scope = scope_of(user)
+    return scope.has(*IMPORT_ROLES) and bool(scope.district_ids)
+
+
+def require_importer(user: Any) -> None:
+    if not may_import(user):
+        raise PermissionDenied("Only CSE team members, supervisors and analysts import partner files")
+
+
+@dataclass(frozen=True)
+class Started:
+    batch: ImportBatch
+    # False when this exact file from this system was already imported: nothing new happens.
+    is_new: bool
+
+
+@transaction.atomic
+def start_import(
+    user: Any,
+    *,
+    profile_code: str,
+    agency: Agency,
+    district: District | None,
+    file_name: str,
+    file_format: str,
+    content: bytes,
+    request: HttpRequest | None = None,
+) -> Started:
+    """Record the file and queue its import, unless the same file from the same system came before."""
+    require_importer(user)
+    scope = scope_of(user)
+    if district is None and not scope.force_wide:
+        raise PermissionDenied("Only force-wide teams import files without a district")
+    if district is not None and district.pk not in scope.district_ids:
+        raise PermissionDenied("You can only import files for districts you work in")
+    profile = PROFILES[profile_code]
+    digest = content_hash(content)
+    existing = ImportBatch.objects.filter(
+        agency=agency, source_system=profile.source_system, content_hash=digest
+    ).first()
+    if existing is not None:
+        return Started(existing, is_new=False)
+    batch = ImportBatch.objects.create(
+        profile_code=profile.code,
+        source_system=profile.source_system,
+        agency=agency,
+        district=district,
+        file_name=file_name[:255],
+        file_format=file_format,
+        content_hash=digest,
+        content=content,
+        uploaded_by=user,
+    )
+    batch.job = enqueue(
+        JOB_KIND, title=f"Import of {file_name[:150]}", params={"batch_id": batch.pk}, created_by=user
+    )
+    batch.save(update_fields=["job"])
+    record_access(
+        actor=user,
+        action=AuditAction.IMPORT,
+        target=batch,
+        request=request,
+        details={
+            "file": batch.file_name,
+            "sha256": digest,
+            "source_system": profile.source_system,
+            "agency": agency.code,
+        },
+    )
+    return Started(batch, is_new=True)
+
+
+def validate_file(rows: list[RawRow], batch: ImportBatch) -> list[Outcome]:
+    """Validate every row in file order. Deterministic, so a resumed import sees the same outcomes."""
+    today = timezone.localdate(batch.created_at)
+    seen: dict[str, int] = {}
+    outcomes = []
+    for row in rows:
+        outcome = validate(row.values, batch.profile, today=today, seen_ids=seen)
+        if outcome.record is not None:
+            seen[outcome.record.source_record_id] = row.number
+        outcomes.append(outcome)
+    return outcomes
+
+
+@dataclass
+class ChunkCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+
+
+def apply_chunk(batch: ImportBatch, rows: list[RawRow], outcomes: list[Outcome]) -> ChunkCounts:
+    """Take the good rows and quarantine the bad ones. Safe to repeat: nothing is taken twice."""
+    counts = ChunkCounts()
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if outcome.record is None:
+            _quarantine(batch, row, outcome)
+            counts.quarantined += 1
+            continue
+        result, _ = take_record(
+            outcome.record,
+            agency=batch.agency,
+            source_system=batch.source_system,
+            district=batch.district,
+            actor=batch.uploaded_by,
+            provenance={"batch": batch.pk, "file": batch.file_name, "row": row.number},
+        )
+        setattr(counts, result, getattr(counts, result) + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_count=F("created_count") + counts.created,
+        updated_count=F("updated_count") + counts.updated,
+        unchanged_count=F("unchanged_count") + counts.unchanged,
+        quarantined_count=F("quarantined_count") + counts.quarantined,
+    )
+    return counts
+
+
+def _quarantine(batch: ImportBatch, row: RawRow, outcome: Outcome) -> None:
+    QuarantinedRow.objects.get_or_create(
+        batch=batch,
+        row_number=row.number,
+        defaults={
+            "raw": row.values,
+            "reasons": [{"field": p.field, "message": p.message} for p in outcome.problems],
+        },
+    )
+
+
+def take_record(
+    record: CleanRecord,
+    *,
+    agency: Agency,
+    source_system: str,
+    district: District | None,
+    actor: Any,
+    provenance: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> tuple[str, SourceIdentity]:
+    """Create or update the source identity for one valid record: 'created', 'updated' or 'unchanged'.
+
+    A new identity starts as a person of its own; linkage later decides which people are one.
+    """
+    source = {"source_system": source_system, "agency": agency.code, **provenance}
+    existing = (
+        SourceIdentity.objects.select_for_update()
+        .filter(agency=agency, source_system=source_system, source_record_id=record.source_record_id)
+        .first()
+    )
+    if existing is None:
+        identity = _create_identity(record, agency, source_system, district)
+        record_access(
+            actor=actor, action=AuditAction.IMPORT, target=identity, request=request, details=source
+        )
+        return "created", identity
+    changed = [name for name, value in record.identity_fields().items() if getattr(existing, name) != value]
+    for name in changed:
+        setattr(existing, name, record.identity_fields()[name])
+    address_changed = record.has_address and _add_address_if_new(existing, record)
+    if not changed and not address_changed:
+        return "unchanged", existing
+    if changed:
+        existing.received_at = timezone.now()
+        existing.save(update_fields=[*changed, "received_at", "updated_at"])
+    record_access(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=existing,
+        request=request,
+        details={**source, "changed": changed + (["address"] if address_changed else [])},
+    )
+    return "updated", existing
+
+
+def _create_identity(
+    record: CleanRecord, agency: Agency, source_system: str, district: District | None
+) -> SourceIdentity:
+    person = Person.objects.create(
+        entity=PoleEntity.objects.create(kind=EntityKind.PERSON),
+        given_name=record.given_name,
+        family_name=record.family_name,
+        date_of_birth=record.date_of_birth,
+        sex=record.sex,
+        district=district,
+    )
+    identity = SourceIdentity.objects.create(
+        person=person,
+        agency=agency,
+        source_system=source_system,
+        source_record_id=record.source_record_id,
+        received_at=timezone.now(),
+        district=district,
+        **record.identity_fields(),
+    )
+    if record.has_address:
+        _add_address_if_new(identity, record)
+    return identity
+
+
+def _add_address_if_new(identity: SourceIdentity, record: CleanRecord) -> bool:
+    line_1, postcode = record.address_line_1, record.postcode
+    if identity.addresses.filter(location__address_line_1=line_1, location__postcode=postcode).exists():
+        return False
+    # One Location per real address, so everyone a partner records at it is linked to the same place.
+    location = Location.objects.filter(
+        kind=LocationKind.HOME, postcode=postcode, address_line_1=line_1
+    ).first()
+    if location is None:
+        location = Location.objects.create(
+            entity=PoleEntity.objects.create(kind=EntityKind.LOCATION),
+            kind=LocationKind.HOME,
+            district=identity.district,
+            **record.address_fields(),
+        )
+    IdentityAddress.objects.create(identity=identity, location=location, from_date=timezone.localdate())
+    return True
+
+
+def finish_batch(batch: ImportBatch, total_rows: int) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FINISHED, total_rows=total_rows)
+
+
+def refuse_batch(batch: ImportBatch, reason: str) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.REFUSED, refusal_reason=reason[:300])
+
+
+@transaction.atomic
+def resubmit_row(
+    user: Any, row: QuarantinedRow, record: CleanRecord, *, request: HttpRequest | None = None
+) -> SourceIdentity:
+    """Import a corrected quarantined row. The correction and who made it are kept with the row."""
+    require(user, Action.CHANGE, row.batch)
+    row = QuarantinedRow.objects.select_for_update().get(pk=row.pk)
+    if row.status != RowStatus.WAITING:
+        raise PermissionDenied("This row has already been dealt with")
+    batch = row.batch
+    clash = SourceIdentity.objects.filter(
+        agency=batch.agency, source_system=batch.source_system, source_record_id=record.source_record_id
+    ).exists()
+    if clash:
+        raise RecordIdTakenError(record.source_record_id)
+    _, identity = take_record(
+        record,
+        agency=batch.agency,
+        source_system=batch.source_system,
+        district=batch.district,
+        actor=user,
+        provenance={"batch": batch.pk, "file": batch.file_name, "row": row.row_number, "corrected": True},
+        request=request,
+    )
+    row.status = RowStatus.RESUBMITTED
+    row.corrected = _jsonable(record)
+    row.identity = identity
+    row.resolved_by = user
+    row.resolved_at = timezone.now()
+    row.save()
+    return identity
+
+
+class RecordIdTakenError(ValueError):
+    def __init__(self, record_id: str) -> None:
+        super().__init__(record_id)
+        self.record_id = record_id
+
+
+@transaction.atomic
+def set_aside_row(user: Any, row: QuarantinedRow, note: str, *, request: HttpRequest | None = None) -> None:
+    """Decide a quarantined row will not be imported (a test record, a duplicate). Kept, never deleted."""
+    require(user, Action.CHANGE, row.batch)
+    row = QuarantinedRow.objects.select_for_update().get(pk=row.pk)
+    if row.status != RowStatus.WAITING:
+        raise PermissionDenied("This row has already been dealt with")
+    row.status = RowStatus.SET_ASIDE
+    row.resolution_note = note
+    row.resolved_by = user
+    row.resolved_at = timezone.now()
+    row.save()
+    record_access(
+        actor=user,
+        action=AuditAction.CHANGE,
+        target=row,
+        request=request,
+        reason=note,
+        details={"batch": row.batch_id, "row": row.row_number, "set_aside": True},
+    )
+
+
+def _jsonable(record: CleanRecord) -> dict[str, Any]:
+    data = dict(vars(record))
+    if isinstance(data.get("date_of_birth"), datetime.date):
+        data["date_of_birth"] = data["date_of_birth"].isoformat()
+    return data

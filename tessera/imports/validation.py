@@ -1,0 +1,274 @@
+"""Validating one partner record, as pure functions: a clean record, or every reason it cannot be taken.
+
+Each check names the field in the user's words and in the partner's column name, and says what was
+wrong with what was sent, so whoever corrects the row knows exactly what to change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tessera.imports.profiles import FIELD_LABELS, MappingProfile
+from tessera.people.identifiers import is_valid_nhs_number, normalise_nhs_number, normalise_postcode
+
+MAX_LENGTHS = {
+    "source_record_id": 100,
+    "given_name": 100,
+    "middle_names": 150,
+    "family_name": 100,
+    "address_line_1": 150,
+    "address_line_2": 150,
+    "town": 100,
+    "police_person_id": 30,
+    "la_person_id": 30,
+}
+_FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
+_UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
+_NAME_BAD_CHARS = re.compile(r"[0-9@#$%^*_=+<>{}\[\]|\\/]")
+EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str  # a Tessera field name, or "" for the record as a whole
+    message: str
+
+
+@dataclass
+class CleanRecord:
+    """What Tessera stores from one valid partner record."""
+
+    source_record_id: str
+    given_name: str = ""
+    middle_names: str = ""
+    family_name: str = ""
+    other_names: list[str] = field(default_factory=list)
+    date_of_birth: datetime.date | None = None
+    sex: str = "unknown"
+    ethnicity: str = "not_stated"
+    address_line_1: str = ""
+    address_line_2: str = ""
+    town: str = ""
+    postcode: str = ""
+    nhs_number: str = ""
+    police_person_id: str = ""
+    pupil_number: str = ""
+    la_person_id: str = ""
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.address_line_1 or self.postcode)
+
+    def identity_fields(self) -> dict[str, Any]:
+        """The values that go onto the SourceIdentity row (the address is stored separately)."""
+        return {
+            "given_name": self.given_name,
+            "middle_names": self.middle_names,
+            "family_name": self.family_name,
+            "other_names": self.other_names,
+            "date_of_birth": self.date_of_birth,
+            "sex": self.sex,
+            "ethnicity": self.ethnicity,
+            "nhs_number": self.nhs_number,
+            "police_person_id": self.police_person_id,
+            "pupil_number": self.pupil_number,
+            "la_person_id": self.la_person_id,
+        }
+
+    def address_fields(self) -> dict[str, str]:
+        return {
+            "address_line_1": self.address_line_1,
+            "address_line_2": self.address_line_2,
+            "town": self.town,
+            "postcode": self.postcode,
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    record: CleanRecord | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None and not self.problems
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return str(value)
+    return " ".join(str(value).split())
+
+
+def map_row(values: dict[str, Any], profile: MappingProfile) -> dict[str, str]:
+    """The partner's columns renamed to Tessera's fields, every value as tidied text."""
+    return {tessera: _text(values.get(column)) for tessera, column in profile.columns.items()}
+
+
+def check_name(value: str, label: str) -> str | None:
+    if _NAME_BAD_CHARS.search(value):
+        return f"{label} '{value}' contains numbers or symbols that are not part of a name"
+    return None
+
+
+def parse_date_of_birth(
+    value: str, formats: tuple[str, ...], label: str, hint: str, today: datetime.date
+) -> tuple[datetime.date | None, str | None]:
+    if not value:
+        return None, None
+    for fmt in formats:
+        try:
+            parsed = datetime.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date, no time zone
+        except ValueError:
+            continue
+        if parsed > today:
+            return None, f"{label} '{value}' is in the future"
+        if parsed < EARLIEST_BIRTH:
+            return None, f"{label} '{value}' is before 1900"
+        return parsed, None
+    return None, f"{label} '{value}' is not a real date written as {hint}"
+
+
+def check_nhs_number(value: str, label: str) -> tuple[str, str | None]:
+    digits = normalise_nhs_number(value)
+    if not value:
+        return "", None
+    if len(digits) != 10:
+        return "", f"{label} '{value}' must be 10 digits"
+    if not is_valid_nhs_number(digits):
+        return "", f"{label} '{value}' is not a valid NHS number (its check digit is wrong)"
+    return digits, None
+
+
+def check_postcode(value: str, label: str) -> tuple[str, str | None]:
+    if not value:
+        return "", None
+    normal = normalise_postcode(value)
+    if not _FULL_POSTCODE.match(normal):
+        return "", f"{label} '{value}' is not a full UK postcode"
+    return normal, None
+
+
+def check_pupil_number(value: str, label: str) -> tuple[str, str | None]:
+    if not value:
+        return "", None
+    normal = value.replace(" ", "").upper()
+    if not _UPN.match(normal):
+        return "", f"{label} '{value}' must be a letter followed by 12 characters (11 numbers and a check)"
+    return normal, None
+
+
+def check_code(value: str, codes: dict[str, str], label: str, default: str) -> tuple[str, str | None]:
+    if not value:
+        return default, None
+    key = value.strip().upper()
+    if key in codes:
+        return codes[key], None
+    if value in codes.values():  # already in Tessera's vocabulary (e.g. a corrected row)
+        return value, None
+    accepted = ", ".join(sorted(codes))
+    return default, f"{label} '{value}' is not a code this system uses ({accepted})"
+
+
+def validate(
+    values: dict[str, Any], profile: MappingProfile, *, today: datetime.date, seen_ids: dict[str, int]
+) -> Outcome:
+    """Check one record from a partner file. ``seen_ids`` maps record IDs already taken to their row."""
+    if "(record)" in values:
+        return Outcome(None, (Problem("", "The record is not a set of named fields"),))
+    mapped = map_row(values, profile)
+    return validate_mapped(mapped, profile, today=today, seen_ids=seen_ids)
+
+
+def validate_mapped(
+    mapped: dict[str, str], profile: MappingProfile, *, today: datetime.date, seen_ids: dict[str, int]
+) -> Outcome:
+    """Check a record already in Tessera's field names (from a file, or typed into the correction form)."""
+    problems: list[Problem] = []
+
+    def describe(name: str) -> str:
+        return profile.describe(name)
+
+    record_id = mapped.get("source_record_id", "")
+    if not record_id:
+        problems.append(Problem("source_record_id", f"{describe('source_record_id')} is empty"))
+    elif record_id in seen_ids:
+        problems.append(
+            Problem(
+                "source_record_id",
+                f"{describe('source_record_id')} '{record_id}' was already used by row {seen_ids[record_id]}",
+            )
+        )
+    for name, limit in MAX_LENGTHS.items():
+        if len(mapped.get(name, "")) > limit:
+            problems.append(Problem(name, f"{describe(name)} must be {limit} characters or fewer"))
+
+    given, family = mapped.get("given_name", ""), mapped.get("family_name", "")
+    if not given and not family:
+        problems.append(
+            Problem("family_name", "The record has no name: both first name and last name are empty")
+        )
+    for name in ("given_name", "middle_names", "family_name"):
+        if (message := check_name(mapped.get(name, ""), describe(name))) is not None:
+            problems.append(Problem(name, message))
+
+    dob, message = parse_date_of_birth(
+        mapped.get("date_of_birth", ""),
+        profile.date_formats,
+        describe("date_of_birth"),
+        profile.date_format_hint,
+        today,
+    )
+    if message:
+        problems.append(Problem("date_of_birth", message))
+    sex, message = check_code(mapped.get("sex", ""), profile.sex_codes, describe("sex"), "unknown")
+    if message:
+        problems.append(Problem("sex", message))
+    ethnicity = "not_stated"
+    if profile.ethnicity_codes:
+        ethnicity, message = check_code(
+            mapped.get("ethnicity", ""), profile.ethnicity_codes, describe("ethnicity"), "not_stated"
+        )
+        if message:
+            problems.append(Problem("ethnicity", message))
+    nhs, message = check_nhs_number(mapped.get("nhs_number", ""), describe("nhs_number"))
+    if message:
+        problems.append(Problem("nhs_number", message))
+    postcode, message = check_postcode(mapped.get("postcode", ""), describe("postcode"))
+    if message:
+        problems.append(Problem("postcode", message))
+    upn, message = check_pupil_number(mapped.get("pupil_number", ""), describe("pupil_number"))
+    if message:
+        problems.append(Problem("pupil_number", message))
+
+    if problems:
+        return Outcome(None, tuple(problems))
+    other = mapped.get("other_names", "")
+    record = CleanRecord(
+        source_record_id=record_id,
+        given_name=given,
+        middle_names=mapped.get("middle_names", ""),
+        family_name=family,
+        other_names=[n.strip() for n in other.split(profile.other_names_separator) if n.strip()],
+        date_of_birth=dob,
+        sex=sex,
+        ethnicity=ethnicity,
+        address_line_1=mapped.get("address_line_1", ""),
+        address_line_2=mapped.get("address_line_2", ""),
+        town=mapped.get("town", ""),
+        postcode=postcode,
+        nhs_number=nhs,
+        police_person_id=mapped.get("police_person_id", ""),
+        pupil_number=upn,
+        la_person_id=mapped.get("la_person_id", ""),
+    )
+    return Outcome(record, ())
+
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, "Record")

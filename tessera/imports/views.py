@@ -1,0 +1,132 @@
+"""Pages for sending partner files, watching them import and correcting the rows they could not take."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tessera.access.scope import scope_of
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+from tessera.core.models import District
+from tessera.imports import selectors, services
+from tessera.imports.forms import CorrectionForm, SetAsideForm, UploadForm
+from tessera.imports.models import RowStatus
+
+
+def batch_list(request: HttpRequest) -> HttpResponse:
+    services.require_importer(request.user)
+    batches = selectors.visible_batches(request.user)[:100]
+    return render(request, "imports/batch_list.html", {"batches": batches})
+
+
+def batch_upload(request: HttpRequest) -> HttpResponse:
+    services.require_importer(request.user)
+    districts = District.objects.filter(pk__in=scope_of(request.user).district_ids).order_by("name")
+    form = UploadForm(request.POST or None, request.FILES or None, districts=districts)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        started = services.start_import(
+            request.user,
+            profile_code=form.cleaned_data["profile"],
+            agency=form.cleaned_data["agency"],
+            district=form.cleaned_data["district"],
+            file_name=upload.name,
+            file_format=form.file_format,
+            content=upload.read(),
+            request=request,
+        )
+        if started.is_new:
+            messages.success(request, f"{upload.name} is being imported.")
+        else:
+            messages.info(
+                request,
+                f"This file was already imported on {started.batch.created_at:%d %B %Y}. Nothing has changed.",
+            )
+        return redirect("imports:batch_detail", pk=started.batch.pk)
+    return render(request, "imports/batch_upload.html", {"form": form})
+
+
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_for_page(request.user, pk)
+    rows = list(selectors.rows_of(batch))
+    record_access(actor=request.user, action=AuditAction.VIEW, target=batch, request=request)
+    return render(
+        request,
+        "imports/batch_detail.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "waiting": [r for r in rows if r.status == RowStatus.WAITING],
+            "job": batch.job if batch.job and batch.job.created_by_id == request.user.pk else None,
+        },
+    )
+
+
+def row_correct(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
+    row = selectors.row_for_page(request.user, pk, row_pk)
+    batch = row.batch
+    profile = batch.profile
+    problem = ""
+    if request.method == "POST" and row.status == RowStatus.WAITING:
+        form = CorrectionForm(request.POST, profile=profile)
+        if form.is_valid() and form.record is not None:
+            try:
+                identity = services.resubmit_row(request.user, row, form.record, request=request)
+            except services.RecordIdTakenError as taken:
+                form.add_error(
+                    "source_record_id",
+                    f"{batch.source_system} record {taken.record_id} is already in Tessera: "
+                    "correct the record ID, or set this row aside",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Row {row.row_number} imported as {batch.source_system} record "
+                    f"{identity.source_record_id}.",
+                )
+                return redirect("imports:batch_detail", pk=batch.pk)
+    else:
+        form = CorrectionForm(initial=CorrectionForm.initial_from_raw(row.raw, profile), profile=profile)
+        record_access(actor=request.user, action=AuditAction.VIEW, target=row, request=request)
+        if row.status != RowStatus.WAITING:
+            problem = f"This row has been dealt with: {row.get_status_display().lower()}."
+    return render(
+        request,
+        "imports/row_correct.html",
+        {
+            "batch": batch,
+            "row": row,
+            "form": form,
+            "set_aside_form": SetAsideForm(),
+            "problem": problem,
+            "raw_items": sorted(row.raw.items()),
+        },
+    )
+
+
+@require_POST
+def row_set_aside(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
+    row = selectors.row_for_page(request.user, pk, row_pk)
+    form = SetAsideForm(request.POST)
+    if form.is_valid():
+        services.set_aside_row(request.user, row, form.cleaned_data["note"], request=request)
+        messages.success(request, f"Row {row.row_number} set aside. It stays on record with your reason.")
+        return redirect("imports:batch_detail", pk=row.batch_id)
+    profile = row.batch.profile
+    return render(
+        request,
+        "imports/row_correct.html",
+        {
+            "batch": row.batch,
+            "row": row,
+            "form": CorrectionForm(
+                initial=CorrectionForm.initial_from_raw(row.raw, profile), profile=profile
+            ),
+            "set_aside_form": form,
+            "problem": "",
+            "raw_items": sorted(row.raw.items()),
+        },
+    )

@@ -1,0 +1,102 @@
+"""The background linkage run: plan once, then apply merges in committed, checkpointed chunks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from tessera.jobs.queue import JobContext, job_handler
+from tessera.linkage import merging
+from tessera.linkage.models import LinkageModel, LinkageRun, PairStatus, ReviewPair, RunStatus
+from tessera.linkage.runs import plan_path, plan_run
+from tessera.linkage.services import RUN_JOB, _current_person
+from tessera.people.models import Person
+
+CHUNK = 200
+
+
+@job_handler(RUN_JOB)
+def run_linkage(ctx: JobContext) -> dict[str, Any]:
+    run = LinkageRun.objects.select_related("started_by").get(pk=ctx.job.params["run_id"])
+    path = plan_path(run)
+    if ctx.checkpoint.get("phase") != "apply" or not path.exists():
+        LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+        ctx.progress(0, None, message="Scoring every pair of records")
+        plan = plan_run(run)
+        path.write_text(json.dumps(plan))
+        ctx.progress(0, len(plan["merges"]), checkpoint={"phase": "apply", "next": 0})
+    plan = json.loads(path.read_text())
+    run.refresh_from_db()
+    model = LinkageModel.objects.get(pk=plan["model"])
+    merges = plan["merges"]
+    start = int(ctx.checkpoint.get("next", 0))
+    for first in range(start, len(merges), CHUNK):
+        last = min(first + CHUNK, len(merges))
+        with transaction.atomic():
+            made = sum(
+                _apply_merge(run, model, survivor, absorbed) for survivor, absorbed in merges[first:last]
+            )
+            LinkageRun.objects.filter(pk=run.pk).update(merges_made=F("merges_made") + made)
+            ctx.progress(
+                last, len(merges), checkpoint={"phase": "apply", "next": last}, message="Merging people"
+            )
+    with transaction.atomic():
+        waiting = _save_review_pairs(run, model, plan["review"])
+        LinkageRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FINISHED, pair_count=plan["pairs"], review_pairs=waiting
+        )
+    run.refresh_from_db()
+    return {"model_version": model.version, "merges": run.merges_made, "review_pairs": waiting}
+
+
+def _apply_merge(run: LinkageRun, model: LinkageModel, survivor_id: int, absorbed_id: int) -> int:
+    survivor = _current_person(survivor_id)
+    absorbed = _current_person(absorbed_id)
+    if survivor.pk == absorbed.pk:
+        return 0  # already one person (a resumed chunk, or merged since the plan was made)
+    if absorbed.pk < survivor.pk:
+        survivor, absorbed = absorbed, survivor
+    merging.merge(
+        Person.objects.get(pk=survivor.pk),
+        absorbed,
+        actor=run.started_by,
+        reason=f"Linked automatically by linkage model v{model.version} (match probability at least "
+        f"{model.auto_link_threshold})",
+        details={"automatic": True, "run": run.pk, "model_version": model.version},
+    )
+    return 1
+
+
+def _save_review_pairs(run: LinkageRun, model: LinkageModel, review: list[list[Any]]) -> int:
+    existing = {
+        (left, right): (pk, status)
+        for pk, left, right, status in ReviewPair.objects.values_list("pk", "left_id", "right_id", "status")
+    }
+    new = []
+    for left, right, probability, weight, held_back in review:
+        found = existing.get((left, right))
+        if found is None:
+            new.append(
+                ReviewPair(
+                    left_id=left,
+                    right_id=right,
+                    match_probability=probability,
+                    match_weight=weight,
+                    model=model,
+                    run=run,
+                    held_back_because=held_back,
+                )
+            )
+        elif found[1] == PairStatus.WAITING:
+            ReviewPair.objects.filter(pk=found[0]).update(
+                match_probability=probability,
+                match_weight=weight,
+                model=model,
+                run=run,
+                held_back_because=held_back,
+            )
+    ReviewPair.objects.bulk_create(new, batch_size=2000)
+    return ReviewPair.objects.filter(status=PairStatus.WAITING).count()

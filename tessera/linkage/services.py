@@ -1,0 +1,138 @@
+"""Every write of the linkage app: starting runs, deciding pairs, undoing links.
+
+A link a person decides becomes a merge (COMBINE in the access log); undoing it is an unmerge
+(SEPARATE) and is itself kept as a "not the same person" decision, so the next run does not merge the
+pair again. Decisions are never deleted: a new one supersedes the old.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tessera.access.policy import Action, require
+from tessera.access.scope import scope_of
+from tessera.jobs.queue import enqueue
+from tessera.linkage import merging
+from tessera.linkage.models import LinkageRun, MatchLabel, PairStatus, ReviewPair
+from tessera.linkage.rules import RUN_ROLES
+from tessera.people.models import Person, PersonMerge, SourceIdentity
+
+RUN_JOB = "linkage.run"
+
+
+def may_run(user: Any) -> bool:
+    return scope_of(user).has(*RUN_ROLES)
+
+
+@transaction.atomic
+def start_run(user: Any, *, retrain: bool) -> LinkageRun:
+    if not may_run(user):
+        raise PermissionDenied("Only supervisors and analysts start a linkage run")
+    run = LinkageRun.objects.create(started_by=user, retrain=retrain)
+    title = "Retrain and run record linkage" if retrain else "Run record linkage"
+    run.job = enqueue(RUN_JOB, title=title, params={"run_id": run.pk}, created_by=user)
+    run.save(update_fields=["job"])
+    return run
+
+
+def ordered(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _label(
+    user: Any, left_id: int, right_id: int, *, is_match: bool, reason: str, pair: ReviewPair | None = None
+) -> MatchLabel:
+    left_id, right_id = ordered(left_id, right_id)
+    label = MatchLabel.objects.create(
+        left_id=left_id,
+        right_id=right_id,
+        is_match=is_match,
+        reason=reason,
+        decided_by=user,
+        decided_at=timezone.now(),
+        model_version=pair.model.version if pair else None,
+        match_probability=pair.match_probability if pair else None,
+    )
+    MatchLabel.objects.filter(left_id=left_id, right_id=right_id, superseded_by__isnull=True).exclude(
+        pk=label.pk
+    ).update(superseded_by=label)
+    return label
+
+
+@transaction.atomic
+def decide_pair(
+    user: Any, pair: ReviewPair, *, same_person: bool, reason: str, request: HttpRequest | None = None
+) -> MatchLabel:
+    """A person decides a pair. 'Same person' merges the two people now; either way the decision is kept."""
+    require(user, Action.DECIDE, pair)
+    pair = ReviewPair.objects.select_for_update().select_related("left", "right", "model").get(pk=pair.pk)
+    if pair.status != PairStatus.WAITING:
+        raise PermissionDenied("This pair has already been decided")
+    label = _label(user, pair.left_id, pair.right_id, is_match=same_person, reason=reason, pair=pair)
+    if same_person:
+        left_person = _current_person(pair.left.person_id)
+        right_person = _current_person(pair.right.person_id)
+        if left_person.pk != right_person.pk:
+            for person in (left_person, right_person):
+                require(user, Action.MERGE, person)
+            survivor, absorbed = sorted((left_person, right_person), key=lambda p: p.pk)
+            label.merge = merging.merge(
+                survivor,
+                absorbed,
+                actor=user,
+                reason=reason,
+                request=request,
+                details={"review_pair": pair.pk, "match_probability": pair.match_probability},
+            )
+            label.save(update_fields=["merge"])
+    pair.status = PairStatus.LINKED if same_person else PairStatus.NOT_LINKED
+    pair.decision = label
+    pair.save(update_fields=["status", "decision", "updated_at"])
+    return label
+
+
+def _current_person(person_id: int) -> Person:
+    person = Person.objects.get(pk=person_id)
+    while person.merged_into_id is not None:
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+@transaction.atomic
+def undo_merge(
+    user: Any, decision: PersonMerge, *, reason: str, request: HttpRequest | None = None
+) -> Person:
+    """Unmerge, and record that the records it joined are not one person, so no run re-merges them."""
+    survivor = Person.objects.get(pk=decision.survivor_id)
+    require(user, Action.MERGE, survivor)
+    moved = set(decision.moved_identity_ids)
+    stayed = list(
+        SourceIdentity.objects.filter(person_id=decision.survivor_id)
+        .exclude(pk__in=moved)
+        .values_list("pk", flat=True)
+    )
+    restored = merging.unmerge(decision, actor=user, reason=reason, request=request)
+    for moved_id in sorted(moved):
+        for stayed_id in stayed:
+            _label(user, moved_id, stayed_id, is_match=False, reason=f"Link undone: {reason}")
+    ReviewPair.objects.filter(
+        Q(left_id__in=moved, right_id__in=stayed) | Q(left_id__in=stayed, right_id__in=moved),
+        status=PairStatus.LINKED,
+    ).update(status=PairStatus.NOT_LINKED, updated_at=timezone.now())
+    return restored
+
+
+def current_labels() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """People's standing decisions as (must link, cannot link) pairs of source identity ids."""
+    must, cannot = [], []
+    for left, right, is_match in MatchLabel.objects.filter(superseded_by__isnull=True).values_list(
+        "left_id", "right_id", "is_match"
+    ):
+        (must if is_match else cannot).append((left, right))
+    return must, cannot

@@ -1,0 +1,117 @@
+"""The clerical review queue, linkage runs, undoing links and the search-before-create fragment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tessera.access.scope import scope_of
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
+from tessera.linkage import selectors, services
+from tessera.linkage.comparison_view import side_by_side
+from tessera.linkage.forms import CandidateQueryForm, DecisionForm, RunForm, UndoForm
+from tessera.linkage.models import PairStatus
+from tessera.linkage.rules import REVIEW_ROLES
+from tessera.linkage.search import candidates_for
+
+
+def _require_reviewer(request: HttpRequest) -> None:
+    scope = scope_of(request.user)
+    if not scope.has(*REVIEW_ROLES) or not scope.district_ids:
+        raise PermissionDenied("The review queue is for CSE team members, supervisors and analysts")
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    _require_reviewer(request)
+    pairs = list(selectors.waiting_pairs(request.user)[:200])
+    return render(
+        request,
+        "linkage/review_queue.html",
+        {
+            "pairs": pairs,
+            "runs": list(selectors.visible_runs(request.user)[:5]),
+            "may_run": services.may_run(request.user),
+            "run_form": RunForm(),
+        },
+    )
+
+
+def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.pair_for_page(request.user, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and pair.status == PairStatus.WAITING and form.is_valid():
+        same = form.cleaned_data["decision"] == "same"
+        services.decide_pair(
+            request.user, pair, same_person=same, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(
+            request,
+            "Linked: the two records are now one person."
+            if same
+            else "Kept apart. Your decision is recorded.",
+        )
+        return redirect("linkage:review_queue")
+    if request.method == "GET":
+        record_access(actor=request.user, action=AuditAction.VIEW, target=pair, request=request)
+    return render(
+        request,
+        "linkage/pair_review.html",
+        {"pair": pair, "rows": side_by_side(pair.left, pair.right), "form": form},
+    )
+
+
+@require_POST
+def run_start(request: HttpRequest) -> HttpResponse:
+    form = RunForm(request.POST)
+    form.is_valid()
+    run = services.start_run(request.user, retrain=bool(form.cleaned_data.get("retrain")))
+    messages.success(request, "Linkage run started.")
+    return redirect("linkage:run_detail", pk=run.pk)
+
+
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_for_page(request.user, pk)
+    job = run.job if run.job and run.job.created_by_id == request.user.pk else None
+    return render(request, "linkage/run_detail.html", {"run": run, "job": job})
+
+
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    merge = selectors.merge_for_undo(request.user, pk)
+    form = UndoForm(request.POST or None)
+    if request.method == "POST" and merge.undone_at is None and form.is_valid():
+        restored = services.undo_merge(
+            request.user, merge, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(
+            request,
+            "Link undone. The records are two people again, and will not be linked again automatically.",
+        )
+        return redirect("people:person_detail", pk=restored.pk)
+    return render(request, "linkage/merge_undo.html", {"merge": merge, "form": form})
+
+
+def candidates(request: HttpRequest) -> HttpResponse:
+    """The fragment any person-entry form loads (htmx) to show existing people the record may be."""
+    _require_reviewer_or_caseworker(request)
+    form = CandidateQueryForm(request.GET)
+    found = []
+    if form.is_valid():
+        found = candidates_for(request.user, form.typed_record())
+        if found:
+            record_access(
+                actor=request.user,
+                action=AuditAction.SEARCH,
+                target_type="people.person",
+                request=request,
+                details={"purpose": "search before create", "people_shown": [c.person.pk for c in found]},
+            )
+    return render(request, "linkage/_candidates.html", {"candidates": found, "searched": form.is_valid()})
+
+
+def _require_reviewer_or_caseworker(request: HttpRequest) -> None:
+    if not scope_of(request.user).works_with_named_children:
+        raise PermissionDenied("Search before create is for people who record named children")
