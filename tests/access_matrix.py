@@ -57,6 +57,9 @@ CASEWORK = (
     "htcu",
     "supervisor.rotherham",
 )
+# Partner imports and the linkage review queue (issue 7): CSE team members, supervisors and analysts.
+IMPORTERS = ("cse.rotherham", "sw.sheffield", "youthworker.rotherham", "analyst", "supervisor.rotherham")
+ROTHERHAM_IMPORTERS = ("cse.rotherham", "youthworker.rotherham", "analyst", "supervisor.rotherham")
 
 
 # Case work (tessera.cases, tessera.referrals). The world's case is in Rotherham, led by cse.rotherham,
@@ -237,6 +240,40 @@ ROWS: dict[str, Row] = {
         lambda w: "/administration/organisation/", default=403, expect={"sysadmin": 200}
     ),
     "administration:audit": Row(lambda w: "/administration/audit/", default=403, expect={"sysadmin": 200}),
+    "imports:batch_list": Row(lambda w: "/imports/", default=403, expect=only(IMPORTERS)),
+    "imports:batch_upload": Row(lambda w: "/imports/new/", default=403, expect=only(IMPORTERS)),
+    "imports:batch_detail": Row(
+        lambda w: f"/imports/{w.import_batch.pk}/", default=404, expect=only(ROTHERHAM_IMPORTERS)
+    ),
+    "imports:row_correct": Row(
+        lambda w: f"/imports/{w.import_batch.pk}/rows/{w.quarantined_row.pk}/",
+        default=404,
+        expect=only(ROTHERHAM_IMPORTERS),
+    ),
+    "imports:row_set_aside": Row(
+        lambda w: f"/imports/{w.import_batch.pk}/rows/{w.quarantined_row.pk}/set-aside/", default=405
+    ),
+    "linkage:review_queue": Row(lambda w: "/linkage/review/", default=403, expect=only(IMPORTERS)),
+    "linkage:pair_review": Row(
+        lambda w: f"/linkage/review/{w.review_pair.pk}/", default=404, expect=only(ROTHERHAM_IMPORTERS)
+    ),
+    "linkage:run_start": Row(lambda w: "/linkage/runs/new/", default=405),
+    "linkage:run_detail": Row(
+        lambda w: f"/linkage/runs/{w.linkage_run.pk}/",
+        default=404,
+        expect=only(["supervisor.rotherham", "analyst"]),
+    ),
+    "linkage:merge_undo": Row(
+        lambda w: f"/linkage/merges/{w.person_merge.pk}/undo/",
+        default=404,
+        expect={**only(ROTHERHAM_PEOPLE_VIEWERS, 403), **only(ROTHERHAM_IMPORTERS)},
+    ),
+    "linkage:candidates": Row(
+        lambda w: "/linkage/candidates/?given_name=Kayleigh&family_name=Thornley&date_of_birth_day=14"
+        "&date_of_birth_month=3&date_of_birth_year=2010",
+        default=403,
+        expect=only([*ROTHERHAM_PEOPLE_VIEWERS, "sw.sheffield", "mpc.doncaster"]),
+    ),
 }
 
 
@@ -256,7 +293,7 @@ def build_world() -> SimpleNamespace:
     )
     job = Job.objects.create(kind="noop", title="Import of police records", created_by=cast["cse.rotherham"])
     casework = rotherham_case_world(cast, child=child)
-    return SimpleNamespace(
+    world = SimpleNamespace(
         cast=cast,
         rotherham_child=child,
         grant=grant,
@@ -265,6 +302,8 @@ def build_world() -> SimpleNamespace:
         referral=casework.referral,
         action=casework.action,
     )
+    _add_linkage_world(world)
+    return world
 
 
 # Risk assessment (issue 6). The objects are made the first time a row needs them.
@@ -358,3 +397,50 @@ ROWS["risk:case_risk"] = Row(
     default=ROWS["cases:support"].default,
     expect=dict(ROWS["cases:support"].expect),
 )
+
+
+def _add_linkage_world(world: SimpleNamespace) -> None:
+    """An import with a quarantined row, a pair waiting for review, a run and a merge, all in Rotherham."""
+    from tessera.core.models import Agency, District
+    from tessera.imports.models import ImportBatch, QuarantinedRow
+    from tessera.linkage.merging import merge
+    from tessera.linkage.models import LinkageModel, LinkageRun, ReviewPair
+    from tessera.linkage.model_spec import settings_for
+
+    cse = world.cast["cse.rotherham"]
+    world.import_batch = ImportBatch.objects.create(
+        profile_code="police_rms",
+        source_system="Niche RMS",
+        agency=Agency.objects.get(code="police"),
+        district=District.objects.get(code="rotherham"),
+        file_name="niche-export.csv",
+        file_format="csv",
+        content_hash="0" * 64,
+        content=b"PersonURN,Forename1,Surname,DOB\n",
+        uploaded_by=cse,
+    )
+    world.quarantined_row = QuarantinedRow.objects.create(
+        batch=world.import_batch,
+        row_number=1,
+        raw={"PersonURN": "", "Forename1": "Kayleigh", "Surname": "Thornley", "DOB": "31/02/2010"},
+        reasons=[{"field": "date_of_birth", "message": "Date of birth (column DOB) is not a real date"}],
+    )
+    model = LinkageModel.objects.create(
+        version=1,
+        spec_version=1,
+        record_count=0,
+        parameters=settings_for("duckdb"),
+        auto_link_threshold=0.999,
+        review_threshold=0.5,
+    )
+    other = make_person("rotherham", given="Kayley")
+    world.review_pair = ReviewPair.objects.create(
+        left=world.rotherham_child.identities.get(),
+        right=other.identities.get(),
+        match_probability=0.8,
+        match_weight=2.0,
+        model=model,
+    )
+    world.linkage_run = LinkageRun.objects.create(model=model, started_by=world.cast["supervisor.rotherham"])
+    survivor, absorbed = make_person("rotherham", given="Leah"), make_person("rotherham", given="Lea")
+    world.person_merge = merge(survivor, absorbed, actor=cse, reason="Same NHS number")

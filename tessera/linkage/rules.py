@@ -35,7 +35,7 @@ class LinkageRunRule:
     """Runs hold counts, not names: seen by those who may start them."""
 
     def condition(self, scope: Scope) -> Q:
-        return Q() if scope.has(*RUN_ROLES) else NOTHING
+        return Q(pk__isnull=False) if scope.has(*RUN_ROLES) else NOTHING
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
         return False

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from tessera.access.policy import get_visible_or_404, visible_to
+from django.http import Http404
+
+from tessera.access.policy import Action, get_visible_or_404, require, visible_to
 from tessera.linkage.models import LinkageRun, PairStatus, ReviewPair
 from tessera.people.models import IdentityAddress, PersonMerge, SourceIdentity
 
@@ -40,12 +42,9 @@ def run_for_page(user: Any, pk: int) -> LinkageRun:
 
 
 def merge_for_undo(user: Any, pk: int) -> PersonMerge:
-    """A merge the user may undo: they must be able to see the surviving person."""
-    from tessera.people.models import Person
-
+    """A merge the user may undo: 404 unless they see the surviving person, 403 unless they may merge."""
     merge = PersonMerge.objects.select_related("survivor", "absorbed", "decided_by").filter(pk=pk).first()
-    if merge is None or not visible_to(user, Person).filter(pk=merge.survivor_id).exists():
-        from django.http import Http404
-
+    if merge is None:
         raise Http404("No record found")
+    require(user, Action.MERGE, merge.survivor)
     return merge
