@@ -46,7 +46,10 @@ def names_compatible(a: RecordFacts, b: RecordFacts) -> bool:
         return True
     if a.given_forms & b.given_forms or x in b.other_names or y in a.other_names:
         return True
-    return bool(JaroWinkler.similarity(x, y) >= NAME_SIMILARITY)
+    # A slip in one record and a short form in the other ("Rebbeca", "Becky"): compare every form.
+    return any(
+        JaroWinkler.similarity(p, q) >= NAME_SIMILARITY for p in a.given_forms | {x} for q in b.given_forms | {y}
+    )
 
 
 def dates_compatible(a: str, b: str) -> bool:

@@ -1,0 +1,70 @@
+"""Clustering refuses merges that cannot be one person, however strong the score (pure, no database)."""
+
+from tessera.linkage.clustering import RecordFacts, cluster, dates_compatible
+from tessera.linkage.evaluation import exact_cluster_scores, household_false_merges, pairwise_cluster_scores
+from tessera.linkage.features import address_key, given_forms, normalise_name, soundex
+from tessera.linkage.names import SHORT_FORMS
+
+
+def _facts(given, dob, nhs=None):
+    return RecordFacts(dob=dob, nhs_number=nhs, given_name=normalise_name(given),
+                       given_forms=frozenset(given_forms(given, SHORT_FORMS)))  # fmt: skip
+
+
+def test_siblings_are_never_merged_even_through_a_record_with_no_birthday():
+    facts = {1: _facts("Kayleigh", "2010-03-14"), 2: _facts("Kayla", "2012-06-02"), 3: _facts("Kayleigh", None)}
+    # A vague record (no date of birth) scores highly with both sisters.
+    result = cluster(facts, [(1, 3, 0.9999), (2, 3, 0.9995), (1, 2, 0.9991)], facts)
+    assert result.cluster_of[1] != result.cluster_of[2]
+    assert result.cluster_of[1] == result.cluster_of[3], "the strongest edge wins the vague record"
+    assert {(a, b) for a, b, _ in result.refused} == {(2, 3), (1, 2)}
+
+
+def test_twins_with_different_first_names_are_kept_apart():
+    facts = {1: _facts("Keeley", "2011-11-29"), 2: _facts("Madison", "2011-11-29")}
+    assert cluster(facts, [(1, 2, 0.9999)], facts).refused == [(1, 2, 0.9999)]
+
+
+def test_a_short_form_a_slip_or_a_swapped_birthday_still_links():
+    facts = {
+        1: _facts("Rebecca", "2010-03-04"),
+        2: _facts("Becky", "2010-04-03"),
+        3: _facts("Rebbeca", "2010-03-05"),
+    }
+    result = cluster(facts, [(1, 2, 0.9999), (1, 3, 0.9999)], facts)
+    assert len(set(result.cluster_of.values())) == 1
+
+
+def test_different_nhs_numbers_are_never_one_person():
+    facts = {1: _facts("Ava", "2010-01-01", "9434765919"), 2: _facts("Ava", "2010-01-01", "4010232137")}
+    assert cluster(facts, [(1, 2, 0.99999)], facts).cluster_of[2] == 2
+
+
+def test_people_s_decisions_override_the_model_both_ways():
+    facts = {1: _facts("Ava", "2010-01-01"), 2: _facts("Ava", "2010-01-01"), 3: _facts("Zara", "2001-05-05")}
+    result = cluster(facts, [(1, 2, 0.9999)], facts, must_link=[(1, 3)], cannot_link=[(2, 3)])
+    assert result.cluster_of[1] == result.cluster_of[3] != result.cluster_of[2]
+
+
+def test_dates_within_a_month_or_one_slip_are_compatible_and_a_year_apart_are_not():
+    assert dates_compatible("2010-03-14", "2010-03-41"[:8] + "14")
+    assert dates_compatible("2010-03-14", "2010-04-02")
+    assert dates_compatible("2010-03-14", "2011-03-14")  # one digit
+    assert not dates_compatible("2010-03-14", "2011-09-20")
+
+
+def test_scores_count_pairs_and_whole_people():
+    truth = {1: 1, 2: 1, 3: 2, 4: 2}
+    predicted = {1: 1, 2: 1, 3: 1, 4: 4}
+    pairwise = pairwise_cluster_scores(predicted, truth)
+    assert (pairwise.true_positives, pairwise.false_positives, pairwise.false_negatives) == (1, 2, 1)
+    assert exact_cluster_scores(truth, truth).f1 == 1.0
+    assert household_false_merges(predicted, truth, {1: "a", 3: "a", 4: "a"}) == 1
+
+
+def test_sound_alike_keys_and_one_address_key():
+    assert soundex("Robert") == soundex("Rupert") == "r163"
+    assert soundex("Thornley") == soundex("Thornly")
+    assert normalise_name(" Kay-Leigh O'Brien ") == "kayleighobrien"
+    assert address_key("12 Furnace Lane", "s60 1aa") == address_key("12, Furnace lane", "S601AA")
+    assert set(given_forms("Becky", SHORT_FORMS)) == {"becky", "rebecca"}
