@@ -1,0 +1,215 @@
+"""Linkage benchmark: register -> train -> predict -> cluster on a synthetic world, scored against truth.
+
+    flock /tmp/tessera-bench.lock .venv/bin/python bench/linkage.py --people 400000
+
+Prints the figures and writes bench/results/linkage.json and linkage.md. Targets (2 cores): <= 45 s for
+1M records, cluster F1 >= 0.98, precision of automatic links >= 0.998, interactive match p95 <= 100 ms.
+
+The interactive figure is measured through the real search-before-create code (``candidates_for``)
+against a SQLite database holding every record of the world, loaded in bulk beforehand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_pipeline(raw):  # type: ignore[no-untyped-def]
+    import duckdb
+
+    from tessera.linkage import engine
+    from tessera.linkage.clustering import RecordFacts, cluster
+    from tessera.linkage.model_spec import Bands
+
+    bands = Bands()
+    timings = {}
+    con = duckdb.connect()
+    start = time.perf_counter()
+    table = engine.prepare(con, raw)
+    timings["register_s"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    model = engine.train(con, table)
+    timings["train_s"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    pairs = engine.predict(con, table, model, bands.review)
+    timings["predict_s"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    facts = {
+        uid: RecordFacts(dob, nhs, upn, given, frozenset(forms or ()), frozenset(others or ()))
+        for uid, dob, nhs, upn, given, forms, others in con.execute(
+            f"SELECT unique_id, dob, nhs_number, pupil_number, given_name, given_forms, other_names FROM {table}"
+        ).fetchall()
+    }
+    auto_edges = con.execute(
+        f"SELECT unique_id_l, unique_id_r, match_probability FROM {pairs} WHERE match_probability >= {bands.auto_link}"
+    ).fetchall()
+    result = cluster(facts, auto_edges, facts)
+    timings["cluster_s"] = time.perf_counter() - mark
+    timings["total_s"] = time.perf_counter() - start
+    counts = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE match_probability >= {bands.auto_link}) FROM {pairs}"
+    ).fetchone()
+    return model, result, auto_edges, timings, {"pairs_scored": counts[0], "auto_link_pairs": counts[1]}
+
+
+def evaluate(raw, result, auto_edges):  # type: ignore[no-untyped-def]
+    from math import comb
+
+    from tessera.linkage.evaluation import (
+        exact_cluster_scores,
+        household_false_merges,
+        link_scores,
+        pairwise_cluster_scores,
+    )
+
+    ids = raw["unique_id"].to_pylist()
+    truth = dict(zip(ids, raw["person_id"].to_pylist(), strict=True))
+    household = dict(zip(ids, raw["household"].to_pylist(), strict=True))
+    sizes: dict[int, int] = defaultdict(int)
+    for person in truth.values():
+        sizes[person] += 1
+    true_pairs = sum(comb(n, 2) for n in sizes.values())
+    taken = {(a, b) for a, b, _ in auto_edges} - {(a, b) for a, b, _ in result.refused}
+    return {
+        "pairwise": pairwise_cluster_scores(result.cluster_of, truth).as_dict(),
+        "exact_cluster": exact_cluster_scores(result.cluster_of, truth).as_dict(),
+        "automatic_links": link_scores(taken, truth, true_pairs).as_dict(),
+        "household_false_merges": household_false_merges(result.cluster_of, truth, household),
+        "auto_edges_held_back": len(result.refused),
+    }
+
+
+def interactive_p95(raw, model, samples: int, db_path: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Load the world into a fresh SQLite database, then time search before create for sample records."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.linkage_load import load_world
+    from tessera.accounts.models import User
+    from tessera.linkage.engine import scoring_weights
+    from tessera.linkage.models import LinkageModel
+    from tessera.linkage.search import candidates_for
+
+    if db_path.exists():
+        db_path.unlink()
+    call_command("migrate", verbosity=0)
+    mark = time.perf_counter()
+    load_world(raw)
+    load_s = time.perf_counter() - mark
+    LinkageModel.objects.create(
+        version=1, spec_version=1, record_count=raw.num_rows, parameters=model, weights=scoring_weights(model),
+        auto_link_threshold=0.999, review_threshold=0.5, is_active=True,
+    )  # fmt: skip
+    user = User.objects.get(username="analyst")  # force-wide: sees every district
+    rng = random.Random(7)
+    rows = raw.to_pylist()
+    queries = [rows[rng.randrange(len(rows))] for _ in range(samples)]
+    durations, found = [], 0
+    for record in queries:
+        typed = {k: record[k] for k in ("given_name", "family_name", "date_of_birth", "sex", "address_line_1", "postcode")}
+        started = time.perf_counter()
+        result = candidates_for(user, typed)
+        durations.append((time.perf_counter() - started) * 1000)
+        found += any(c.person.pk for c in result)
+        if hasattr(user, "_tessera_scope"):
+            del user._tessera_scope  # a new request each time, as in the application
+    durations.sort()
+    return {
+        "samples": samples,
+        "p50_ms": statistics.median(durations),
+        "p95_ms": durations[int(0.95 * len(durations)) - 1],
+        "max_ms": durations[-1],
+        "queries_with_a_candidate": found,
+        "database_load_s": load_s,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=400_000)
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--skip-interactive", action="store_true")
+    args = parser.parse_args()
+    from tests.linkage.synthetic import generate
+
+    mark = time.perf_counter()
+    raw = generate(args.people, seed=2013)
+    generated_s = time.perf_counter() - mark
+    print(f"world: {raw.num_rows} records of {args.people} people, generated in {generated_s:.1f} s")
+    model, result, auto_edges, timings, counts = run_pipeline(raw)
+    peak_pipeline = _peak_mb()
+    print("timings:", {k: round(v, 2) for k, v in timings.items()}, counts)
+    scores = evaluate(raw, result, auto_edges)
+    print(json.dumps(scores, indent=1))
+    interactive = {} if args.skip_interactive else interactive_p95(
+        raw, model, args.samples, ROOT / "var" / "bench" / "linkage.sqlite3"
+    )  # fmt: skip
+    print("interactive:", interactive)
+    figures = {
+        "records": raw.num_rows,
+        "people": args.people,
+        "world": "tests/linkage/synthetic.py (stand-in until the people app's generator is on main)",
+        "cores": os.cpu_count(),
+        "load_average_before": os.getloadavg(),
+        "timings": timings,
+        "counts": counts,
+        "peak_memory_mb": peak_pipeline,
+        "scores": scores,
+        "interactive": interactive,
+        "targets": {"total_s": 45, "cluster_f1": 0.98, "automatic_link_precision": 0.998, "interactive_p95_ms": 100},
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "linkage.json").write_text(json.dumps(figures, indent=1))
+    (RESULTS / "linkage.md").write_text(_markdown(figures))
+    print(f"written to {RESULTS / 'linkage.json'}")
+
+
+def _markdown(f: dict) -> str:  # type: ignore[type-arg]
+    t, s, i = f["timings"], f["scores"], f["interactive"]
+    rows = [
+        ("Wall time register→train→predict→cluster", f"{t['total_s']:.1f} s", "≤ 45 s"),
+        ("Cluster F1 (pairwise within clusters)", f"{s['pairwise']['f1']:.4f}", "≥ 0.98"),
+        ("Exact-cluster F1 (whole people right)", f"{s['exact_cluster']['f1']:.4f}", "(stricter; no target)"),
+        ("Precision of automatic links", f"{s['automatic_links']['precision']:.5f}", "≥ 0.998"),
+        ("Interactive match p95", f"{i.get('p95_ms', float('nan')):.1f} ms" if i else "not run", "≤ 100 ms"),
+        ("Household false merges (pairs)", str(s["household_false_merges"]), "as few as possible"),
+        ("Peak memory (process)", f"{f['peak_memory_mb']:.0f} MB", ""),
+    ]
+    lines = [
+        f"# Linkage benchmark: {f['records']:,} records ({f['people']:,} people)",
+        "",
+        f"World: {f['world']}. {f['cores']} cores; load average before the run {f['load_average_before']}.",
+        "",
+        "| figure | measured | target |",
+        "|---|---|---|",
+        *(f"| {a} | {b} | {c} |" for a, b, c in rows),
+        "",
+        "Stage times: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
