@@ -213,9 +213,11 @@ AGENCIES = ("police", "csc", "health", "education", "charity")
 
 
 def _surnames(rng: random.Random, count: int) -> list[str]:
+    """Invented surnames: two syllables while they last, then three (there are ~2,000 two-syllable ones)."""
     names: set[str] = set()
     while len(names) < count:
-        names.add((rng.choice(_SYLLABLES) + rng.choice(_SYLLABLES)).title())
+        parts = 2 if len(names) < 1500 else 3
+        names.add("".join(rng.choice(_SYLLABLES) for _ in range(parts)).title())
     return sorted(names)
 
 
