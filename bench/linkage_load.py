@@ -15,7 +15,7 @@ from tessera.synth.cast import seed_cast
 BATCH = 50_000
 
 
-def load_world(raw) -> None:  # type: ignore[no-untyped-def]
+def load_world(raw) -> None:
     seed_reference_data()
     seed_cast()
     district = District.objects.get(code="rotherham").pk

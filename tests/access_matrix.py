@@ -269,8 +269,10 @@ ROWS: dict[str, Row] = {
         expect={**only(ROTHERHAM_PEOPLE_VIEWERS, 403), **only(ROTHERHAM_IMPORTERS)},
     ),
     "linkage:candidates": Row(
-        lambda w: "/linkage/candidates/?given_name=Kayleigh&family_name=Thornley&date_of_birth_day=14"
-        "&date_of_birth_month=3&date_of_birth_year=2010",
+        lambda w: (
+            "/linkage/candidates/?given_name=Kayleigh&family_name=Thornley&date_of_birth_day=14"
+            "&date_of_birth_month=3&date_of_birth_year=2010"
+        ),
         default=403,
         expect=only([*ROTHERHAM_PEOPLE_VIEWERS, "sw.sheffield", "mpc.doncaster"]),
     ),
@@ -404,8 +406,8 @@ def _add_linkage_world(world: SimpleNamespace) -> None:
     from tessera.core.models import Agency, District
     from tessera.imports.models import ImportBatch, QuarantinedRow
     from tessera.linkage.merging import merge
-    from tessera.linkage.models import LinkageModel, LinkageRun, ReviewPair
     from tessera.linkage.model_spec import settings_for
+    from tessera.linkage.models import LinkageModel, LinkageRun, ReviewPair
 
     cse = world.cast["cse.rotherham"]
     world.import_batch = ImportBatch.objects.create(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -40,10 +40,10 @@ class UploadForm(TesseraForm):
     def __init__(self, *args: Any, districts: QuerySet[District], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = {p.agency_kind for p in PROFILES.values()}
-        self.fields["agency"].queryset = Agency.objects.filter(kind__in=kinds, is_active=True).order_by(
-            "name"
-        )  # type: ignore[attr-defined]
-        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+        agency_field = cast(forms.ModelChoiceField, self.fields["agency"])
+        district_field = cast(forms.ModelChoiceField, self.fields["district"])
+        agency_field.queryset = Agency.objects.filter(kind__in=kinds, is_active=True).order_by("name")
+        district_field.queryset = districts
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -69,7 +69,7 @@ def _read_csv(content: bytes) -> list[RawRow]:
     rows = []
     for number, record in enumerate(reader, start=1):
         # Cells past the header land under the key None; keep them so nothing the partner sent is lost.
-        extra = record.pop(None, None)  # type: ignore[call-overload]
+        extra = record.pop(None, None)
         values: dict[str, Any] = {str(k).strip(): v for k, v in record.items()}
         if extra:
             values["(extra cells)"] = extra

@@ -48,7 +48,9 @@ def names_compatible(a: RecordFacts, b: RecordFacts) -> bool:
         return True
     # A slip in one record and a short form in the other ("Rebbeca", "Becky"): compare every form.
     return any(
-        JaroWinkler.similarity(p, q) >= NAME_SIMILARITY for p in a.given_forms | {x} for q in b.given_forms | {y}
+        JaroWinkler.similarity(p, q) >= NAME_SIMILARITY
+        for p in a.given_forms | {x}
+        for q in b.given_forms | {y}
     )
 
 
@@ -163,8 +165,6 @@ def cluster(
         _absorb(kept, absorbed)
         return True
 
-    for record in record_ids:
-        ensure(record)
     refused: list[tuple[int, int, float]] = []
     for a, b in must_link:
         ensure(a)
@@ -182,10 +182,10 @@ def cluster(
         ensure(b)
         if not join(a, b):
             refused.append((a, b, probability))
-    cluster_of = {}
-    for root, info in clusters.items():
+    # Records no edge touched are people on their own; only touched records were given cluster state.
+    cluster_of = {record: record for record in record_ids}
+    for info in clusters.values():
         label = min(info.members)
         for member in info.members:
             cluster_of[member] = label
-        del root
     return Clustering(cluster_of, refused)

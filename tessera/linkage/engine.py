@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, block_on
 
+from tessera.linkage.clustering import RecordFacts
 from tessera.linkage.features import given_forms, soundex
 from tessera.linkage.model_spec import SPEC_VERSION, settings_creator, training_blocking_rules
 from tessera.linkage.names import SHORT_FORMS
@@ -181,6 +182,36 @@ def scoring_weights(model: dict[str, Any]) -> dict[str, Any]:
     prior = settings._probability_two_random_records_match
     con.close()
     return {"prior_odds": prior / (1 - prior), "comparisons": comparisons}
+
+
+def edges_with_facts(
+    con: duckdb.DuckDBPyConnection, table: str, pairs: str, threshold: float, extra_ids: Iterable[int] = ()
+) -> tuple[list[tuple[int, int, float]], dict[int, RecordFacts]]:
+    """Pairs at or above ``threshold``, and what clustering must know of every record they touch.
+
+    Only touched records are fetched: at a million records most stand alone, and fetching them all
+    would cost more than clustering.
+    """
+    edges = con.execute(
+        f"SELECT unique_id_l, unique_id_r, match_probability FROM {pairs} WHERE match_probability >= ?",  # noqa: S608 - engine table names
+        [threshold],
+    ).fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE linkage_touched (unique_id BIGINT)")
+    con.executemany("INSERT INTO linkage_touched VALUES (?)", [(i,) for i in extra_ids])
+    con.execute(
+        f"INSERT INTO linkage_touched SELECT unique_id_l FROM {pairs} WHERE match_probability >= ? "  # noqa: S608 - engine table names
+        f"UNION SELECT unique_id_r FROM {pairs} WHERE match_probability >= ?",
+        [threshold, threshold],
+    )
+    rows = con.execute(
+        f"SELECT r.unique_id, r.dob, r.nhs_number, r.pupil_number, r.given_name, r.given_forms, r.other_names "  # noqa: S608 - engine table names
+        f"FROM {table} r SEMI JOIN linkage_touched t ON t.unique_id = r.unique_id"
+    ).fetchall()
+    facts = {
+        uid: RecordFacts(dob, nhs, upn, given, frozenset(forms or ()), frozenset(others or ()))
+        for uid, dob, nhs, upn, given, forms, others in rows
+    }
+    return edges, facts
 
 
 def predict(con: duckdb.DuckDBPyConnection, table: str, model: dict[str, Any], threshold: float) -> str:

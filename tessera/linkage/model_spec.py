@@ -93,7 +93,9 @@ def _dob_comparison() -> ComparisonCreator:
             # Fixed: EM would otherwise learn from parents and children who share a name and a home that
             # one person's birthdays often differ completely. A keying error that changes more than one
             # digit is rare; one in a hundred is generous.
-            cll.ElseLevel().configure(label_for_charts="Different", m_probability=0.01, fix_m_probability=True),
+            cll.ElseLevel().configure(
+                label_for_charts="Different", m_probability=0.01, fix_m_probability=True
+            ),
         ],
     )
 
@@ -134,7 +136,7 @@ def _identifier_comparison() -> ComparisonCreator:
     )
 
 
-def comparisons() -> list[ComparisonCreator]:
+def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     return [
         _name_comparison("given_name", "given_forms"),
         _name_comparison("family_name", None),
@@ -152,7 +154,7 @@ def comparisons() -> list[ComparisonCreator]:
     ]
 
 
-def prediction_blocking_rules() -> list[BlockingRuleCreator]:
+def prediction_blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
     return [
         block_on("nhs_number"),
         block_on("pupil_number"),
@@ -167,7 +169,11 @@ def prediction_blocking_rules() -> list[BlockingRuleCreator]:
 
 def training_blocking_rules() -> list[BlockingRuleCreator]:
     """EM sessions: each leaves out what it blocks on, so together they train every comparison."""
-    return [block_on("nhs_number"), block_on("dob", "given_sx"), block_on("given_sx", "family_sx", "postcode_sector")]
+    return [
+        block_on("nhs_number"),
+        block_on("dob", "given_sx"),
+        block_on("given_sx", "family_sx", "postcode_sector"),
+    ]
 
 
 def settings_creator(bands: Bands | None = None) -> SettingsCreator:

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Max
 
 from tessera.linkage import engine
-from tessera.linkage.clustering import RecordFacts, cluster
+from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import label_scores
 from tessera.linkage.features import record_features
 from tessera.linkage.match_keys import identity_record
@@ -143,23 +143,18 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
         model = train_new_version(con, table, raw.num_rows, run.started_by)
     LinkageRun.objects.filter(pk=run.pk).update(model=model, record_count=raw.num_rows)
     pairs = engine.predict(con, table, model.parameters, model.review_threshold)
-    facts = {
-        uid: RecordFacts(dob, nhs, upn, given, frozenset(forms or ()), frozenset(others or ()))
-        for uid, dob, nhs, upn, given, forms, others in con.execute(
-            f"SELECT unique_id, dob, nhs_number, pupil_number, given_name, given_forms, other_names FROM {table}"  # noqa: S608 - engine table names, not user input
-        ).fetchall()
-    }
-    scored = con.execute(
-        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM {pairs}"  # noqa: S608 - engine table names, not user input
-    ).fetchall()
-    con.close()
     must, cannot = current_labels()
     members: dict[int, list[int]] = defaultdict(list)
     for identity, person in person_of.items():
         members[person].append(identity)
     # People as they stand are decisions too: their records stay together.
     must += [(ids[0], other) for ids in members.values() for other in ids[1:]]
-    auto_edges = [(a, b, p) for a, b, p, _ in scored if p >= model.auto_link_threshold]
+    labelled = {i for pair in must + cannot for i in pair}
+    auto_edges, facts = engine.edges_with_facts(con, table, pairs, model.auto_link_threshold, labelled)
+    scored = con.execute(
+        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM {pairs}"  # noqa: S608 - engine table names, not user input
+    ).fetchall()
+    con.close()
     result = cluster(person_of.keys(), auto_edges, facts, must_link=must, cannot_link=cannot)
     decided = {(a, b) for a, b in must} | {(a, b) for a, b in cannot} | {(b, a) for a, b in must + cannot}
     merges = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-
 from django.http import Http404
 
 from tessera.access.policy import Action, get_visible_or_404, require, visible_to

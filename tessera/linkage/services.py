@@ -130,7 +130,8 @@ def undo_merge(
 
 def current_labels() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """People's standing decisions as (must link, cannot link) pairs of source identity ids."""
-    must, cannot = [], []
+    must: list[tuple[int, int]] = []
+    cannot: list[tuple[int, int]] = []
     for left, right, is_match in MatchLabel.objects.filter(superseded_by__isnull=True).values_list(
         "left_id", "right_id", "is_match"
     ):

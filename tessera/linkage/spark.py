@@ -35,7 +35,9 @@ def local_session(cores: int = 2) -> Any:
     return session
 
 
-def predict_on_spark(session: Any, records: Any, model: dict[str, Any], threshold: float) -> list[tuple[int, int, float]]:
+def predict_on_spark(
+    session: Any, records: Any, model: dict[str, Any], threshold: float
+) -> list[tuple[int, int, float]]:
     """Score every blocked pair of ``records`` (a Spark DataFrame of prepared linkage rows) with ``model``."""
     from splink import Linker
     from splink.backends.spark import SparkAPI
@@ -43,5 +45,7 @@ def predict_on_spark(session: Any, records: Any, model: dict[str, Any], threshol
     settings = with_trained_parameters(settings_for("spark"), splink_settings(model))
     linker = Linker(records, settings, SparkAPI(spark_session=session), set_up_basic_logging=False)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
-    rows = predictions.as_spark_dataframe().select("unique_id_l", "unique_id_r", "match_probability").collect()
+    rows = (
+        predictions.as_spark_dataframe().select("unique_id_l", "unique_id_r", "match_probability").collect()
+    )
     return [(int(r[0]), int(r[1]), float(r[2])) for r in rows]

@@ -54,7 +54,9 @@ def test_good_rows_are_kept_and_every_bad_row_is_quarantined_with_its_reason(cse
     batch = ImportBatch.objects.get()
     assert batch.status == BatchStatus.FINISHED
     assert (batch.total_rows, batch.created_count, batch.quarantined_count) == (7, 4, 3)
-    ids = set(SourceIdentity.objects.filter(source_system="Niche RMS").values_list("source_record_id", flat=True))
+    ids = set(
+        SourceIdentity.objects.filter(source_system="Niche RMS").values_list("source_record_id", flat=True)
+    )
     assert ids == {"P100", "P101", "P102", "P104"}
     reasons = {row.row_number: [r["message"] for r in row.reasons] for row in QuarantinedRow.objects.all()}
     assert reasons.keys() == {3, 5, 6}
@@ -70,7 +72,9 @@ def test_everything_imported_is_audited_with_its_source(cse):
     _upload(cse)
     run_pending()
     identity = SourceIdentity.objects.get(source_record_id="P101")
-    entry = AccessLog.objects.get(action=AuditAction.IMPORT, target_type="people.sourceidentity", target_id=str(identity.pk))
+    entry = AccessLog.objects.get(
+        action=AuditAction.IMPORT, target_type="people.sourceidentity", target_id=str(identity.pk)
+    )
     assert entry.actor_username == "cse.rotherham"
     assert entry.details["source_system"] == "Niche RMS"
     assert entry.details["file"] == "niche-weekly.csv"
@@ -85,9 +89,14 @@ def test_importing_the_same_file_again_changes_nothing(cse):
     response = _upload(cse)
     assert run_pending() == 0, "no second job is queued for the same file"
     assert ImportBatch.objects.count() == 1
-    assert (SourceIdentity.objects.count(), QuarantinedRow.objects.count(), AccessLog.objects.count()) == before
+    assert (
+        SourceIdentity.objects.count(),
+        QuarantinedRow.objects.count(),
+        AccessLog.objects.count(),
+    ) == before
     page = cse.get(response["Location"]).content.decode()
-    assert "already imported" in page and "Nothing has changed" in page
+    assert "already imported" in page
+    assert "Nothing has changed" in page
 
 
 def test_a_changed_file_with_the_same_records_only_updates_what_changed(cse):
@@ -108,7 +117,9 @@ def test_a_corrected_row_lands_and_a_failed_correction_keeps_what_was_typed(cse)
     row = QuarantinedRow.objects.get(row_number=3)
     url = f"/imports/{row.batch_id}/rows/{row.pk}/"
     form = cse.get(url).content.decode()
-    assert 'value="Leah"' in form and 'value="31"' in form, "the form starts from what the file said"
+    # The form starts from what the file said.
+    assert 'value="Leah"' in form
+    assert 'value="31"' in form
     fields = {
         "source_record_id": "P103",
         "given_name": "Leah",
@@ -126,11 +137,13 @@ def test_a_corrected_row_lands_and_a_failed_correction_keeps_what_was_typed(cse)
     assert failed.status_code == 200
     body = failed.content.decode()
     assert "Date of birth must be a real date" in body
-    assert 'value="Wadsworth"' in body and 'value="7 Pit Head Road"' in body
+    assert 'value="Wadsworth"' in body
+    assert 'value="7 Pit Head Road"' in body
     landed = cse.post(url, {**fields, "date_of_birth_day": "28"})
     assert landed.status_code == 302
     row.refresh_from_db()
     assert row.status == RowStatus.RESUBMITTED
+    assert row.identity is not None
     assert row.identity.source_record_id == "P103"
     assert str(row.identity.date_of_birth) == "2010-02-28"
     assert AccessLog.objects.filter(
@@ -187,7 +200,8 @@ def test_a_worker_killed_mid_import_resumes_without_duplicates(cse, monkeypatch)
     assert not QuarantinedRow.objects.exists(), "row 3's quarantine rolled back with its chunk"
     Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
     resumed = claim_next("worker-b")
-    assert resumed is not None and resumed.attempts == 2
+    assert resumed is not None
+    assert resumed.attempts == 2
     run_job(resumed)
     resumed.refresh_from_db()
     assert resumed.status == JobStatus.SUCCEEDED
@@ -197,9 +211,12 @@ def test_a_worker_killed_mid_import_resumes_without_duplicates(cse, monkeypatch)
     assert identities.count() == 4
     assert QuarantinedRow.objects.count() == 3
     for identity in identities:
-        assert AccessLog.objects.filter(
-            action=AuditAction.IMPORT, target_type="people.sourceidentity", target_id=str(identity.pk)
-        ).count() == 1
+        assert (
+            AccessLog.objects.filter(
+                action=AuditAction.IMPORT, target_type="people.sourceidentity", target_id=str(identity.pk)
+            ).count()
+            == 1
+        )
 
 
 def test_a_file_that_is_not_this_system_s_export_is_refused_with_the_reason(cse):

@@ -34,6 +34,7 @@ def test_a_good_row_becomes_a_clean_record_in_tessera_terms():
     outcome = validate(_row(), POLICE, today=TODAY, seen_ids={})
     assert outcome.ok
     record = outcome.record
+    assert record is not None
     assert record.date_of_birth == date(2010, 3, 14)
     assert record.sex == "female"
     assert record.ethnicity == "white_british"
@@ -69,7 +70,9 @@ def test_every_problem_is_reported_not_only_the_first():
 def test_an_nhs_number_with_a_wrong_check_digit_is_refused():
     health = PROFILES["health_systmone"]
     good = {"patientId": "H1", "givenName": "Ellie", "familyName": "Cawthorne", "nhsNumber": "943 476 5919"}
-    assert validate(good, health, today=TODAY, seen_ids={}).record.nhs_number == "9434765919"
+    record = validate(good, health, today=TODAY, seen_ids={}).record
+    assert record is not None
+    assert record.nhs_number == "9434765919"
     bad = validate({**good, "nhsNumber": "9434765918"}, health, today=TODAY, seen_ids={})
     assert "its check digit is wrong" in bad.problems[0].message
 

@@ -12,7 +12,11 @@ def _facts(given, dob, nhs=None):
 
 
 def test_siblings_are_never_merged_even_through_a_record_with_no_birthday():
-    facts = {1: _facts("Kayleigh", "2010-03-14"), 2: _facts("Kayla", "2012-06-02"), 3: _facts("Kayleigh", None)}
+    facts = {
+        1: _facts("Kayleigh", "2010-03-14"),
+        2: _facts("Kayla", "2012-06-02"),
+        3: _facts("Kayleigh", None),
+    }
     # A vague record (no date of birth) scores highly with both sisters.
     result = cluster(facts, [(1, 3, 0.9999), (2, 3, 0.9995), (1, 2, 0.9991)], facts)
     assert result.cluster_of[1] != result.cluster_of[2]

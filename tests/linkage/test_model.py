@@ -30,7 +30,7 @@ STEP_SURNAME = [
 
 def _with_extra_records(base: pa.Table) -> pa.Table:
     rows = base.to_pylist()
-    template = {k: "" for k in base.column_names} | {"other_names": [], "sex": "female", "household": ""}
+    template = dict.fromkeys(base.column_names, "") | {"other_names": [], "sex": "female", "household": ""}
     for uid, given, dob, agency in SISTERS:
         rows.append(template | {
             "unique_id": uid, "given_name": given, "family_name": "Hallamshire", "date_of_birth": date.fromisoformat(dob),
@@ -69,7 +69,7 @@ def _cluster(con, table, pairs, threshold):
 
 
 def test_two_sisters_at_one_address_with_similar_names_are_never_merged_automatically(trained):
-    raw, con, table, model, pairs = trained
+    _raw, con, table, _model, pairs = trained
     result = _cluster(con, table, pairs, Bands().auto_link)
     assert result.cluster_of[900001] == result.cluster_of[900002], "each sister's own records do link"
     assert result.cluster_of[900003] == result.cluster_of[900004]
@@ -78,7 +78,9 @@ def test_two_sisters_at_one_address_with_similar_names_are_never_merged_automati
 
 def test_a_child_under_a_step_parent_s_surname_at_a_new_address_is_still_compared(trained):
     _, con, _, _, pairs = trained
-    found = con.execute(f"SELECT count(*) FROM {pairs} WHERE unique_id_l = 900011 AND unique_id_r = 900012").fetchone()
+    found = con.execute(
+        f"SELECT count(*) FROM {pairs} WHERE unique_id_l = 900011 AND unique_id_r = 900012"
+    ).fetchone()
     assert found == (1,), "blocking on first initial and birthday brings the pair to the model"
 
 
@@ -93,9 +95,13 @@ def test_the_model_links_the_synthetic_world_well(trained):
 
 def test_the_python_scorer_gives_splink_s_levels_for_every_scored_pair(trained):
     _, con, table, _, pairs = trained
-    columns = ", ".join(f"gamma_{c}" for c in ("given_name", "family_name", "dob", "sex", "address", "identifiers"))
+    columns = ", ".join(
+        f"gamma_{c}" for c in ("given_name", "family_name", "dob", "sex", "address", "identifiers")
+    )
     scored = con.execute(f"SELECT unique_id_l, unique_id_r, {columns} FROM {pairs} LIMIT 3000").fetchall()
-    features = {row["unique_id"]: row for row in con.execute(f"SELECT * FROM {table}").to_arrow_table().to_pylist()}
+    features = {
+        row["unique_id"]: row for row in con.execute(f"SELECT * FROM {table}").to_arrow_table().to_pylist()
+    }
     mismatches = [
         (left, right)
         for left, right, *gammas in scored
@@ -106,9 +112,13 @@ def test_the_python_scorer_gives_splink_s_levels_for_every_scored_pair(trained):
 
 def test_prepared_rows_equal_the_interactive_features(trained):
     raw, con, table, _, _ = trained
-    prepared = {row["unique_id"]: row for row in con.execute(f"SELECT * FROM {table}").to_arrow_table().to_pylist()}
+    prepared = {
+        row["unique_id"]: row for row in con.execute(f"SELECT * FROM {table}").to_arrow_table().to_pylist()
+    }
     for record in raw.slice(0, 500).to_pylist():
-        assert record_features(record, SHORT_FORMS) == {c: prepared[record["unique_id"]][c] for c in LINKAGE_COLUMNS}
+        assert record_features(record, SHORT_FORMS) == {
+            c: prepared[record["unique_id"]][c] for c in LINKAGE_COLUMNS
+        }
 
 
 def test_the_trained_parameters_carry_to_spark_settings_unchanged(trained):
@@ -118,4 +128,5 @@ def test_the_trained_parameters_carry_to_spark_settings_unchanged(trained):
         for level, trained_level in zip(ours["comparison_levels"], theirs["comparison_levels"], strict=True):
             assert level.get("m_probability") == trained_level.get("m_probability")
             assert level.get("u_probability") == trained_level.get("u_probability")
-    assert "jaro_winkler(" in str(spark["comparisons"][0]) and "jaro_winkler_similarity" not in str(spark)
+    assert "jaro_winkler(" in str(spark["comparisons"][0])
+    assert "jaro_winkler_similarity" not in str(spark)

@@ -24,13 +24,18 @@ def test_a_run_trains_a_versioned_model_merges_confident_pairs_and_queues_uncert
     truth, run = linked_world
     model = LinkageModel.objects.get(is_active=True)
     assert (model.version, run.model_id) == (1, model.pk)
-    assert model.parameters["comparisons"] and model.weights["comparisons"]
-    assert run.merges_made > 0 and run.merges_made == PersonMerge.objects.count()
+    assert model.parameters["comparisons"]
+    assert model.weights["comparisons"]
+    assert run.merges_made > 0
+    assert run.merges_made == PersonMerge.objects.count()
     # Every automatic merge joined records of one true person (precision of automatic links).
     for identity in SourceIdentity.objects.all():
         others = SourceIdentity.objects.filter(person_id=identity.person_id)
         assert {truth[o.pk] for o in others} == {truth[identity.pk]}
-    assert AccessLog.objects.filter(action=AuditAction.COMBINE, details__automatic=True).count() == run.merges_made
+    assert (
+        AccessLog.objects.filter(action=AuditAction.COMBINE, details__automatic=True).count()
+        == run.merges_made
+    )
     for pair in ReviewPair.objects.all():
         assert pair.match_probability < model.auto_link_threshold or pair.held_back_because
         assert pair.left.person_id != pair.right.person_id, "nothing in the review band was merged"
@@ -42,21 +47,31 @@ def test_deciding_same_person_merges_with_an_audited_combine_and_keeps_the_label
         pytest.skip("this world produced no uncertain pairs")
     client = client_for("cse.rotherham")
     page = client.get(f"/linkage/review/{pair.pk}/").content.decode()
-    assert "Do they agree?" in page and ("Agrees" in page or "Differs" in page)
-    response = client.post(f"/linkage/review/{pair.pk}/", {"decision": "same", "reason": "Same school and GP"})
+    assert "Do they agree?" in page
+    assert "Agrees" in page or "Differs" in page
+    response = client.post(
+        f"/linkage/review/{pair.pk}/", {"decision": "same", "reason": "Same school and GP"}
+    )
     assert response.status_code == 302
     pair.refresh_from_db()
     assert pair.status == PairStatus.LINKED
     assert pair.left.person_id == pair.right.person_id
     label = MatchLabel.objects.get()
-    assert (label.is_match, label.reason, label.decided_by.username) == (True, "Same school and GP", "cse.rotherham")
+    assert (label.is_match, label.reason, label.decided_by.username) == (
+        True,
+        "Same school and GP",
+        "cse.rotherham",
+    )
     assert AccessLog.objects.filter(action=AuditAction.COMBINE, reason="Same school and GP").exists()
 
 
 def test_undoing_a_link_unmerges_audits_and_stops_the_next_run_merging_again(linked_world, client_for, cast):
     merge = PersonMerge.objects.first()
+    assert merge is not None
     client = client_for("cse.rotherham")
-    response = client.post(f"/linkage/merges/{merge.pk}/undo/", {"reason": "Different children: checked with school"})
+    response = client.post(
+        f"/linkage/merges/{merge.pk}/undo/", {"reason": "Different children: checked with school"}
+    )
     assert response.status_code == 302
     merge.refresh_from_db()
     assert merge.undone_at is not None
@@ -72,13 +87,16 @@ def test_undoing_a_link_unmerges_audits_and_stops_the_next_run_merging_again(lin
     assert LinkageModel.objects.get(is_active=True).version == 2
     assert set(MatchLabel.objects.values_list("pk", flat=True)) == labels_before
     moved = SourceIdentity.objects.filter(pk__in=merge.moved_identity_ids).first()
+    assert moved is not None
     assert moved.person_id == absorbed.pk, "the separated records stay apart"
     assert LinkageModel.objects.get(version=2).evaluation["labels"] >= 1
 
 
 def test_search_before_create_shows_candidates_with_agreeing_and_differing_fields(linked_world, client_for):
     identity = SourceIdentity.objects.exclude(date_of_birth=None).exclude(addresses=None).first()
+    assert identity is not None
     dob = identity.date_of_birth
+    assert dob is not None
     query = {
         "given_name": identity.given_name,
         "family_name": "Quarmby",  # a step-parent's surname
@@ -89,8 +107,11 @@ def test_search_before_create_shows_candidates_with_agreeing_and_differing_field
     response = client_for("cse.rotherham").get("/linkage/candidates/", query)
     body = response.content.decode()
     assert identity.given_name in body
-    assert "Agrees" in body and ("Partly agrees" in body or "Differs" in body)
-    assert AccessLog.objects.filter(action=AuditAction.SEARCH, details__purpose="search before create").exists()
+    assert "Agrees" in body
+    assert "Partly agrees" in body or "Differs" in body
+    assert AccessLog.objects.filter(
+        action=AuditAction.SEARCH, details__purpose="search before create"
+    ).exists()
     outsider = client_for("sw.sheffield").get("/linkage/candidates/", query).content.decode()
     assert identity.family_name not in outsider, "people outside the user's districts are not shown"
 

@@ -6,7 +6,15 @@ from django.utils import timezone
 
 from tessera.core.models import Agency, District
 from tessera.linkage.match_keys import refresh_keys
-from tessera.people.models import EntityKind, IdentityAddress, Location, LocationKind, Person, PoleEntity, SourceIdentity
+from tessera.people.models import (
+    EntityKind,
+    IdentityAddress,
+    Location,
+    LocationKind,
+    Person,
+    PoleEntity,
+    SourceIdentity,
+)
 from tests.linkage.synthetic import generate
 
 AGENCY = {"police": "police", "csc": "csc-rotherham", "health": "health-rotherham",
