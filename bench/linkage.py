@@ -173,6 +173,17 @@ def parquet_world(directory: Path):
                 name: records[name]
                 for name in ("nhs_number", "pupil_number", "police_person_id", "la_person_id")
             },
+            "approximate_birth_year": pa.array(
+                [
+                    received.year - age if age is not None else None
+                    for received, age in zip(
+                        records["received_at"].to_pylist(),
+                        records["approximate_age"].to_pylist(),
+                        strict=True,
+                    )
+                ],
+                pa.int64(),
+            ),
             "person_id": pa.array([person_of[i] for i in ids], pa.int64()),
             "household": pa.array(
                 [f"{a or ''}|{p or ''}" if p else "" for a, p in zip(lines, postcodes, strict=True)]

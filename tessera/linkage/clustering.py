@@ -6,6 +6,7 @@ time, strongest first, and an edge is refused when joining its two clusters woul
 that cannot be one person:
 - dates of birth that are both recorded and not plausibly the same date (see ``dates_compatible``),
 - first names that are not plausibly one name (see ``names_compatible``): twins,
+- a year of birth implied by an approximate age more than three years from the other's,
 - two different NHS numbers or two different unique pupil numbers,
 - a pair a person has decided are not the same.
 Refused edges are returned so they can be put in front of a person.
@@ -20,6 +21,9 @@ from datetime import date
 from rapidfuzz.distance import JaroWinkler
 
 SAME_MONTH_DAYS = 31
+# How far a year of birth estimated from an approximate age may be from a recorded one (practitioners'
+# estimates run up to three years out); a parent and a child are far further apart.
+APPROXIMATE_YEARS = 3
 # The lowest first-name similarity level of the model (see model_spec): below it, names disagree.
 NAME_SIMILARITY = 0.8
 
@@ -34,6 +38,8 @@ class RecordFacts:
     given_name: str | None = None  # normalised, as in the linkage table
     given_forms: frozenset[str] = frozenset()
     other_names: frozenset[str] = frozenset()
+    # When only an approximate age was recorded: the year of birth it implies.
+    approx_birth_year: int | None = None
 
 
 def names_compatible(a: RecordFacts, b: RecordFacts) -> bool:
@@ -81,6 +87,7 @@ class _Cluster:
     dobs: set[str] = field(default_factory=set)
     nhs: set[str] = field(default_factory=set)
     pupil: set[str] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,15 @@ def _absorb(kept: _Cluster, absorbed: _Cluster) -> None:
     kept.dobs |= absorbed.dobs
     kept.nhs |= absorbed.nhs
     kept.pupil |= absorbed.pupil
+    kept.years |= absorbed.years
+
+
+def _ages_conflict(x: _Cluster, y: _Cluster) -> bool:
+    """A father recorded with only an approximate age is not his son with the same name and address."""
+    if not x.years:
+        return False
+    recorded = {int(d[:4]) for d in y.dobs} | y.years
+    return any(abs(a - b) > APPROXIMATE_YEARS for a in x.years for b in recorded)
 
 
 def cluster(
@@ -131,6 +147,7 @@ def cluster(
                 {fact.dob} if fact.dob else set(),
                 {fact.nhs_number} if fact.nhs_number else set(),
                 {fact.pupil_number} if fact.pupil_number else set(),
+                {fact.approx_birth_year} if fact.approx_birth_year is not None and not fact.dob else set(),
             )
 
     def find(record: int) -> int:
@@ -149,6 +166,8 @@ def cluster(
         if x.dobs and y.dobs and any(not dates_compatible(p, q) for p in x.dobs for q in y.dobs):
             return True
         if any(not names_compatible(p, q) for p in x.names for q in y.names):
+            return True
+        if _ages_conflict(x, y) or _ages_conflict(y, x):
             return True
         return any(find(other) == root_y for member in x.members for other in forbidden.get(member, ()))
 

@@ -33,6 +33,8 @@ RAW_COLUMNS = (
     "pupil_number",
     "police_person_id",
     "la_person_id",
+    # Year of birth estimated from an approximate age when no date was recorded (received year - age).
+    "approximate_birth_year",
 )
 
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -71,7 +73,8 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
             {_blank("nhs_number")} AS nhs_number,
             {_blank("pupil_number")} AS pupil_number,
             {_blank("police_person_id")} AS police_person_id,
-            {_blank("la_person_id")} AS la_person_id
+            {_blank("la_person_id")} AS la_person_id,
+            CAST(approximate_birth_year AS INTEGER) AS approx_birth_year
         FROM {source}
         """  # noqa: S608 - table names are this module's own, never user input
     )
@@ -102,7 +105,8 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
             t.nhs_number,
             t.pupil_number,
             t.police_person_id,
-            t.la_person_id
+            t.la_person_id,
+            t.approx_birth_year
         FROM linkage_tidy t
         LEFT JOIN linkage_name_keys g ON g.name = t.given_name
         LEFT JOIN linkage_name_keys f ON f.name = t.family_name
@@ -197,19 +201,22 @@ def edges_with_facts(
         [threshold],
     ).fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE linkage_touched (unique_id BIGINT)")
-    con.executemany("INSERT INTO linkage_touched VALUES (?)", [(i,) for i in extra_ids])
+    extra = [(i,) for i in extra_ids]
+    if extra:
+        con.executemany("INSERT INTO linkage_touched VALUES (?)", extra)
     con.execute(
         f"INSERT INTO linkage_touched SELECT unique_id_l FROM {pairs} WHERE match_probability >= ? "  # noqa: S608 - engine table names
         f"UNION SELECT unique_id_r FROM {pairs} WHERE match_probability >= ?",
         [threshold, threshold],
     )
     rows = con.execute(
-        f"SELECT r.unique_id, r.dob, r.nhs_number, r.pupil_number, r.given_name, r.given_forms, r.other_names "  # noqa: S608 - engine table names
+        f"SELECT r.unique_id, r.dob, r.nhs_number, r.pupil_number, r.given_name, r.given_forms, r.other_names, "  # noqa: S608 - engine table names
+        f"r.approx_birth_year "
         f"FROM {table} r SEMI JOIN linkage_touched t ON t.unique_id = r.unique_id"
     ).fetchall()
     facts = {
-        uid: RecordFacts(dob, nhs, upn, given, frozenset(forms or ()), frozenset(others or ()))
-        for uid, dob, nhs, upn, given, forms, others in rows
+        uid: RecordFacts(dob, nhs, upn, given, frozenset(forms or ()), frozenset(others or ()), year)
+        for uid, dob, nhs, upn, given, forms, others, year in rows
     }
     return edges, facts
 

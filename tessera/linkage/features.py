@@ -35,6 +35,7 @@ LINKAGE_COLUMNS: tuple[str, ...] = (
     "pupil_number",
     "police_person_id",
     "la_person_id",
+    "approx_birth_year",
 )
 
 
@@ -123,4 +124,5 @@ def record_features(record: Mapping[str, Any], short_forms: Mapping[str, Iterabl
         "pupil_number": blank_to_none(record.get("pupil_number") or ""),
         "police_person_id": blank_to_none(record.get("police_person_id") or ""),
         "la_person_id": blank_to_none(record.get("la_person_id") or ""),
+        "approx_birth_year": record.get("approximate_birth_year"),
     }

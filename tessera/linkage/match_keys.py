@@ -53,6 +53,11 @@ def identity_record(identity: SourceIdentity, address: IdentityAddress | None) -
         "pupil_number": identity.pupil_number,
         "police_person_id": identity.police_person_id,
         "la_person_id": identity.la_person_id,
+        "approximate_birth_year": (
+            identity.received_at.year - identity.approximate_age
+            if identity.approximate_age is not None
+            else None
+        ),
     }
 
 

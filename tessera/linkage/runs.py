@@ -45,10 +45,10 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
     person_of: dict[int, int] = {}
     fields = (
         "pk", "person_id", "given_name", "family_name", "other_names", "date_of_birth", "sex",
-        "nhs_number", "pupil_number", "police_person_id", "la_person_id",
+        "nhs_number", "pupil_number", "police_person_id", "la_person_id", "approximate_age", "received_at",
     )  # fmt: skip
     for row in SourceIdentity.objects.order_by("pk").values_list(*fields).iterator(chunk_size=EXPORT_BATCH):
-        pk, person_id, given, family, other, dob, sex, nhs, upn, police, la = row
+        pk, person_id, given, family, other, dob, sex, nhs, upn, police, la, age, received = row
         line_1, postcode = latest.get(pk, ("", ""))
         person_of[pk] = person_id
         for name, value in (
@@ -56,6 +56,7 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
             ("other_names", list(other or [])), ("date_of_birth", dob), ("sex", sex),
             ("address_line_1", line_1), ("postcode", postcode), ("nhs_number", nhs),
             ("pupil_number", upn), ("police_person_id", police), ("la_person_id", la),
+            ("approximate_birth_year", received.year - age if age is not None else None),
         ):  # fmt: skip
             columns[name].append(value)
     schema = pa.schema(
@@ -65,7 +66,8 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
             ("family_name", pa.string()),
             ("other_names", pa.list_(pa.string())),
             ("date_of_birth", pa.date32()),
-            *((name, pa.string()) for name in engine.RAW_COLUMNS[5:]),
+            *((name, pa.string()) for name in engine.RAW_COLUMNS[5:-1]),
+            ("approximate_birth_year", pa.int64()),
         ]
     )
     return pa.table(columns, schema=schema), person_of

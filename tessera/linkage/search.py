@@ -55,11 +55,12 @@ def candidates_for(user: Any, typed: dict[str, Any], *, limit: int = 5) -> list[
     )
     if not identity_ids:
         return []
-    identities = list(
-        SourceIdentity.objects.filter(
-            pk__in=identity_ids, person__in=visible_to(user, Person).values("pk")
-        ).select_related("person", "agency")
-    )
+    identities = list(SourceIdentity.objects.filter(pk__in=identity_ids).select_related("person", "agency"))
+    # Visibility is asked of these few people only: as a subquery over every person the user may see it
+    # would cost a scan of a million rows per keystroke.
+    person_ids = {identity.person_id for identity in identities}
+    visible = set(visible_to(user, Person).filter(pk__in=person_ids).values_list("pk", flat=True))
+    identities = [identity for identity in identities if identity.person_id in visible]
     addresses = latest_addresses(i.pk for i in identities)
     weights = active_weights()
     best: dict[int, Candidate] = {}

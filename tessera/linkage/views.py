@@ -109,7 +109,9 @@ def candidates(request: HttpRequest) -> HttpResponse:
                 request=request,
                 details={"purpose": "search before create", "people_shown": [c.person.pk for c in found]},
             )
-    return render(request, "linkage/_candidates.html", {"candidates": found, "searched": form.is_valid()})
+    # htmx asks for the fragment; without JavaScript the same address is a page of its own.
+    template = "linkage/_candidates.html" if request.htmx else "linkage/candidates.html"  # type: ignore[attr-defined]
+    return render(request, template, {"candidates": found, "searched": form.is_valid()})
 
 
 def _require_reviewer_or_caseworker(request: HttpRequest) -> None:

@@ -89,6 +89,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "/risk/calibration/",
     ),
     NavItem(
+        "Partner imports",
+        "imports:batch_list",
+        frozenset({Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST}),
+        "/imports/",
+    ),
+    NavItem(
+        "Records to review",
+        "linkage:review_queue",
+        frozenset({Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST}),
+        "/linkage/",
+    ),
+    NavItem(
         "Users", "administration:user_list", frozenset({Role.SYSTEM_ADMINISTRATOR}), "/administration/users/"
     ),
     NavItem(

@@ -353,10 +353,13 @@ def generate(people: int, seed: int = 2013) -> pa.Table:
             rows["pupil_number"].append(person.upn if agency == "education" else "")
             rows["police_person_id"].append(f"P{person.pid:07d}" if agency == "police" else "")
             rows["la_person_id"].append(f"LA{person.pid:07d}" if agency == "csc" else "")
+            rows["approximate_birth_year"].append(None)
             rows["person_id"].append(person.pid)
             rows["household"].append(f"{person.line_1}|{person.postcode}")
             rows["agency"].append(agency)
-    return pa.table(rows)
+    table = pa.table(rows)
+    years = pa.array(rows["approximate_birth_year"], pa.int64())  # all unknown here; typed for the engine
+    return table.set_column(table.schema.get_field_index("approximate_birth_year"), "approximate_birth_year", years)
 
 
 _RAW = (
@@ -372,4 +375,5 @@ _RAW = (
     "pupil_number",
     "police_person_id",
     "la_person_id",
+    "approximate_birth_year",
 )

@@ -39,6 +39,16 @@ def test_a_short_form_a_slip_or_a_swapped_birthday_still_links():
     assert len(set(result.cluster_of.values())) == 1
 
 
+def test_a_father_known_only_by_an_approximate_age_is_not_his_namesake_son():
+    son = _facts("Tunde", "2021-11-02")
+    father = RecordFacts(given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=1971)
+    guess = RecordFacts(given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=2019)
+    facts = {1: son, 2: father, 3: guess}
+    result = cluster(facts, [(1, 2, 0.9999), (1, 3, 0.9998)], facts)
+    assert result.cluster_of[2] == 2
+    assert result.cluster_of[3] == result.cluster_of[1], "an estimate within three years is compatible"
+
+
 def test_different_nhs_numbers_are_never_one_person():
     facts = {1: _facts("Ava", "2010-01-01", "9434765919"), 2: _facts("Ava", "2010-01-01", "4010232137")}
     assert cluster(facts, [(1, 2, 0.99999)], facts).cluster_of[2] == 2

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from tessera.linkage import engine
-from tessera.linkage.clustering import RecordFacts, cluster
+from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import pairwise_cluster_scores
 from tessera.linkage.features import LINKAGE_COLUMNS, record_features
 from tessera.linkage.model_spec import Bands, settings_for, with_trained_parameters
@@ -30,7 +30,12 @@ STEP_SURNAME = [
 
 def _with_extra_records(base: pa.Table) -> pa.Table:
     rows = base.to_pylist()
-    template = dict.fromkeys(base.column_names, "") | {"other_names": [], "sex": "female", "household": ""}
+    template = dict.fromkeys(base.column_names, "") | {
+        "other_names": [],
+        "sex": "female",
+        "household": "",
+        "approximate_birth_year": None,
+    }
     for uid, given, dob, agency in SISTERS:
         rows.append(template | {
             "unique_id": uid, "given_name": given, "family_name": "Hallamshire", "date_of_birth": date.fromisoformat(dob),
@@ -56,16 +61,9 @@ def trained():
 
 
 def _cluster(con, table, pairs, threshold):
-    facts = {
-        uid: RecordFacts(dob, nhs, upn, given, frozenset(forms or ()), frozenset(others or ()))
-        for uid, dob, nhs, upn, given, forms, others in con.execute(
-            f"SELECT unique_id, dob, nhs_number, pupil_number, given_name, given_forms, other_names FROM {table}"
-        ).fetchall()
-    }
-    edges = con.execute(
-        f"SELECT unique_id_l, unique_id_r, match_probability FROM {pairs} WHERE match_probability >= {threshold}"
-    ).fetchall()
-    return cluster(facts, edges, facts)
+    edges, facts = engine.edges_with_facts(con, table, pairs, threshold)
+    ids = [uid for (uid,) in con.execute(f"SELECT unique_id FROM {table}").fetchall()]
+    return cluster(ids, edges, facts)
 
 
 def test_two_sisters_at_one_address_with_similar_names_are_never_merged_automatically(trained):

@@ -104,8 +104,9 @@ def test_search_before_create_shows_candidates_with_agreeing_and_differing_field
         "date_of_birth_month": dob.month,
         "date_of_birth_year": dob.year,
     }
-    response = client_for("cse.rotherham").get("/linkage/candidates/", query)
+    response = client_for("cse.rotherham").get("/linkage/candidates/", query, headers={"HX-Request": "true"})
     body = response.content.decode()
+    assert "<html" not in body, "forms load the fragment in place"
     assert identity.given_name in body
     assert "Agrees" in body
     assert "Partly agrees" in body or "Differs" in body

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from tessera.linkage import engine
-from tessera.linkage.clustering import RecordFacts, cluster
+from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import pairwise_cluster_scores
 from tessera.linkage.model_spec import Bands
 from tessera.linkage.spark import local_session, predict_on_spark
@@ -26,21 +26,16 @@ def test_ten_thousand_records_give_the_same_clusters_on_spark_as_on_duckdb():
     model = engine.train(con, table)
     bands = Bands()
     pairs = engine.predict(con, table, model, bands.auto_link)
-    duck_edges = con.execute(f"SELECT unique_id_l, unique_id_r, match_probability FROM {pairs}").fetchall()
-    facts = {
-        uid: RecordFacts(dob, nhs, upn, given, frozenset(forms or ()), frozenset(others or ()))
-        for uid, dob, nhs, upn, given, forms, others in con.execute(
-            f"SELECT unique_id, dob, nhs_number, pupil_number, given_name, given_forms, other_names FROM {table}"
-        ).fetchall()
-    }
+    ids = raw["unique_id"].to_pylist()
+    duck_edges, facts = engine.edges_with_facts(con, table, pairs, bands.auto_link, extra_ids=ids)
     prepared = con.execute(f"SELECT * FROM {table}").to_arrow_table()
     session = local_session()
     try:
         spark_edges = predict_on_spark(session, session.createDataFrame(prepared), model, bands.auto_link)
     finally:
         session.stop()
-    duck = cluster(facts, duck_edges, facts).cluster_of
-    spark = cluster(facts, spark_edges, facts).cluster_of
+    duck = cluster(ids, duck_edges, facts).cluster_of
+    spark = cluster(ids, spark_edges, facts).cluster_of
     agreement = pairwise_cluster_scores(spark, duck)
     assert agreement.f1 >= 0.995, agreement
     assert abs(len(spark_edges) - len(duck_edges)) <= 0.005 * len(duck_edges)
