@@ -28,7 +28,7 @@ APPROXIMATE_YEARS = 3
 NAME_SIMILARITY = 0.8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordFacts:
     """What clustering needs to know of a record to refuse an impossible merge."""
 
@@ -80,7 +80,7 @@ def dates_compatible(a: str, b: str) -> bool:
         return False
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cluster:
     members: list[int]
     names: list[RecordFacts]
@@ -163,9 +163,21 @@ def cluster(
             return True
         if x.pupil and y.pupil and x.pupil != y.pupil:
             return True
-        if x.dobs and y.dobs and any(not dates_compatible(p, q) for p in x.dobs for q in y.dobs):
+        # Fast paths first: most joins are of records that agree exactly (every pair inside a cluster
+        # is already known compatible, so equal sets need no pairwise check).
+        if (
+            x.dobs
+            and y.dobs
+            and x.dobs != y.dobs
+            and any(not dates_compatible(p, q) for p in x.dobs for q in y.dobs)
+        ):
             return True
-        if any(not names_compatible(p, q) for p in x.names for q in y.names):
+        if (
+            x.names
+            and y.names
+            and {n.given_name for n in x.names} != {n.given_name for n in y.names}
+            and any(not names_compatible(p, q) for p in x.names for q in y.names)
+        ):
             return True
         if _ages_conflict(x, y) or _ages_conflict(y, x):
             return True

@@ -210,14 +210,19 @@ def edges_with_facts(
         [threshold, threshold],
     )
     rows = con.execute(
-        f"SELECT r.unique_id, r.dob, r.nhs_number, r.pupil_number, r.given_name, r.given_forms, r.other_names, "  # noqa: S608 - engine table names
-        f"r.approx_birth_year "
-        f"FROM {table} r SEMI JOIN linkage_touched t ON t.unique_id = r.unique_id"
+        "SELECT r.unique_id, r.dob, r.nhs_number, r.pupil_number, r.given_name, r.other_names, "  # noqa: S608 - engine table names
+        f"r.approx_birth_year FROM {table} r SEMI JOIN linkage_touched t ON t.unique_id = r.unique_id"
     ).fetchall()
-    facts = {
-        uid: RecordFacts(dob, nhs, upn, given, frozenset(forms or ()), frozenset(others or ()), year)
-        for uid, dob, nhs, upn, given, forms, others, year in rows
-    }
+    # Short forms depend on the name alone: worked out once per distinct name, not per record.
+    forms_of: dict[str | None, frozenset[str]] = {}
+    facts = {}
+    for uid, dob, nhs, upn, given, others, year in rows:
+        forms = forms_of.get(given)
+        if forms is None:
+            forms = forms_of[given] = frozenset(given_forms(given, SHORT_FORMS)) if given else frozenset()
+        facts[uid] = RecordFacts(
+            dob, nhs, upn, given, forms, frozenset(others) if others else frozenset(), year
+        )
     return edges, facts
 
 

@@ -359,7 +359,9 @@ def generate(people: int, seed: int = 2013) -> pa.Table:
             rows["agency"].append(agency)
     table = pa.table(rows)
     years = pa.array(rows["approximate_birth_year"], pa.int64())  # all unknown here; typed for the engine
-    return table.set_column(table.schema.get_field_index("approximate_birth_year"), "approximate_birth_year", years)
+    return table.set_column(
+        table.schema.get_field_index("approximate_birth_year"), "approximate_birth_year", years
+    )
 
 
 _RAW = (
