@@ -121,3 +121,19 @@ def test_a_frontline_officer_cannot_decide_pairs(linked_world, client_for):
     pair = ReviewPair.objects.first() or pytest.skip("no pairs")
     assert client_for("officer.rotherham").get(f"/linkage/review/{pair.pk}/").status_code == 404
     assert LinkageRun.objects.exists()
+
+
+def test_keys_can_be_rebuilt_after_a_bulk_load(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tessera.linkage.models import MatchKey
+
+    load(20)
+    before = set(MatchKey.objects.values_list("identity_id", "key"))
+    MatchKey.objects.all().delete()
+    out = StringIO()
+    call_command("index_match_keys", stdout=out)
+    assert set(MatchKey.objects.values_list("identity_id", "key")) == before
+    assert "keys for" in out.getvalue()
