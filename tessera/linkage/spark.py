@@ -8,6 +8,7 @@ starts pyspark in local mode for tests.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from typing import Any
 
@@ -32,6 +33,8 @@ def local_session(cores: int = 2) -> Any:
     )
     session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="tessera-spark-"))
     session.sparkContext.setLogLevel("ERROR")
+    # py4j says goodbye at interpreter exit, after logging's streams have closed; keep it quiet.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     return session
 
 

@@ -98,7 +98,7 @@ def test_the_python_scorer_gives_splink_s_levels_for_every_scored_pair(trained):
     )
     scored = con.execute(f"SELECT unique_id_l, unique_id_r, {columns} FROM {pairs} LIMIT 3000").fetchall()
     features = {
-        row["unique_id"]: row for row in con.execute(f"SELECT * FROM {table}").to_arrow_table().to_pylist()
+        row["unique_id"]: row for row in con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pylist()
     }
     mismatches = [
         (left, right)
@@ -111,7 +111,7 @@ def test_the_python_scorer_gives_splink_s_levels_for_every_scored_pair(trained):
 def test_prepared_rows_equal_the_interactive_features(trained):
     raw, con, table, _, _ = trained
     prepared = {
-        row["unique_id"]: row for row in con.execute(f"SELECT * FROM {table}").to_arrow_table().to_pylist()
+        row["unique_id"]: row for row in con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pylist()
     }
     for record in raw.slice(0, 500).to_pylist():
         assert record_features(record, SHORT_FORMS) == {

@@ -28,7 +28,7 @@ def test_ten_thousand_records_give_the_same_clusters_on_spark_as_on_duckdb():
     pairs = engine.predict(con, table, model, bands.auto_link)
     ids = raw["unique_id"].to_pylist()
     duck_edges, facts = engine.edges_with_facts(con, table, pairs, bands.auto_link, extra_ids=ids)
-    prepared = con.execute(f"SELECT * FROM {table}").to_arrow_table()
+    prepared = con.sql(f"SELECT * FROM {table}").to_arrow_table()
     session = local_session()
     try:
         spark_edges = predict_on_spark(session, session.createDataFrame(prepared), model, bands.auto_link)
