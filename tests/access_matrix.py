@@ -405,9 +405,9 @@ def _add_linkage_world(world: SimpleNamespace) -> None:
     """An import with a quarantined row, a pair waiting for review, a run and a merge, all in Rotherham."""
     from tessera.core.models import Agency, District
     from tessera.imports.models import ImportBatch, QuarantinedRow
-    from tessera.linkage.merging import merge
     from tessera.linkage.model_spec import settings_for
     from tessera.linkage.models import LinkageModel, LinkageRun, ReviewPair
+    from tessera.people.services import merge_persons
 
     cse = world.cast["cse.rotherham"]
     world.import_batch = ImportBatch.objects.create(
@@ -445,4 +445,4 @@ def _add_linkage_world(world: SimpleNamespace) -> None:
     )
     world.linkage_run = LinkageRun.objects.create(model=model, started_by=world.cast["supervisor.rotherham"])
     survivor, absorbed = make_person("rotherham", given="Leah"), make_person("rotherham", given="Lea")
-    world.person_merge = merge(survivor, absorbed, actor=cse, reason="Same NHS number")
+    world.person_merge = merge_persons(cse, survivor=survivor, absorbed=absorbed, reason="Same NHS number")

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import F
 
 from tessera.jobs.queue import JobContext, job_handler
-from tessera.linkage import merging
 from tessera.linkage.models import LinkageModel, LinkageRun, PairStatus, ReviewPair, RunStatus
 from tessera.linkage.runs import plan_path, plan_run
 from tessera.linkage.services import RUN_JOB, _current_person
 from tessera.people.models import Person
+from tessera.people.services import merge_persons
 
 CHUNK = 200
 
@@ -59,13 +59,12 @@ def _apply_merge(run: LinkageRun, model: LinkageModel, survivor_id: int, absorbe
         return 0  # already one person (a resumed chunk, or merged since the plan was made)
     if absorbed.pk < survivor.pk:
         survivor, absorbed = absorbed, survivor
-    merging.merge(
-        Person.objects.get(pk=survivor.pk),
-        absorbed,
-        actor=run.started_by,
-        reason=f"Linked automatically by linkage model v{model.version} (match probability at least "
-        f"{model.auto_link_threshold})",
-        details={"automatic": True, "run": run.pk, "model_version": model.version},
+    merge_persons(
+        run.started_by,
+        survivor=Person.objects.get(pk=survivor.pk),
+        absorbed=absorbed,
+        reason=f"Linked automatically by linkage run {run.pk}, model v{model.version} (match probability "
+        f"at least {model.auto_link_threshold})",
     )
     return 1
 

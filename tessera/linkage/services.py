@@ -18,22 +18,24 @@ from django.utils import timezone
 from tessera.access.policy import Action, require
 from tessera.access.scope import scope_of
 from tessera.jobs.queue import enqueue
-from tessera.linkage import merging
 from tessera.linkage.models import LinkageRun, MatchLabel, PairStatus, ReviewPair
 from tessera.linkage.rules import RUN_ROLES
 from tessera.people.models import Person, PersonMerge, SourceIdentity
+from tessera.people.services import merge_persons, unmerge_persons
 
 RUN_JOB = "linkage.run"
 
 
 def may_run(user: Any) -> bool:
-    return scope_of(user).has(*RUN_ROLES)
+    """Runs merge people in every district, so only force-wide supervisors and analysts start them."""
+    scope = scope_of(user)
+    return scope.has(*RUN_ROLES) and scope.force_wide
 
 
 @transaction.atomic
 def start_run(user: Any, *, retrain: bool) -> LinkageRun:
     if not may_run(user):
-        raise PermissionDenied("Only supervisors and analysts start a linkage run")
+        raise PermissionDenied("Only force-wide supervisors and analysts start a linkage run")
     run = LinkageRun.objects.create(started_by=user, retrain=retrain)
     title = "Retrain and run record linkage" if retrain else "Run record linkage"
     run.job = enqueue(RUN_JOB, title=title, params={"run_id": run.pk}, created_by=user)
@@ -79,16 +81,9 @@ def decide_pair(
         left_person = _current_person(pair.left.person_id)
         right_person = _current_person(pair.right.person_id)
         if left_person.pk != right_person.pk:
-            for person in (left_person, right_person):
-                require(user, Action.MERGE, person)
             survivor, absorbed = sorted((left_person, right_person), key=lambda p: p.pk)
-            label.merge = merging.merge(
-                survivor,
-                absorbed,
-                actor=user,
-                reason=reason,
-                request=request,
-                details={"review_pair": pair.pk, "match_probability": pair.match_probability},
+            label.merge = merge_persons(
+                user, survivor=survivor, absorbed=absorbed, reason=reason, request=request
             )
             label.save(update_fields=["merge"])
     pair.status = PairStatus.LINKED if same_person else PairStatus.NOT_LINKED
@@ -117,7 +112,8 @@ def undo_merge(
         .exclude(pk__in=moved)
         .values_list("pk", flat=True)
     )
-    restored = merging.unmerge(decision, actor=user, reason=reason, request=request)
+    unmerge_persons(user, merge=decision, reason=reason, request=request)
+    restored = Person.objects.get(pk=decision.absorbed_id)
     for moved_id in sorted(moved):
         for stayed_id in stayed:
             _label(user, moved_id, stayed_id, is_match=False, reason=f"Link undone: {reason}")

@@ -17,6 +17,7 @@ from tessera.linkage.forms import CandidateQueryForm, DecisionForm, RunForm, Und
 from tessera.linkage.models import PairStatus
 from tessera.linkage.rules import REVIEW_ROLES
 from tessera.linkage.search import candidates_for
+from tessera.people.services import MergeRefusedError
 
 
 def _require_reviewer(request: HttpRequest) -> None:
@@ -83,9 +84,13 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     merge = selectors.merge_for_undo(request.user, pk)
     form = UndoForm(request.POST or None)
     if request.method == "POST" and merge.undone_at is None and form.is_valid():
-        restored = services.undo_merge(
-            request.user, merge, reason=form.cleaned_data["reason"], request=request
-        )
+        try:
+            restored = services.undo_merge(
+                request.user, merge, reason=form.cleaned_data["reason"], request=request
+            )
+        except MergeRefusedError as refused:
+            form.add_error(None, str(refused))
+            return render(request, "linkage/merge_undo.html", {"merge": merge, "form": form})
         messages.success(
             request,
             "Link undone. The records are two people again, and will not be linked again automatically.",

@@ -1,6 +1,7 @@
 """The Splink model end to end on synthetic records (DuckDB, no Django database)."""
 
 from datetime import date
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -30,7 +31,7 @@ STEP_SURNAME = [
 
 def _with_extra_records(base: pa.Table) -> pa.Table:
     rows = base.to_pylist()
-    template = dict.fromkeys(base.column_names, "") | {
+    template: dict[str, Any] = dict.fromkeys(base.column_names, "") | {
         "other_names": [],
         "sex": "female",
         "household": "",
