@@ -120,7 +120,7 @@ class CorrectionForm(TesseraForm):
         self.record: CleanRecord | None = None
         # Only the facts this system sends are offered for correction.
         for name in list(self.fields):
-            if name not in profile.columns:
+            if name not in profile.columns or name in profile.identifiers_from_record_id():
                 del self.fields[name]
             else:
                 column = profile.column_for(name)

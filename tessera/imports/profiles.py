@@ -132,6 +132,15 @@ class MappingProfile:
     def column_for(self, tessera_field: str) -> str:
         return self.columns.get(tessera_field, "")
 
+    def identifiers_from_record_id(self) -> list[str]:
+        """Identifier fields this system fills from its own record ID (the police URN is both)."""
+        id_column = self.columns.get("source_record_id")
+        return [
+            name
+            for name in ("police_person_id", "la_person_id", "pupil_number", "nhs_number")
+            if self.columns.get(name) == id_column
+        ]
+
     def describe(self, tessera_field: str) -> str:
         """'Date of birth (column DOB)': how a problem names the field, in both vocabularies."""
         column = self.column_for(tessera_field)

@@ -190,6 +190,9 @@ def validate_mapped(
 ) -> Outcome:
     """Check a record already in Tessera's field names (from a file, or typed into the correction form)."""
     problems: list[Problem] = []
+    mapped = dict(mapped)
+    for name in profile.identifiers_from_record_id():
+        mapped[name] = mapped.get("source_record_id", "")
 
     def describe(name: str) -> str:
         return profile.describe(name)

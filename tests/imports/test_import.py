@@ -146,6 +146,7 @@ def test_a_corrected_row_lands_and_a_failed_correction_keeps_what_was_typed(cse)
     assert row.identity is not None
     assert row.identity.source_record_id == "P103"
     assert str(row.identity.date_of_birth) == "2010-02-28"
+    assert row.identity.police_person_id == "P103", "the police URN is both record ID and person ID"
     assert AccessLog.objects.filter(
         action=AuditAction.IMPORT, target_id=str(row.identity.pk), details__corrected=True
     ).exists()
