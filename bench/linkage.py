@@ -148,52 +148,6 @@ def interactive_p95(raw, model, samples: int, db_path: Path) -> dict[str, float]
     }
 
 
-def parquet_world(directory: Path):
-    """The people app's synthetic world (``synth.world.write_world_parquet``): records joined to their truth."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    records = pq.read_table(directory / "source_records.parquet")
-    truth = pq.read_table(
-        directory / "ground_truth_records.parquet", columns=["identity_id", "true_person_id"]
-    )
-    person_of = dict(zip(truth["identity_id"].to_pylist(), truth["true_person_id"].to_pylist(), strict=True))
-    ids = records["identity_id"].to_pylist()
-    lines = records["address_line_1"].to_pylist()
-    postcodes = records["postcode"].to_pylist()
-    return pa.table(
-        {
-            "unique_id": records["identity_id"],
-            **{
-                name: records[name]
-                for name in ("given_name", "family_name", "other_names", "date_of_birth", "sex")
-            },
-            "address_line_1": records["address_line_1"],
-            "postcode": records["postcode"],
-            **{
-                name: records[name]
-                for name in ("nhs_number", "pupil_number", "police_person_id", "la_person_id")
-            },
-            "approximate_birth_year": pa.array(
-                [
-                    received.year - age if age is not None else None
-                    for received, age in zip(
-                        records["received_at"].to_pylist(),
-                        records["approximate_age"].to_pylist(),
-                        strict=True,
-                    )
-                ],
-                pa.int64(),
-            ),
-            "person_id": pa.array([person_of[i] for i in ids], pa.int64()),
-            "household": pa.array(
-                [f"{a or ''}|{p or ''}" if p else "" for a, p in zip(lines, postcodes, strict=True)]
-            ),
-            "agency": records["agency_code"],
-        }
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -207,6 +161,8 @@ def main() -> None:
     args = parser.parse_args()
     mark = time.perf_counter()
     if args.parquet:
+        from tests.linkage.people_world import parquet_world
+
         raw = parquet_world(args.parquet)
         world = f"people app synthetic world (Parquet, {args.parquet.name})"
         people = len(set(raw["person_id"].to_pylist()))

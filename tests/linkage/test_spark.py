@@ -13,13 +13,16 @@ from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import pairwise_cluster_scores
 from tessera.linkage.model_spec import Bands
 from tessera.linkage.spark import local_session, predict_on_spark
-from tests.linkage.synthetic import generate
+from tessera.synth.world import write_world_parquet
+from tests.linkage.people_world import parquet_world
 
 pytestmark = pytest.mark.spark
 
 
-def test_ten_thousand_records_give_the_same_clusters_on_spark_as_on_duckdb():
-    raw = generate(4100, seed=3)
+def test_ten_thousand_records_give_the_same_clusters_on_spark_as_on_duckdb(tmp_path):
+    # The people app's synthetic world, as written for linkage work (about 1.4 records per person).
+    write_world_parquet(tmp_path, people=7300, seed=3)
+    raw = parquet_world(tmp_path)
     assert raw.num_rows >= 10_000
     con = duckdb.connect()
     table = engine.prepare(con, raw)
