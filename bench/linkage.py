@@ -159,6 +159,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--skip-interactive", action="store_true")
     args = parser.parse_args()
+    # Other work on the machine slows a 2-core run a lot: the load before and after go beside the figures.
+    load_before = os.getloadavg()
     mark = time.perf_counter()
     if args.parquet:
         from tests.linkage.people_world import parquet_world
@@ -188,7 +190,8 @@ def main() -> None:
         "people": people,
         "world": world,
         "cores": os.cpu_count(),
-        "load_average_before": os.getloadavg(),
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg(),
         "timings": timings,
         "counts": counts,
         "peak_memory_mb": peak_pipeline,
@@ -221,7 +224,9 @@ def _markdown(f: dict) -> str:
     lines = [
         f"# Linkage benchmark: {f['records']:,} records ({f['people']:,} people)",
         "",
-        f"World: {f['world']}. {f['cores']} cores; load average before the run {f['load_average_before']}.",
+        f"World: {f['world']}. {f['cores']} cores; load average (1, 5, 15 min) before the run "
+        f"{tuple(round(x, 2) for x in f['load_average_before'])}, after "
+        f"{tuple(round(x, 2) for x in f['load_average_after'])}.",
         "",
         "| figure | measured | target |",
         "|---|---|---|",
