@@ -99,6 +99,17 @@ def only(users: tuple[str, ...] | list[str], code: int = 200) -> dict[str, int]:
 
 ROWS: dict[str, Row] = {
     "web:home": Row(lambda w: "/", default=200),
+    "web:risk_hub": Row(lambda w: "/risk/", default=403, expect=only([*CASEWORK, "commissioner"])),
+    "web:records_hub": Row(
+        lambda w: "/records/",
+        default=403,
+        expect=only(
+            ["cse.rotherham", "sw.sheffield", "youthworker.rotherham", "supervisor.rotherham", "analyst"]
+        ),
+    ),
+    "web:oversight_hub": Row(
+        lambda w: "/oversight/", default=403, expect=only(["supervisor.rotherham", "commissioner"])
+    ),
     "accounts:sign_in": Row(lambda w: "/sign-in/", default=302, anonymous=200),
     # Signed-in and verified users are sent home from the code pages.
     "accounts:verify_code": Row(lambda w: "/sign-in/code/", default=302),

@@ -7,6 +7,7 @@ user may see are returned. Each candidate says which fields agree and which do n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -61,16 +62,31 @@ def candidates_for(user: Any, typed: dict[str, Any], *, limit: int = 5) -> list[
     person_ids = {identity.person_id for identity in identities}
     visible = set(visible_to(user, Person).filter(pk__in=person_ids).values_list("pk", flat=True))
     identities = [identity for identity in identities if identity.person_id in visible]
+    best = _best_record_per_person(features, identities)
+    shown = [c for c in best.values() if c.score.match_probability >= SHOW_FROM_PROBABILITY]
+    return sorted(shown, key=lambda c: -c.score.match_weight)[:limit]
+
+
+def compare_with_people(typed: dict[str, Any], people: Iterable[Person]) -> dict[int, PairScore]:
+    """How a record being typed compares, field by field, with each of these people (already found and
+    already visible to the user): the verdicts of the person's best-scoring agency record."""
+    identities = list(
+        SourceIdentity.objects.filter(person__in=list(people)).select_related("person", "agency")
+    )
+    best = _best_record_per_person(record_features(typed, SHORT_FORMS), identities)
+    return {person_id: candidate.score for person_id, candidate in best.items()}
+
+
+def _best_record_per_person(
+    features: dict[str, Any], identities: list[SourceIdentity]
+) -> dict[int, Candidate]:
     addresses = latest_addresses(i.pk for i in identities)
     weights = active_weights()
     best: dict[int, Candidate] = {}
     for identity in identities:
         theirs = record_features(identity_record(identity, addresses.get(identity.pk)), SHORT_FORMS)
         result = score(features, theirs, weights)
-        if result.match_probability < SHOW_FROM_PROBABILITY:
-            continue
         current = best.get(identity.person_id)
         if current is None or result.match_weight > current.score.match_weight:
             best[identity.person_id] = Candidate(identity.person, identity, result)
-    ranked = sorted(best.values(), key=lambda c: -c.score.match_weight)
-    return ranked[:limit]
+    return best

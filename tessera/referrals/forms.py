@@ -35,7 +35,12 @@ def _match_label(match: PossibleMatch) -> str:
     person = match.person
     born = f"born {person.date_of_birth:%-d %B %Y}" if person.date_of_birth else "date of birth not known"
     why = f" ({'; '.join(match.reasons)})" if match.reasons else ""
-    return f"{person.full_name}, {born}{why}"
+    fields = []
+    if match.agreeing:
+        fields.append(f"Agrees: {', '.join(match.agreeing)}.")
+    if match.disagreeing:
+        fields.append(f"Differs: {', '.join(match.disagreeing)}.")
+    return " ".join([f"{person.full_name}, {born}{why}.", *fields])
 
 
 class WhenSeenMixin(forms.Form):

@@ -23,6 +23,9 @@ class PossibleMatch:
     person: Person
     # Why the search thinks this could be the child, in words ("Date of birth matches").
     reasons: tuple[str, ...]
+    # Which of the typed details agree with the record and which do not (the linkage model's verdicts).
+    agreeing: tuple[str, ...] = ()
+    disagreeing: tuple[str, ...] = ()
 
 
 def matching_children(
@@ -33,6 +36,7 @@ def matching_children(
     Uses the people app's search (sounds-like names, nicknames, dates of birth with day and month
     swapped), which starts from what the reporter may see.
     """
+    from tessera.linkage.search import compare_with_people
     from tessera.people.search import search_people
 
     text = " ".join(
@@ -40,8 +44,21 @@ def matching_children(
     )
     if not text:
         return []
-    outcome = search_people(user, text)
-    return [PossibleMatch(result.person, result.reasons) for result in outcome.results[:limit]]
+    results = search_people(user, text).results[:limit]
+    typed = {"given_name": given, "family_name": family, "date_of_birth": born}
+    verdicts = compare_with_people(typed, [result.person for result in results])
+    matches = []
+    for result in results:
+        fields = verdicts[result.person.pk].fields if result.person.pk in verdicts else ()
+        matches.append(
+            PossibleMatch(
+                result.person,
+                result.reasons,
+                agreeing=tuple(f.field_label for f in fields if f.verdict in {"agrees", "partly"}),
+                disagreeing=tuple(f.field_label for f in fields if f.verdict == "differs"),
+            )
+        )
+    return matches
 
 
 def referral_for_page(user: Any, pk: int) -> Referral:

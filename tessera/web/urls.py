@@ -4,4 +4,9 @@ from tessera.web import views
 
 app_name = "web"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("risk/", views.section_hub, {"section": "risk"}, name="risk_hub"),
+    path("records/", views.section_hub, {"section": "records"}, name="records_hub"),
+    path("oversight/", views.section_hub, {"section": "oversight"}, name="oversight_hub"),
+]

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tessera.access.emergency import target_for_path
 from tessera.access.scope import scope_of
 from tessera.web.home import home_for
+from tessera.web.navigation import SECTION_TITLES, hub_pages
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,3 +35,11 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "web/500.html", status=500)
+
+
+def section_hub(request: HttpRequest, section: str) -> HttpResponse:
+    """A section's pages, for a section with more than one (risk, records, oversight)."""
+    pages = hub_pages(scope_of(request.user), section)
+    if not pages:
+        raise PermissionDenied("None of this section's pages are open to your role")
+    return render(request, "web/section_hub.html", {"title": SECTION_TITLES[section], "pages": pages})

@@ -290,3 +290,14 @@ def test_single_choices_are_radios_and_multiple_choices_checkboxes(client_for, c
     assert 'class="govuk-radios" data-module="govuk-radios"' in body
     assert 'class="govuk-radios__input" type="radio" name="subject_kind"' in body
     assert 'class="govuk-checkboxes__input" type="checkbox" name="warning_signs"' in body
+
+
+def test_each_existing_record_offered_says_which_details_agree_and_which_differ(client_for, rotherham_child):
+    officer = client_for("officer.rotherham")
+    # Known under a step-parent's surname: same first name and date of birth, another last name.
+    body = officer.post(
+        "/referrals/new/", {**concern(given_name="Kayleigh", family_name="Hallam"), "search": "1"}
+    ).content.decode()
+    assert "Kayleigh Thornley, born 14 March 2010" in body
+    assert "Agrees: First name, Date of birth" in body
+    assert "Differs: Last name." in body
