@@ -51,3 +51,8 @@ def test_hub_pages_list_only_what_the_role_may_open(client_for):
     commissioner = client_for("commissioner").get("/oversight/").content.decode()
     assert "Figures by district" in commissioner
     assert "Emergency access reviews" not in commissioner
+
+
+def test_the_home_page_title_is_plain_text(client_for):
+    html = client_for("cse.rotherham").get("/").content.decode()
+    assert "<title>Home – Tessera</title>" in html
