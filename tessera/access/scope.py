@@ -35,6 +35,18 @@ class Scope:
         return bool(self.roles & CASEWORK_ROLES) or self.has(Role.FRONTLINE_OFFICER, Role.CALL_HANDLER)
 
     @property
+    def sees_police_intelligence(self) -> bool:
+        """Police intelligence (graded links and what they name) is for police intelligence and CSE roles.
+
+        Police staff who are intelligence analysts, CSE team members, supervisors or hi-tech crime
+        investigators. Frontline officers, call handlers and every partner agency (social care, health,
+        education, charities) do not see it; sanitised releases to partners are a separate, later act.
+        """
+        return self.is_police and self.has(
+            Role.INTELLIGENCE_ANALYST, Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.HITECH_INVESTIGATOR
+        )
+
+    @property
     def may_break_glass(self) -> bool:
         return bool(self.roles & CASEWORK_ROLES)
 

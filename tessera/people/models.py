@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
 
@@ -240,6 +241,16 @@ class HandlingCode(models.TextChoices):
     CONDITIONS = "C", "C – Lawful sharing with conditions"
 
 
+# Links that did not come from police intelligence (the complement of ``Link.is_police_intelligence``).
+NOT_POLICE_INTELLIGENCE = Q(
+    from_intelligence=False,
+    source_evaluation="",
+    intelligence_assessment="",
+    handling_code="",
+    legacy_grade="",
+)
+
+
 class Link(TimeStampedModel):
     """A typed, dated relation between two POLE entities, with where it came from."""
 
@@ -272,6 +283,13 @@ class Link(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.kind} {self.target_id}"
+
+    @property
+    def is_police_intelligence(self) -> bool:
+        """Whether the link came from police intelligence: flagged so, or carrying any grade."""
+        return self.from_intelligence or any(
+            (self.source_evaluation, self.intelligence_assessment, self.handling_code, self.legacy_grade)
+        )
 
     @property
     def grade(self) -> str:

@@ -22,11 +22,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from tessera.access.scope import Scope, scope_of
 from tessera.people.identifiers import normalise_postcode
 from tessera.people.matching import RecordedIdentity, explain_match
 from tessera.people.models import (
     IdentityAddress,
-    Link,
     LinkKind,
     Location,
     OnlineAccount,
@@ -38,7 +38,7 @@ from tessera.people.models import (
 )
 from tessera.people.names import FULL_NAME, PHONETIC, token_keys
 from tessera.people.search_query import SearchQuery, day_month_swapped, parse_search
-from tessera.people.selectors import visible_people
+from tessera.people.selectors import links_seen_by, visible_people
 
 SHOWN = 50
 # Candidates looked at per path; a search that reaches the cap says so and asks for more detail.
@@ -104,8 +104,12 @@ def _by_identifiers(query: SearchQuery, found: _Candidates) -> None:
                 reasons.append(f"{label} {value} ({agency})")
 
 
-def _by_things(query: SearchQuery, found: _Candidates) -> None:
-    """People linked to the vehicles, phones, accounts and places the search names, or living there."""
+def _by_things(query: SearchQuery, found: _Candidates, scope: Scope) -> None:
+    """People linked to the vehicles, phones, accounts and places the search names, or living there.
+
+    Only through links the user may see: police intelligence finds people only for those whose scope
+    sees it, so a registration known only from intelligence finds no one for anyone else.
+    """
     things: dict[int, str] = {}
     if query.registrations:
         for entity_id, registration in Vehicle.objects.filter(
@@ -137,9 +141,11 @@ def _by_things(query: SearchQuery, found: _Candidates) -> None:
     if not things:
         return
     ids = list(things)
-    links = Link.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids)).values_list(
-        "source_id", "target_id", "kind"
-    )[: THING_LINKS + 1]
+    links = (
+        links_seen_by(scope)
+        .filter(Q(source_id__in=ids) | Q(target_id__in=ids))
+        .values_list("source_id", "target_id", "kind")[: THING_LINKS + 1]
+    )
     labels = dict(LinkKind.choices)
     for count, (source_id, target_id, kind) in enumerate(links):
         if count == THING_LINKS:
@@ -244,7 +250,7 @@ def search_people(user: Any, text: str) -> SearchOutcome:
     visible = visible_people(user).filter(merged_into__isnull=True).order_by()
     found = _Candidates(set(), set(), defaultdict(list), defaultdict(list))
     _by_identifiers(query, found)
-    _by_things(query, found)
+    _by_things(query, found, scope_of(user))
     dated_names = bool(query.dates_of_birth and query.name_tokens) and not query.has_identifiers
     if not query.has_identifiers:
         _by_date_of_birth(query, found)

@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.access.scope import Scope, scope_of
 from tessera.people.models import (
+    NOT_POLICE_INTELLIGENCE,
     EntityKind,
     IdentityAddress,
     Link,
@@ -24,6 +26,17 @@ from tessera.people.models import (
 
 def visible_people(user: Any) -> QuerySet[Person]:
     return visible_to(user, Person)
+
+
+def links_seen_by(scope: Scope) -> QuerySet[Link]:
+    """The links a user with this scope may see: police intelligence only if their scope sees it.
+
+    A link is police intelligence when it is flagged as coming from intelligence or carries a grade
+    (3x5x2, or an older 5x5x5 grade). Those without ``Scope.sees_police_intelligence`` get nothing of it:
+    not the link, its grade, what is at the other end, nor a count.
+    """
+    links = Link.objects.all()
+    return links if scope.sees_police_intelligence else links.filter(NOT_POLICE_INTELLIGENCE)
 
 
 def person_for_page(user: Any, pk: int) -> Person:
@@ -77,11 +90,13 @@ def links_of(user: Any, person: Person) -> list[LinkedEntity]:
 
     One query for the links and one per kind of thing at the other end, however many links there are.
     People at the other end appear only if the user may see them; otherwise the link says so without
-    naming them.
+    naming them. Links from police intelligence are left out for users who may not see it
+    (``links_seen_by``), so the table, the chart and their counts never include them.
     """
     entity_id = person.entity_id
     links = list(
-        Link.objects.filter(Q(source_id=entity_id) | Q(target_id=entity_id))
+        links_seen_by(scope_of(user))
+        .filter(Q(source_id=entity_id) | Q(target_id=entity_id))
         .select_related("agency", "source", "target")
         .order_by("kind", "-started_on")
     )

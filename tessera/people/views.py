@@ -62,5 +62,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": layout(person.full_name or "This person", links),
             "grant": grant,
             "may_see_viewers": bool(scope_of(request.user).roles & CASEWORK_ROLES),
+            # Only police intelligence carries a grade, and only these users are shown it (links_of).
+            "shows_grades": scope_of(request.user).sees_police_intelligence,
         },
     )

@@ -17,7 +17,15 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from tessera.people.models import EntityKind, Link, LinkKind, LocationKind, Person, PoleEntity
+from tessera.people.models import (
+    NOT_POLICE_INTELLIGENCE,
+    EntityKind,
+    Link,
+    LinkKind,
+    LocationKind,
+    Person,
+    PoleEntity,
+)
 from tessera.risk.models import TaskReason
 from tessera.risk.scoring import age_on
 
@@ -30,13 +38,25 @@ def is_child(person: Person, on: date | None = None) -> bool:
     return person.date_of_birth is not None and age_on(person.date_of_birth, on) < 18
 
 
-def _known_exploiter_entities(entity_ids: list[int]) -> set[int]:
-    """Which of these entities are, or are linked to, someone recorded as a suspected exploiter."""
+# What a task says when police intelligence prompted it. Tasks are read by every casework role in the
+# district, partners included, so it names no link, person, place, thing or grade.
+FROM_INTELLIGENCE = (
+    "New information about who or what the child is connected with; "
+    "the police CSE team can say what may be shared"
+)
+
+
+def _known_exploiter_entities(entity_ids: list[int], *, open_links_only: bool = False) -> set[int]:
+    """Which of these entities are, or are linked to, someone recorded as a suspected exploiter.
+
+    With ``open_links_only``, only through links that did not come from police intelligence.
+    """
+    links = Link.objects.filter(NOT_POLICE_INTELLIGENCE) if open_links_only else Link.objects.all()
     exploiters = set(
-        Link.objects.filter(kind=LinkKind.SUSPECTED_EXPLOITER).values_list("source_id", flat=True).distinct()
+        links.filter(kind=LinkKind.SUSPECTED_EXPLOITER).values_list("source_id", flat=True).distinct()
     )
     known = {entity_id for entity_id in entity_ids if entity_id in exploiters}
-    connected = Link.objects.filter(
+    connected = links.filter(
         Q(source_id__in=exploiters, target_id__in=entity_ids)
         | Q(target_id__in=exploiters, source_id__in=entity_ids)
     ).values_list("source_id", "target_id")
@@ -46,11 +66,23 @@ def _known_exploiter_entities(entity_ids: list[int]) -> set[int]:
 
 
 def reassessment_prompts(link: Link) -> list[tuple[Person, str]]:
-    """The children this new link asks to be reassessed, each with the reason in plain words."""
+    """The children this new link asks to be reassessed, each with the reason in plain words.
+
+    A prompt that rests on police intelligence (the new link, or what makes the other end a concern)
+    still asks for the reassessment, but says only ``FROM_INTELLIGENCE``.
+    """
+    intelligence = link.is_police_intelligence
     if link.kind == LinkKind.SUSPECTED_EXPLOITER:
         child = Person.objects.filter(entity_id=link.target_id, merged_into__isnull=True).first()
         if child and is_child(child):
-            return [(child, "A suspected exploiter has been linked to the child")]
+            return [
+                (
+                    child,
+                    FROM_INTELLIGENCE
+                    if intelligence
+                    else "A suspected exploiter has been linked to the child",
+                )
+            ]
         return []
     ends = {link.source_id: link.target_id, link.target_id: link.source_id}
     children = [
@@ -60,6 +92,7 @@ def reassessment_prompts(link: Link) -> list[tuple[Person, str]]:
         return []
     others = [ends[child.entity_id] for child in children]
     known = _known_exploiter_entities(others)
+    openly_known = _known_exploiter_entities(others, open_links_only=True) if known else set()
     kinds = dict(PoleEntity.objects.filter(pk__in=others).values_list("pk", "kind"))
     hotspots = set(
         PoleEntity.objects.filter(
@@ -69,7 +102,9 @@ def reassessment_prompts(link: Link) -> list[tuple[Person, str]]:
     prompts = []
     for child in children:
         other = ends[child.entity_id]
-        if other in known and kinds.get(other) == EntityKind.PERSON:
+        if other in known and (intelligence or other not in openly_known):
+            prompts.append((child, FROM_INTELLIGENCE))
+        elif other in known and kinds.get(other) == EntityKind.PERSON:
             prompts.append(
                 (child, f"New link ({link.get_kind_display().lower()}) to a known suspected exploiter")
             )
@@ -82,7 +117,12 @@ def reassessment_prompts(link: Link) -> list[tuple[Person, str]]:
             )
         elif other in hotspots:
             prompts.append(
-                (child, f"New link ({link.get_kind_display().lower()}) to a hotel, taxi firm or takeaway")
+                (
+                    child,
+                    FROM_INTELLIGENCE
+                    if intelligence
+                    else f"New link ({link.get_kind_display().lower()}) to a hotel, taxi firm or takeaway",
+                )
             )
     return prompts
 

@@ -164,3 +164,54 @@ def test_the_reassessment_list_costs_the_same_queries_however_many_children(clie
     with CaptureQueriesContext(connection) as many:
         assert client.get("/risk/reassessments/").status_code == 200
     assert len(many) == len(few)
+
+
+def record_intelligence(kind: LinkKind, source: PoleEntity, target: PoleEntity) -> Link:
+    link = Link.objects.create(
+        source=source,
+        target=target,
+        kind=kind,
+        agency=Agency.objects.get(code="police"),
+        from_intelligence=True,
+        source_evaluation="2",
+        intelligence_assessment="B",
+        handling_code="C",
+    )
+    link_recorded.send(sender=Link, link=link, user=None)
+    return link
+
+
+def test_intelligence_still_asks_for_a_reassessment_but_the_task_does_not_say_what_it_said(
+    client_for, cast, rotherham_child
+):
+    exploiter = adult()
+    record_intelligence(LinkKind.SUSPECTED_EXPLOITER, exploiter.entity, rotherham_child.entity)
+    task = ReassessmentTask.objects.get(child=rotherham_child)
+    assert task.reason == TaskReason.NEW_LINK
+    assert task.detail == receivers.FROM_INTELLIGENCE
+    # The youth worker reads the district's reassessments, and learns nothing the intelligence said.
+    page = client_for("youthworker.rotherham").get("/risk/reassessments/").content.decode()
+    assert "Kayleigh Thornley" in page
+    assert "the police CSE team can say what may be shared" in page
+    assert "A suspected exploiter has been linked" not in page
+    assert "Darren Voss" not in page
+
+
+def test_an_open_link_to_someone_known_only_from_intelligence_does_not_name_the_concern(
+    cast, rotherham_child
+):
+    exploiter = adult()
+    other_child = make_person("rotherham", given="Mia", family="Dearne")
+    record_intelligence(LinkKind.SUSPECTED_EXPLOITER, exploiter.entity, other_child.entity)
+    record(LinkKind.ASSOCIATE, rotherham_child.entity, exploiter.entity)
+    assert ReassessmentTask.objects.get(child=rotherham_child).detail == receivers.FROM_INTELLIGENCE
+
+
+def test_intelligence_that_a_child_frequents_a_hotel_does_not_say_so(cast, rotherham_child):
+    hotel = Location.objects.create(
+        entity=PoleEntity.objects.create(kind=EntityKind.LOCATION),
+        kind=LocationKind.HOTEL,
+        name="Station Hotel",
+    )
+    record_intelligence(LinkKind.FREQUENTS, rotherham_child.entity, hotel.entity)
+    assert ReassessmentTask.objects.get(child=rotherham_child).detail == receivers.FROM_INTELLIGENCE
