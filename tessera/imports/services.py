@@ -16,7 +16,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tessera.access.policy import Action, require
+from tessera.access.policy import Action, can, can_see, require, within_scope_without_grant
 from tessera.access.scope import scope_of
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
@@ -36,6 +36,7 @@ from tessera.people.models import (
     PoleEntity,
     SourceIdentity,
 )
+from tessera.people.services import refresh_after_identity_change
 
 JOB_KIND = "imports.import_file"
 
@@ -55,6 +56,9 @@ class Started:
     batch: ImportBatch
     # False when this exact file from this system was already imported: nothing new happens.
     is_new: bool
+    # Whether the user may open the batch: an earlier import of the same file may belong to a district
+    # they do not work in, and then nothing about it (when, by whom, what it did) may be shown.
+    may_open: bool = True
 
 
 @transaction.atomic
@@ -82,7 +86,7 @@ def start_import(
         agency=agency, source_system=profile.source_system, content_hash=digest
     ).first()
     if existing is not None:
-        return Started(existing, is_new=False)
+        return Started(existing, is_new=False, may_open=can_see(user, existing))
     batch = ImportBatch.objects.create(
         profile_code=profile.code,
         source_system=profile.source_system,
@@ -142,14 +146,19 @@ def apply_chunk(batch: ImportBatch, rows: list[RawRow], outcomes: list[Outcome])
             _quarantine(batch, row, outcome)
             counts.quarantined += 1
             continue
-        result, _ = take_record(
-            outcome.record,
-            agency=batch.agency,
-            source_system=batch.source_system,
-            district=batch.district,
-            actor=batch.uploaded_by,
-            provenance={"batch": batch.pk, "file": batch.file_name, "row": row.number},
-        )
+        try:
+            result, _ = take_record(
+                outcome.record,
+                agency=batch.agency,
+                source_system=batch.source_system,
+                district=batch.district,
+                actor=batch.uploaded_by,
+                provenance={"batch": batch.pk, "file": batch.file_name, "row": row.number},
+            )
+        except RecordOutOfScopeError as refused:
+            _quarantine_out_of_scope(batch, row, refused)
+            counts.quarantined += 1
+            continue
         setattr(counts, result, getattr(counts, result) + 1)
     ImportBatch.objects.filter(pk=batch.pk).update(
         created_count=F("created_count") + counts.created,
@@ -171,6 +180,54 @@ def _quarantine(batch: ImportBatch, row: RawRow, outcome: Outcome) -> None:
     )
 
 
+def _quarantine_out_of_scope(batch: ImportBatch, row: RawRow, refused: RecordOutOfScopeError) -> None:
+    """Keep back a row whose record ID is already held for a person the uploader may not change.
+
+    The reason names only the record ID the file itself gave: nothing about the person who holds it.
+    """
+    label = batch.profile.describe("source_record_id")
+    message = (
+        f"{label} '{refused.record_id}' is held in Tessera for a person outside your scope, so this row "
+        "has not changed their record. Check the record ID with the partner, or set the row aside."
+    )
+    quarantined, created = QuarantinedRow.objects.get_or_create(
+        batch=batch,
+        row_number=row.number,
+        defaults={"raw": row.values, "reasons": [{"field": "source_record_id", "message": message}]},
+    )
+    if created:
+        record_access(
+            actor=batch.uploaded_by,
+            action=AuditAction.IMPORT,
+            target=quarantined,
+            details={
+                "batch": batch.pk,
+                "file": batch.file_name,
+                "row": row.number,
+                "source_record_id": refused.record_id,
+                "refused": "record held for a person outside the uploader's scope",
+            },
+        )
+
+
+class RecordOutOfScopeError(PermissionError):
+    """The record ID is already held for a person the importer may not see or change."""
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__(record_id)
+        self.record_id = record_id
+
+
+def may_update_through_import(actor: Any, person: Person) -> bool:
+    """Whether an import by ``actor`` may change what Tessera holds about ``person``.
+
+    The person must be in the actor's ordinary scope (not only open to them through emergency access,
+    which is for reading in an emergency, and not restricted to others) and the actor must be allowed
+    to change them.
+    """
+    return within_scope_without_grant(actor, person) and can(actor, Action.CHANGE, person)
+
+
 def take_record(
     record: CleanRecord,
     *,
@@ -183,7 +240,11 @@ def take_record(
 ) -> tuple[str, SourceIdentity]:
     """Create or update the source identity for one valid record: 'created', 'updated' or 'unchanged'.
 
-    A new identity starts as a person of its own; linkage later decides which people are one.
+    A new identity starts as a person of its own; linkage later decides which people are one. An
+    existing identity is changed only if ``actor`` may change its person (``may_update_through_import``);
+    otherwise ``RecordOutOfScopeError`` is raised before anything is compared or written. When a change
+    alters the person's headline name, date of birth or sex, the person is refreshed with a new version
+    and field history.
     """
     source = {"source_system": source_system, "agency": agency.code, **provenance}
     existing = (
@@ -197,6 +258,8 @@ def take_record(
             actor=actor, action=AuditAction.IMPORT, target=identity, request=request, details=source
         )
         return "created", identity
+    if not may_update_through_import(actor, existing.person):
+        raise RecordOutOfScopeError(record.source_record_id)
     changed = [name for name, value in record.identity_fields().items() if getattr(existing, name) != value]
     for name in changed:
         setattr(existing, name, record.identity_fields()[name])
@@ -213,6 +276,13 @@ def take_record(
         request=request,
         details={**source, "changed": changed + (["address"] if address_changed else [])},
     )
+    if changed:
+        refresh_after_identity_change(
+            existing.person,
+            actor=actor,
+            request=request,
+            reason=f"{source_system} record {record.source_record_id} changed by an import",
+        )
     return "updated", existing
 
 
@@ -278,11 +348,17 @@ def resubmit_row(
     if row.status != RowStatus.WAITING:
         raise PermissionDenied("This row has already been dealt with")
     batch = row.batch
-    clash = SourceIdentity.objects.filter(
-        agency=batch.agency, source_system=batch.source_system, source_record_id=record.source_record_id
-    ).exists()
-    if clash:
-        raise RecordIdTakenError(record.source_record_id)
+    clash = (
+        SourceIdentity.objects.filter(
+            agency=batch.agency, source_system=batch.source_system, source_record_id=record.source_record_id
+        )
+        .select_related("person")
+        .first()
+    )
+    if clash is not None:
+        raise RecordIdTakenError(
+            record.source_record_id, batch.source_system, visible=can_see(user, clash.person)
+        )
     _, identity = take_record(
         record,
         agency=batch.agency,
@@ -302,9 +378,29 @@ def resubmit_row(
 
 
 class RecordIdTakenError(ValueError):
-    def __init__(self, record_id: str) -> None:
+    """A corrected row gave a record ID Tessera already holds.
+
+    Its message says only what the user may know: that the ID is in Tessera when they can see the
+    person who holds it, and otherwise only that it is held for someone outside their scope.
+    """
+
+    def __init__(self, record_id: str, source_system: str, *, visible: bool) -> None:
         super().__init__(record_id)
         self.record_id = record_id
+        self.source_system = source_system
+        self.visible = visible
+
+    @property
+    def message(self) -> str:
+        if self.visible:
+            return (
+                f"{self.source_system} record {self.record_id} is already in Tessera: "
+                "correct the record ID, or set this row aside"
+            )
+        return (
+            f"{self.source_system} record {self.record_id} is held in Tessera for a person outside your "
+            "scope: check the record ID with the partner, or set this row aside"
+        )
 
 
 @transaction.atomic

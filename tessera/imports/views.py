@@ -40,11 +40,19 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
         )
         if started.is_new:
             messages.success(request, f"{upload.name} is being imported.")
-        else:
+        elif started.may_open:
             messages.info(
                 request,
                 f"This file was already imported on {started.batch.created_at:%d %B %Y}. Nothing has changed.",
             )
+        else:
+            # The earlier import is outside the user's districts: say nothing of it but that it exists.
+            messages.info(
+                request,
+                "This file has already been received, so nothing has changed. "
+                "The earlier import is not one you can open.",
+            )
+            return redirect("imports:batch_list")
         return redirect("imports:batch_detail", pk=started.batch.pk)
     return render(request, "imports/batch_upload.html", {"form": form})
 
@@ -76,11 +84,7 @@ def row_correct(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
             try:
                 identity = services.resubmit_row(request.user, row, form.record, request=request)
             except services.RecordIdTakenError as taken:
-                form.add_error(
-                    "source_record_id",
-                    f"{batch.source_system} record {taken.record_id} is already in Tessera: "
-                    "correct the record ID, or set this row aside",
-                )
+                form.add_error("source_record_id", taken.message)
             else:
                 messages.success(
                     request,

@@ -20,6 +20,7 @@ from tessera.access.policy import Action, require
 from tessera.access.scope import scope_of
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
+from tessera.audit.versioning import save_changes
 from tessera.core.models import Agency
 from tessera.people.models import (
     Link,
@@ -130,6 +131,37 @@ def refresh_summary(person: Person) -> None:
     person.family_name = summary.family_name
     person.date_of_birth = summary.date_of_birth
     person.sex = summary.sex
+
+
+SUMMARY_FIELDS = ("given_name", "family_name", "date_of_birth", "sex")
+
+
+@transaction.atomic
+def refresh_after_identity_change(
+    person: Person, *, actor: Any, request: HttpRequest | None = None, reason: str = ""
+) -> int:
+    """Bring the person's headline in step with their identities after one of them changed.
+
+    A change to the headline (a new surname from a partner's file, say) is saved through
+    ``save_changes``: the person's version goes up, the old and new values go into field history and the
+    access log, so a page opened before the change cannot silently overwrite it. Returns the version.
+    The caller has already checked that ``actor`` may change the person.
+    """
+    # Locked first, so the version compared below is the one the new headline is computed against.
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    refresh_summary(current)
+    version = save_changes(
+        current,
+        expected_version=current.version,
+        changes={name: getattr(current, name) for name in SUMMARY_FIELDS},
+        actor=actor,
+        request=request,
+        reason=reason,
+    )
+    for name in SUMMARY_FIELDS:
+        setattr(person, name, getattr(current, name))
+    person.version = version
+    return version
 
 
 def _locked(*people: Person) -> list[Person]:
