@@ -13,7 +13,7 @@ from tessera.access import services
 from tessera.access.emergency import target_for_path
 from tessera.access.forms import EmergencyAccessForm, ReviewForm
 from tessera.access.models import BreakGlassGrant, ReviewOutcome
-from tessera.access.policy import get_visible_or_404, registered_models
+from tessera.access.policy import get_visible_or_404, label_of, registered_models
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES, Role
@@ -97,18 +97,20 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
     if not scope_of(user).roles & CASEWORK_ROLES:
         raise Http404("No record found")
     try:
-        model = apps.get_model(target_type)
+        model = apps.get_model(target_type.lower())  # app labels are lower case; any spelling finds the model
     except (LookupError, ValueError):
         raise Http404("No record found") from None
     if model not in registered_models():
         raise Http404("No record found")
     obj = get_visible_or_404(user, model, pk=pk)
+    # The log stores the model's label as written by record_access; the address may spell it any way.
+    label = label_of(model)
     entries = (
-        AccessLog.objects.filter(target_type=target_type, target_id=str(pk), action__in=_VIEWER_ACTIONS)
+        AccessLog.objects.filter(target_type=label, target_id=str(pk), action__in=_VIEWER_ACTIONS)
         .select_related("actor")
         .order_by("-seq")[:500]
     )
-    emergency = BreakGlassGrant.objects.filter(target_type=target_type, target_id=pk).select_related(
+    emergency = BreakGlassGrant.objects.filter(target_type=label, target_id=pk).select_related(
         "user", "reviewed_by"
     )
     record_access(

@@ -8,6 +8,7 @@ together. Appends are serialised by locking the chain head row.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -87,3 +88,35 @@ def record_access(
         entry.save(force_insert=True)
         AuditChainHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
     return entry
+
+
+def record_list_view(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    request: HttpRequest | None,
+    *,
+    list_name: str,
+    target_type: str,
+    ids: Iterable[int | str] | Mapping[str, Iterable[int | str]],
+    details: Mapping[str, Any] | None = None,
+) -> AccessLog:
+    """One VIEW row for a page that lists records: which list, what kind of record and the ids shown.
+
+    Ids, never names: the log says which records the user saw without copying personal data into it.
+    ``ids`` is a list of primary keys of ``target_type`` in the order shown; a page that lists several
+    kinds of record at once (the home page) passes ``target_type=""`` and a mapping of kind to ids.
+    ``details`` adds facts about the list (its filters, the children its rows are about).
+    """
+    shown: list[int | str] | dict[str, list[int | str]]
+    if isinstance(ids, Mapping):
+        shown = {kind: list(dict.fromkeys(pks)) for kind, pks in ids.items()}
+        count = sum(len(pks) for pks in shown.values())
+    else:
+        shown = list(dict.fromkeys(ids))
+        count = len(shown)
+    return record_access(
+        actor=actor,
+        action=AuditAction.VIEW,
+        target_type=target_type,
+        request=request,
+        details={"list": list_name, "count": count, "ids": shown, **(details or {})},
+    )

@@ -21,10 +21,11 @@ from tessera.access.policy import require
 from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
+from tessera.audit.versioning import save_changes
 from tessera.cases import timescales
 from tessera.cases.compliance import AGENCY_KIND_WORDS, REQUIRED_STRATEGY_AGENCIES
-from tessera.cases.models import Attendee, Case, Conference, StrategyDiscussion, Track
-from tessera.cases.services import late_reason_problem, require_open
+from tessera.cases.models import Attendee, Case, Conference, EventKind, StrategyDiscussion, Track
+from tessera.cases.services import case_event, late_reason_problem, require_open
 from tessera.core.models import Agency
 
 
@@ -85,9 +86,8 @@ def record_strategy_discussion(
     Attendee.objects.bulk_create(
         Attendee(discussion=discussion, name=a.name, agency=a.agency, user=a.user) for a in attendees
     )
-    if section_47 and case.track != Track.CHILD_PROTECTION:
-        Case.objects.filter(pk=case.pk).update(track=Track.CHILD_PROTECTION)
-        case.track = Track.CHILD_PROTECTION
+    if section_47:
+        _move_to_child_protection(actor, case, held_on, request)
     record_access(
         actor=actor,
         action=AuditAction.CREATE,
@@ -96,6 +96,34 @@ def record_strategy_discussion(
         details={"case": case.pk, "section_47": section_47},
     )
     return discussion
+
+
+def _move_to_child_protection(actor: User, case: Case, held_on: date, request: HttpRequest | None) -> None:
+    """A section 47 enquiry puts the case on the child protection track: a change to the case like any
+    other, so it bumps the version, keeps field history, logs the change and appears in the chronology.
+
+    The recorder did not choose the track on a form, so the change is made on the case as it stands now
+    (locked), not on the version the recorder opened.
+    """
+    current = Case.objects.select_for_update().only("pk", "version", "track").get(pk=case.pk)
+    if current.track == Track.CHILD_PROTECTION:
+        case.track = current.track
+        return
+    save_changes(
+        case,
+        expected_version=current.version,
+        changes={"track": Track.CHILD_PROTECTION},
+        actor=actor,
+        request=request,
+        reason="A strategy discussion started a section 47 enquiry",
+    )
+    case_event(
+        case,
+        actor,
+        EventKind.DETAILS_CHANGED,
+        f"Track: {Track.CHILD_PROTECTION.label}. The strategy discussion on {held_on:%-d %B %Y} started "
+        "a section 47 enquiry.",
+    )
 
 
 @transaction.atomic

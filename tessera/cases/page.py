@@ -10,10 +10,12 @@ from django.urls import reverse
 
 from tessera.access.models import BreakGlassGrant
 from tessera.access.policy import Action, active_grant, can
+from tessera.access.scope import scope_of
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.cases.models import Case
 from tessera.cases.registry import case_tabs
+from tessera.cases.rules import may_see_sharing_log
 from tessera.cases.selectors import case_for_page
 
 
@@ -31,6 +33,20 @@ class CasePage:
     grant: BreakGlassGrant | None
     may_change: bool
     may_close: bool
+    # Who has looked at the case: for the district team and the case team, not emergency access.
+    may_see_sharing_log: bool = False
+
+    def log_view(self, request: HttpRequest, tab: str) -> None:
+        """One VIEW row naming the tab (or form) shown, with the emergency-access reason if one applies."""
+        grant = self.grant
+        record_access(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            target=self.case,
+            request=request,
+            reason=grant.reason if grant else "",
+            details={"tab": tab, **({"emergency_access": grant.pk} if grant else {})},
+        )
 
     def context(self, **extra: Any) -> dict[str, Any]:
         return {
@@ -44,27 +60,28 @@ class CasePage:
 
 
 def open_case_page(request: HttpRequest, pk: int, current: str, *, log_view: bool = True) -> CasePage:
-    """The case for one tab, or 404. Logs the view (DPA 2018 s62) naming the tab that was opened."""
+    """The case for one tab, or 404. Logs the view (DPA 2018 s62) naming the tab that was opened.
+
+    A page that may not show the case after all (a form posted, a tab refused) passes ``log_view=False``
+    and calls ``CasePage.log_view`` when, and only when, it renders the case.
+    """
     user = request.user
     case = case_for_page(user, pk)
     grant = active_grant(user, case)
-    if log_view:
-        record_access(
-            actor=user,
-            action=AuditAction.VIEW,
-            target=case,
-            request=request,
-            reason=grant.reason if grant else "",
-            details={"tab": current, **({"emergency_access": grant.pk} if grant else {})},
-        )
+    sharing = may_see_sharing_log(scope_of(user), case)
     tabs = [
         Tab(tab.label, reverse(tab.url_name, kwargs={"pk": case.pk}), tab.key == current)
         for tab in case_tabs()
+        if tab.key != "sharing" or sharing
     ]
-    return CasePage(
+    page = CasePage(
         case=case,
         tabs=tabs,
         grant=grant,
         may_change=not case.is_closed and can(user, Action.CHANGE, case),
         may_close=not case.is_closed and can(user, Action.CLOSE, case),
+        may_see_sharing_log=sharing,
     )
+    if log_view:
+        page.log_view(request, current)
+    return page

@@ -59,7 +59,7 @@ class RecordPage:
 
 
 def _render_record_page(request: HttpRequest, pk: int, spec: RecordPage, **extra: Any) -> HttpResponse:
-    page: CasePage = open_case_page(request, pk, spec.tab, log_view=request.method != "POST")
+    page: CasePage = open_case_page(request, pk, spec.tab, log_view=False)
     allowed = page.may_close if spec.closing else page.may_change
     if not allowed:
         raise PermissionDenied(
@@ -85,6 +85,9 @@ def _render_record_page(request: HttpRequest, pk: int, spec: RecordPage, **extra
         else:
             messages.success(request, message)
             return redirect(f"/cases/{case.pk}/{spec.next_url}")
+    # The form page shows the case (identity bar, what was typed): logged when first opened and again
+    # whenever a save is refused and the page comes back. A save that succeeds is logged by its service.
+    page.log_view(request, spec.tab)
     return render(
         request,
         "cases/record_form.html",
@@ -334,7 +337,7 @@ close_case = _view(CLOSE)
 
 def update_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     """Mark an action done or cancelled; a late one needs its reason."""
-    page = open_case_page(request, pk, "actions", log_view=request.method != "POST")
+    page = open_case_page(request, pk, "actions", log_view=False)
     if not page.may_change:
         raise PermissionDenied("You can see this case but cannot record on it")
     action = get_object_or_404(
@@ -364,6 +367,7 @@ def update_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
         else:
             messages.success(request, "Action updated.")
             return redirect("cases:actions", pk=page.case.pk)
+    page.log_view(request, "actions")
     return render(
         request,
         "cases/record_form.html",

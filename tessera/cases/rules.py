@@ -49,6 +49,13 @@ def works_on(scope: Scope, case: Any) -> bool:
     return case.team_members.filter(user_id=scope.user_id, removed_at__isnull=True).exists()
 
 
+def may_see_sharing_log(scope: Scope, case: Any) -> bool:
+    """Who has looked at a case is for the people responsible for it: the multi-agency team of the
+    case's district (its CSE team members and supervisors) and the case team. Someone who reached the
+    case through emergency access may read the case, not its sharing log."""
+    return works_on(scope, case)
+
+
 class CaseRule:
     def condition(self, scope: Scope) -> Q:
         return case_condition(scope)

@@ -47,7 +47,8 @@ def new_reference(prefix: str) -> str:
     return f"{prefix}-{timezone.localdate().year}-{code}"
 
 
-def _event(case: Case, actor: User, kind: EventKind, detail: str = "") -> CaseEvent:
+def case_event(case: Case, actor: User, kind: EventKind, detail: str = "") -> CaseEvent:
+    """A step in the case's life, for the chronology: what, who, from which agency, when."""
     return CaseEvent.objects.create(
         case=case, kind=kind, at=timezone.now(), by=actor, agency=actor.agency, detail=detail
     )
@@ -94,7 +95,7 @@ def open_case(
             CaseTeamMember.objects.create(
                 case=case, user=member, role_on_case=role, added_at=now, added_by=actor
             )
-    _event(
+    case_event(
         case, actor, EventKind.OPENED, f"{case.get_track_display()}. Lead professional: {lead_professional}."
     )
     record_access(actor=actor, action=AuditAction.CREATE, target=case, request=request)
@@ -120,7 +121,7 @@ def add_team_member(
             case=case, user=member, role_on_case=role_on_case, added_at=timezone.now(), added_by=actor
         )
     agency = f" ({member.agency})" if member.agency else ""
-    _event(case, actor, EventKind.MEMBER_ADDED, f"{member}{agency} as {role_on_case}")
+    case_event(case, actor, EventKind.MEMBER_ADDED, f"{member}{agency} as {role_on_case}")
     record_access(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -154,7 +155,7 @@ def move_to_investigation(
         actor=actor,
         request=request,
     )
-    _event(case, actor, EventKind.INVESTIGATION)
+    case_event(case, actor, EventKind.INVESTIGATION)
 
 
 @transaction.atomic
@@ -185,7 +186,7 @@ def update_case_details(
         if old_lead != lead_professional:
             changes.append(f"Lead professional: {lead_professional}")
         changes.append(f"Exploitation flag: {case.get_exploitation_flag_display() or 'not recorded'}")
-        _event(case, actor, EventKind.DETAILS_CHANGED, ". ".join(changes))
+        case_event(case, actor, EventKind.DETAILS_CHANGED, ". ".join(changes))
 
 
 def late_reason_problem(due_on: date, done_on: date, reason: str, what: str) -> str | None:
@@ -222,7 +223,7 @@ def record_assessment(
         actor=actor,
         request=request,
     )
-    _event(case, actor, EventKind.ASSESSMENT, f"Completed on {completed_on:%-d %B %Y}.")
+    case_event(case, actor, EventKind.ASSESSMENT, f"Completed on {completed_on:%-d %B %Y}.")
 
 
 @transaction.atomic
@@ -276,7 +277,7 @@ def update_action(
     save_changes(action, expected_version=expected_version, changes=changes, actor=actor, request=request)
     if action.version != version and status in {ActionStatus.DONE, ActionStatus.CANCELLED}:
         kind = EventKind.ACTION_DONE if status == ActionStatus.DONE else EventKind.ACTION_CANCELLED
-        _event(case, actor, kind, action.description)
+        case_event(case, actor, kind, action.description)
 
 
 @transaction.atomic
@@ -332,4 +333,4 @@ def close_case(
         request=request,
         reason="Case closed",
     )
-    _event(case, actor, EventKind.CLOSED, f"{case.get_outcome_display()}. {outcome_detail}".strip())
+    case_event(case, actor, EventKind.CLOSED, f"{case.get_outcome_display()}. {outcome_detail}".strip())

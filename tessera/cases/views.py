@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tessera.access.scope import scope_of
+from tessera.audit.log import record_list_view
 from tessera.audit.models import AccessLog
 from tessera.cases import selectors
 from tessera.cases.chronology import build_chronology, filter_entries
@@ -26,6 +27,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if status not in {"open", "closed", "all"}:
         status = "open"
     rows = selectors.case_list(user, status=status)
+    record_list_view(
+        user,
+        request,
+        list_name="cases",
+        target_type="cases.case",
+        ids=[row.case.pk for row in rows],
+        details={"status": status},
+    )
     return render(
         request,
         "cases/case_list.html",
@@ -38,11 +47,21 @@ def action_lists(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not scope_of(user).works_with_named_children:
         raise PermissionDenied("Action lists are for people who work with children's records")
+    mine = selectors.my_actions(user)
     overdue = selectors.overdue_actions(user) if is_district_team(scope_of(user)) else None
+    shown = [*mine, *(overdue or [])]
+    record_list_view(
+        user,
+        request,
+        list_name="actions",
+        target_type="cases.action",
+        ids=[action.pk for action in shown],
+        details={"cases": sorted({action.case_id for action in shown})},
+    )
     return render(
         request,
         "cases/action_lists.html",
-        {"mine": selectors.my_actions(user), "overdue": overdue, "today": timezone.localdate()},
+        {"mine": mine, "overdue": overdue, "today": timezone.localdate()},
     )
 
 
@@ -136,7 +155,13 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
 
 def sharing_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has viewed, exported, changed or shared this case: the s62 log, for the people responsible."""
-    page = open_case_page(request, pk, "sharing")
+    page = open_case_page(request, pk, "sharing", log_view=False)
+    if not page.may_see_sharing_log:
+        raise PermissionDenied(
+            "The sharing log is for the child's district team, the case team and supervisors. "
+            "Emergency access lets you read the case, not who else has looked at it."
+        )
+    page.log_view(request, "sharing")
     entries = (
         AccessLog.objects.filter(target_type="cases.case", target_id=str(page.case.pk))
         .order_by("-seq")

@@ -94,9 +94,10 @@ def row_correct(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
                 return redirect("imports:batch_detail", pk=batch.pk)
     else:
         form = CorrectionForm(initial=CorrectionForm.initial_from_raw(row.raw, profile), profile=profile)
-        record_access(actor=request.user, action=AuditAction.VIEW, target=row, request=request)
         if row.status != RowStatus.WAITING:
             problem = f"This row has been dealt with: {row.get_status_display().lower()}."
+    # The row's personal data is shown on a GET and again when a correction fails: both are logged.
+    record_access(actor=request.user, action=AuditAction.VIEW, target=row, request=request)
     return render(
         request,
         "imports/row_correct.html",
@@ -120,6 +121,7 @@ def row_set_aside(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
         messages.success(request, f"Row {row.row_number} set aside. It stays on record with your reason.")
         return redirect("imports:batch_detail", pk=row.batch_id)
     profile = row.batch.profile
+    record_access(actor=request.user, action=AuditAction.VIEW, target=row, request=request)
     return render(
         request,
         "imports/row_correct.html",

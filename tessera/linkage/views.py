@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_access
+from tessera.audit.log import record_access, record_list_view
 from tessera.audit.models import AuditAction
 from tessera.linkage import selectors, services
 from tessera.linkage.comparison_view import side_by_side
@@ -29,6 +29,16 @@ def _require_reviewer(request: HttpRequest) -> None:
 def review_queue(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
     pairs = list(selectors.waiting_pairs(request.user)[:200])
+    record_list_view(
+        request.user,
+        request,
+        list_name="records to review",
+        target_type="linkage.reviewpair",
+        ids=[pair.pk for pair in pairs],
+        details={
+            "identities": sorted({pk for pair in pairs for pk in (pair.left_id, pair.right_id)}),
+        },
+    )
     return render(
         request,
         "linkage/review_queue.html",
@@ -56,8 +66,8 @@ def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
             else "Kept apart. Your decision is recorded.",
         )
         return redirect("linkage:review_queue")
-    if request.method == "GET":
-        record_access(actor=request.user, action=AuditAction.VIEW, target=pair, request=request)
+    # Shown on a GET and again when a decision is refused: both name the two records.
+    record_access(actor=request.user, action=AuditAction.VIEW, target=pair, request=request)
     return render(
         request,
         "linkage/pair_review.html",
@@ -90,12 +100,25 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except MergeRefusedError as refused:
             form.add_error(None, str(refused))
-            return render(request, "linkage/merge_undo.html", {"merge": merge, "form": form})
-        messages.success(
-            request,
-            "Link undone. The records are two people again, and will not be linked again automatically.",
-        )
-        return redirect("people:person_detail", pk=restored.pk)
+        else:
+            messages.success(
+                request,
+                "Link undone. The records are two people again, and will not be linked again automatically.",
+            )
+            return redirect("people:person_detail", pk=restored.pk)
+    # The page names both people (on a GET and when the undo is refused): logged against the person the
+    # other was linked into, so it shows among who has looked at that child.
+    record_access(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target=merge.survivor,
+        request=request,
+        details={
+            "page": "undo a link",
+            "merge": merge.pk,
+            "people_shown": [merge.absorbed_id, merge.survivor_id],
+        },
+    )
     return render(request, "linkage/merge_undo.html", {"merge": merge, "form": form})
 
 

@@ -12,7 +12,7 @@ from tessera.access.policy import Action, active_grant, can
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import Role
-from tessera.audit.log import record_access
+from tessera.audit.log import record_access, record_list_view
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import StaleVersionError, changes_since
 from tessera.cases.models import SubjectKind
@@ -64,14 +64,6 @@ def report_concern(request: HttpRequest) -> HttpResponse:
     is_child = request.POST.get("subject_kind") == SubjectKind.CHILD
     matches = selectors.matching_children(user, given, family, born_date) if is_child else []
     searching = "search" in request.POST
-    if searching:
-        record_access(
-            actor=user,
-            action=AuditAction.SEARCH,
-            target_type="people.person",
-            request=request,
-            details={"purpose": "report a concern", "results": len(matches)},
-        )
     form = StaffConcernForm(request.POST, matches=matches, searching=searching)
     if not searching and form.is_valid():
         data = form.cleaned_data
@@ -96,6 +88,20 @@ def report_concern(request: HttpRequest) -> HttpResponse:
         )
         request.session[_SENT_KEY] = referral.reference
         return redirect("referrals:concern_sent")
+    if searching or matches:
+        # The form comes back with the matching children on every post that finds any, a search or a
+        # send that failed validation: logged with the ids shown, never the names typed.
+        record_access(
+            actor=user,
+            action=AuditAction.SEARCH,
+            target_type="people.person",
+            request=request,
+            details={
+                "purpose": "report a concern",
+                "results": len(matches),
+                "people_shown": [match.person.pk for match in matches],
+            },
+        )
     return render(
         request, "referrals/report_concern.html", {"form": form, "searched": searching or bool(matches)}
     )
@@ -139,7 +145,15 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if scope_of(user).has(Role.PARTNER_REPORTER) or not services.may_report(user):
         raise PermissionDenied("Partner reporters do not see concerns after sending them")
-    return render(request, "referrals/my_concerns.html", {"referrals": selectors.my_referrals(user)})
+    referrals = selectors.my_referrals(user)
+    record_list_view(
+        user,
+        request,
+        list_name="concerns you reported",
+        target_type="referrals.referral",
+        ids=[referral.pk for referral in referrals],
+    )
+    return render(request, "referrals/my_concerns.html", {"referrals": referrals})
 
 
 def _require_triage(user: User) -> None:
@@ -159,6 +173,14 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     }
     rows = selectors.triage_queue(
         user, districts=chosen["district"], clocks=chosen["clock"], kinds=chosen["kind"]
+    )
+    record_list_view(
+        user,
+        request,
+        list_name="triage queue",
+        target_type="referrals.referral",
+        ids=[row.referral.pk for row in rows],
+        details={"filters": {name: values for name, values in chosen.items() if values}},
     )
     districts = selectors.queue_districts(user)
     filters = [

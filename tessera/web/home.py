@@ -19,6 +19,8 @@ class RecentRecord:
     label: str
     href: str
     viewed_at: Any
+    target_type: str = ""
+    target_id: int = 0
 
 
 @dataclass
@@ -40,6 +42,17 @@ class HomePage:
     reassessments_overdue: int | None = None
     reassessments_due_soon: int | None = None
 
+    def records_shown(self) -> dict[str, list[int]]:
+        """The named records on the page, by kind, for the access log (empty when it names no one)."""
+        shown: dict[str, list[int]] = {}
+        for item in self.recent:
+            shown.setdefault(item.target_type, []).append(item.target_id)
+        if self.my_actions:
+            shown.setdefault("cases.action", []).extend(action.pk for action in self.my_actions)
+        if self.my_concerns:
+            shown.setdefault("referrals.referral", []).extend(referral.pk for referral in self.my_concerns)
+        return shown
+
 
 _DETAIL_URLS = {
     "people.person": "people:person_detail",
@@ -54,6 +67,7 @@ def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
     rows = (
         AccessLog.objects.filter(actor=user, action=AuditAction.VIEW)
         .exclude(target_type="")
+        .exclude(target_id="")  # list pages log one row naming no single record
         .order_by("-seq")
         .values_list("target_type", "target_id", "at")[:100]
     )
@@ -79,7 +93,7 @@ def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
                 href = reverse(_DETAIL_URLS[key[0]], kwargs={"pk": int(key[1])})
             except NoReverseMatch:
                 continue
-            recent.append(RecentRecord(visible[key], href, at))
+            recent.append(RecentRecord(visible[key], href, at, key[0], int(key[1])))
         if len(recent) >= limit:
             break
     return recent

@@ -6,12 +6,18 @@ from django.shortcuts import render
 
 from tessera.access.emergency import target_for_path
 from tessera.access.scope import scope_of
+from tessera.audit.log import record_list_view
 from tessera.web.home import home_for
 from tessera.web.navigation import SECTION_TITLES, hub_pages
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"page": home_for(request.user)})
+    page = home_for(request.user)
+    shown = page.records_shown()
+    if shown:
+        # Records viewed lately, my actions and my concerns name children: one row with the ids shown.
+        record_list_view(request.user, request, list_name="home", target_type="", ids=shown)
+    return render(request, "web/home.html", {"page": page})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

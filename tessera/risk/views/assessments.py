@@ -13,7 +13,7 @@ from django.utils import timezone
 from tessera.access.policy import Action, active_grant, can, within_scope_without_grant
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import CASEWORK_ROLES
-from tessera.audit.log import record_access
+from tessera.audit.log import record_access, record_list_view
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import StaleVersionError
 from tessera.cases.page import open_case_page
@@ -94,14 +94,6 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Your role does not include assessing risk")
     if child.district_id not in scope.district_ids:
         raise PermissionDenied("Assessments are made by the child's district team")
-    if request.method == "GET":
-        record_access(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            target=child,
-            request=request,
-            details={"page": "start risk assessment"},
-        )
     version = selectors.version_in_force()
     case = selectors.case_for_assessment(
         request.user, request.GET.get("case") or request.POST.get("case"), child
@@ -124,6 +116,14 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Assessment started. Record each indicator with its date and evidence.")
             return redirect("risk:assessment_detail", pk=assessment.pk)
+    # The page names the child on a GET and again when the start is refused: both are logged.
+    record_access(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target=child,
+        request=request,
+        details={"page": "start risk assessment"},
+    )
     return render(
         request,
         "risk/assessment_start.html",
@@ -172,21 +172,20 @@ def _editable(request: HttpRequest, pk: int) -> RiskAssessment:
     assessment = selectors.assessment_for_page(request.user, pk)
     if not can(request.user, Action.CHANGE, assessment):
         raise PermissionDenied("You can see this assessment but cannot change it")
-    _log_form_view(request, assessment)
     return assessment
 
 
 def _log_form_view(request: HttpRequest, assessment: RiskAssessment) -> None:
-    """Opening a form about a child shows who the child is: that is a view, and is logged as one.
-    (A submitted form is logged by the service that acts on it.)"""
-    if request.method == "GET":
-        record_access(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            target=assessment,
-            request=request,
-            details={"page": request.resolver_match.url_name if request.resolver_match else ""},
-        )
+    """Showing a form about a child shows who the child is: that is a view, and is logged as one, both
+    when the form is opened and when it comes back after a refused save. (A save that succeeds is
+    logged by the service that acts on it.)"""
+    record_access(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target=assessment,
+        request=request,
+        details={"page": request.resolver_match.url_name if request.resolver_match else ""},
+    )
 
 
 def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -204,6 +203,7 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
             if "add_another" in request.POST:
                 return redirect("risk:observation_add", pk=assessment.pk)
             return redirect("risk:assessment_detail", pk=assessment.pk)
+    _log_form_view(request, assessment)
     return render(request, "risk/observation_form.html", {"assessment": assessment, "form": form})
 
 
@@ -226,6 +226,7 @@ def observation_withdraw(request: HttpRequest, pk: int, observation_pk: int) -> 
         else:
             messages.success(request, f"{indicator.label} removed. The removal and its reason are kept.")
             return redirect("risk:assessment_detail", pk=assessment.pk)
+    _log_form_view(request, assessment)
     return render(
         request,
         "risk/observation_withdraw.html",
@@ -273,6 +274,7 @@ def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Assessment completed. A supervisor now signs it off.")
             return redirect("risk:assessment_detail", pk=assessment.pk)
+    _log_form_view(request, assessment)
     return render(
         request,
         "risk/assessment_complete.html",
@@ -290,7 +292,6 @@ def assessment_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_for_page(request.user, pk)
     if not can(request.user, Action.SIGN_OFF, assessment):
         raise PermissionDenied("Only a supervisor signs off an assessment")
-    _log_form_view(request, assessment)
     form = SignOffForm(request.POST or None, initial={"version": assessment.version})
     problem = ""
     if assessment.status != AssessmentStatus.AWAITING_SIGN_OFF:
@@ -316,6 +317,7 @@ def assessment_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Assessment signed off. Next review due by {long_date(services.review_due_after(assessment.assessed_on))}.",
             )
             return redirect("risk:assessment_detail", pk=assessment.pk)
+    _log_form_view(request, assessment)
     return render(
         request,
         "risk/assessment_sign_off.html",
@@ -329,12 +331,13 @@ def reassessments(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Reassessments are for people who work with children's cases")
     tasks = list(selectors.open_tasks(request.user)[:500])
     latest = selectors.latest_levels([t.child for t in tasks], request.user)
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
+    record_list_view(
+        request.user,
+        request,
+        list_name="reassessments",
         target_type="risk.reassessmenttask",
-        request=request,
-        details={"list": "reassessments", "children": sorted({t.child_id for t in tasks})[:500]},
+        ids=[t.pk for t in tasks],
+        details={"children": sorted({t.child_id for t in tasks})},
     )
     today = timezone.localdate()
     rows = [(t, latest.get(t.child_id), t.is_overdue(today)) for t in tasks]
