@@ -134,7 +134,7 @@ def interactive_p95(raw, model, samples: int, db_path: Path) -> dict[str, float]
         started = time.perf_counter()
         result = candidates_for(user, typed)
         durations.append((time.perf_counter() - started) * 1000)
-        found += any(c.person.pk for c in result)
+        found += any(c.person.pk for c in result.candidates)
         if hasattr(user, "_tessera_scope"):
             del user._tessera_scope  # a new request each time, as in the application
     durations.sort()

@@ -135,6 +135,12 @@ ROWS: dict[str, Row] = {
         default=404,
         expect=only(["cse.rotherham", "youthworker.rotherham", "supervisor.rotherham", "analyst", "htcu"]),
     ),
+    # Only supervisors restrict records; the role is checked before the record is looked up.
+    "access:restrict": Row(
+        lambda w: f"/access/records/people.person/{w.rotherham_child.pk}/restrict/",
+        default=403,
+        expect={"supervisor.rotherham": 200},
+    ),
     # Everyone whose work involves named children searches; partner reporters, system administrators
     # and chief officers cannot.
     "people:person_search": Row(

@@ -5,6 +5,10 @@ query condition, which rows a user's scope reaches, and which further actions th
 visible row. On top of every rule this module applies the same two things: restricted records are
 hidden from everyone not named on them, and break-glass grants add single records for a limited time.
 
+A restriction covers what is about the restricted record too: an app says, with ``inherit_restriction``,
+that a case, referral or assessment is hidden whenever the child it is about is restricted. Emergency
+access never opens a restricted record or anything about one.
+
 A model without a rule is visible to nobody: the policy fails closed.
 """
 
@@ -51,6 +55,7 @@ NOTHING = Q(pk__in=[])
 
 _rules: dict[type[models.Model], RecordRule] = {}
 _extensions: dict[type[models.Model], list[Callable[[Scope], Q]]] = {}
+_inherited: dict[type[models.Model], list[tuple[type[models.Model], str]]] = {}
 
 
 def register(model: type[models.Model], rule: RecordRule) -> None:
@@ -63,6 +68,22 @@ def extend_visibility(model: type[models.Model], condition: Callable[[Scope], Q]
     E.g. the case-work app makes a child visible to every member of the child's case team.
     """
     _extensions.setdefault(model, []).append(condition)
+
+
+def inherit_restriction(model: type[models.Model], owner: type[models.Model], path: str) -> None:
+    """Hide rows of ``model`` whose ``owner`` (reached by the lookup ``path``) is restricted from the user.
+
+    E.g. ``inherit_restriction(Case, Person, "child")``: restricting a child hides the child's cases from
+    everyone not named on the restriction, district team and emergency access included.
+    """
+    _inherited.setdefault(model, []).append((owner, path))
+
+
+def _restricted(queryset: models.QuerySet[M], scope: Scope, model: type[models.Model]) -> models.QuerySet[M]:
+    queryset = queryset.exclude(restriction_hides(scope, model))
+    for owner, path in _inherited.get(model, []):
+        queryset = queryset.exclude(restriction_hides(scope, owner, pk_path=path))
+    return queryset
 
 
 def _condition(rule: RecordRule, scope: Scope, model: type[models.Model]) -> Q:
@@ -114,7 +135,7 @@ def visible_to(user: Any, model_or_queryset: type[M] | models.QuerySet[M]) -> mo
     if rule is None or not scope.is_authenticated:
         return queryset.none()
     condition = _condition(rule, scope, model) | _granted(scope, model)
-    return queryset.filter(condition).exclude(restriction_hides(scope, model))
+    return _restricted(queryset.filter(condition), scope, model)
 
 
 def can_see(user: Any, obj: models.Model) -> bool:
@@ -168,10 +189,5 @@ def within_scope_without_grant(user: Any, obj: models.Model) -> bool:
     scope = scope_of(user)
     if rule is None or not scope.is_authenticated:
         return False
-    return (
-        type(obj)
-        ._default_manager.filter(pk=obj.pk)
-        .filter(_condition(rule, scope, type(obj)))
-        .exclude(restriction_hides(scope, type(obj)))
-        .exists()
-    )
+    rows = type(obj)._default_manager.filter(pk=obj.pk).filter(_condition(rule, scope, type(obj)))
+    return _restricted(rows, scope, type(obj)).exists()

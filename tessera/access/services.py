@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tessera.access.models import BreakGlassGrant, RestrictedRecord, ReviewOutcome
-from tessera.access.policy import label_of
+from tessera.access.policy import can_see, label_of
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import Role
@@ -96,13 +97,34 @@ def review_grant(
     )
 
 
+def may_restrict(user: Any) -> bool:
+    """Supervisors decide that a record is to be seen only by named people."""
+    return scope_of(user).has(Role.SUPERVISOR)
+
+
+def restriction_on(obj: Any) -> RestrictedRecord | None:
+    return RestrictedRecord.objects.filter(target_type=label_of(obj), target_id=obj.pk).first()
+
+
 @transaction.atomic
 def restrict_record(
     user: User, *, model: type, target_id: int, reason: str, named_users: list[User], request: HttpRequest
 ) -> RestrictedRecord:
-    restriction, _ = RestrictedRecord.objects.get_or_create(
+    """Make a record (and everything about it: cases, referrals, assessments, review pairs) visible only to
+    the named users and the supervisor restricting it. Naming more people on an existing restriction adds
+    them. Only a supervisor who can see the record may restrict it."""
+    if not may_restrict(user):
+        raise PermissionDenied("Only a supervisor may restrict a record")
+    record = model._default_manager.filter(pk=target_id).first()  # type: ignore[attr-defined]
+    if record is None or not can_see(user, record):
+        raise PermissionDenied("You can only restrict a record you can see")
+    if not reason.strip():
+        raise PermissionDenied("Give the reason this record is restricted")
+    restriction, created = RestrictedRecord.objects.get_or_create(
         target_type=label_of(model), target_id=target_id, defaults={"reason": reason, "restricted_by": user}
     )
+    if not created and not restriction.named_users.filter(pk=user.pk).exists():
+        raise PermissionDenied("Only people named on a restriction may change it")
     restriction.named_users.add(user, *named_users)
     record_access(
         actor=user,
@@ -111,6 +133,33 @@ def restrict_record(
         target_id=target_id,
         reason=reason,
         request=request,
-        details={"restricted_to": sorted(u.pk for u in [user, *named_users])},
+        details={
+            "restricted_to": sorted(restriction.named_users.values_list("pk", flat=True)),
+            "added": sorted(u.pk for u in [user, *named_users]),
+        },
     )
     return restriction
+
+
+def carry_restriction(*, survivor: Any, absorbed: Any, user: User) -> None:
+    """When two records become one, a restriction on either stays on the one that remains.
+
+    If both were restricted, only people named on both (and the person merging) may see the result: the
+    merge must never widen who sees a restricted child.
+    """
+    absorbed_restriction = restriction_on(absorbed)
+    if absorbed_restriction is None:
+        return
+    named = set(absorbed_restriction.named_users.values_list("pk", flat=True))
+    kept = restriction_on(survivor)
+    if kept is None:
+        kept = RestrictedRecord.objects.create(
+            target_type=label_of(survivor),
+            target_id=survivor.pk,
+            reason=f"Carried over when record {absorbed.pk} was merged into this one: {absorbed_restriction.reason}",
+            restricted_by=user,
+        )
+        kept.named_users.set(named | {user.pk})
+        return
+    already = set(kept.named_users.values_list("pk", flat=True))
+    kept.named_users.set((already & named) | {user.pk})

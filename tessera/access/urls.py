@@ -9,4 +9,5 @@ urlpatterns = [
     path("emergency-access/review/", views.review_list, name="review_list"),
     path("emergency-access/review/<int:pk>/", views.review_grant, name="review_grant"),
     path("records/<str:target_type>/<int:pk>/viewers/", views.record_viewers, name="record_viewers"),
+    path("records/<str:target_type>/<int:pk>/restrict/", views.restrict, name="restrict"),
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tessera.access import services
 from tessera.access.emergency import target_for_path
-from tessera.access.forms import EmergencyAccessForm, ReviewForm
+from tessera.access.forms import EmergencyAccessForm, RestrictForm, ReviewForm
 from tessera.access.models import BreakGlassGrant, ReviewOutcome
 from tessera.access.policy import get_visible_or_404, label_of, registered_models
 from tessera.access.scope import scope_of
@@ -91,17 +92,23 @@ _VIEWER_ACTIONS = [
 ]
 
 
-def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
-    """Who has looked at a record: for the people responsible for it (DPA 2018 s62 consultation log)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not scope_of(user).roles & CASEWORK_ROLES:
-        raise Http404("No record found")
+def _record_model(target_type: str) -> type[Model]:
+    """The model a record address names; 404 for anything not under the access policy."""
     try:
         model = apps.get_model(target_type.lower())  # app labels are lower case; any spelling finds the model
     except (LookupError, ValueError):
         raise Http404("No record found") from None
     if model not in registered_models():
         raise Http404("No record found")
+    return model
+
+
+def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
+    """Who has looked at a record: for the people responsible for it (DPA 2018 s62 consultation log)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not scope_of(user).roles & CASEWORK_ROLES:
+        raise Http404("No record found")
+    model = _record_model(target_type)
     obj = get_visible_or_404(user, model, pk=pk)
     # The log stores the model's label as written by record_access; the address may spell it any way.
     label = label_of(model)
@@ -118,4 +125,40 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
     )
     return render(
         request, "access/record_viewers.html", {"record": obj, "entries": entries, "emergency": emergency}
+    )
+
+
+def restrict(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
+    """A supervisor restricts a record they can see to named people (a staff member's child, say)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not services.may_restrict(user):
+        raise PermissionDenied("Only supervisors restrict records")
+    model = _record_model(target_type)
+    obj = get_visible_or_404(user, model, pk=pk)
+    restriction = services.restriction_on(obj)
+    named = list(restriction.named_users.select_related("agency")) if restriction else []
+    form = RestrictForm(request.POST or None, scope=scope_of(user), already={u.pk for u in named})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.restrict_record(
+                user,
+                model=model,
+                target_id=obj.pk,
+                reason=form.cleaned_data["reason"],
+                named_users=list(form.cleaned_data["named_users"]),
+                request=request,
+            )
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Restricted. Only the people named can now see this record.")
+            back = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "/"
+            return redirect(back)
+    record_access(
+        actor=user, action=AuditAction.VIEW, target=obj, request=request, details={"page": "restrict"}
+    )
+    return render(
+        request,
+        "access/restrict.html",
+        {"record": obj, "restriction": restriction, "named": named, "form": form},
     )

@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from tessera.access.emergency import register_emergency_target
-        from tessera.access.policy import extend_visibility, register
+        from tessera.access.policy import extend_visibility, inherit_restriction, register
         from tessera.cases.chronology import register_case_sources
         from tessera.cases.models import Case
         from tessera.cases.registry import CaseTab, register_case_tab
@@ -17,6 +17,7 @@ class CasesConfig(AppConfig):
 
         register(Case, CaseRule())
         extend_visibility(Person, child_of_my_cases)
+        inherit_restriction(Case, Person, "child")
         register_case_sources()
         for url_name in (
             "cases:case_detail",

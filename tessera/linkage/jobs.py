@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from tessera.access.policy import Action, can
 from tessera.jobs.queue import JobContext, job_handler
 from tessera.linkage.models import LinkageModel, LinkageRun, PairStatus, ReviewPair, RunStatus
 from tessera.linkage.runs import plan_path, plan_run
@@ -16,6 +17,10 @@ from tessera.people.models import Person
 from tessera.people.services import merge_persons
 
 CHUNK = 200
+NOT_YOURS_TO_MERGE = (
+    "Linked by the model, but the person who started the run may not merge one of these people (restricted, "
+    "or outside their districts): someone who may see both decides"
+)
 
 
 @job_handler(RUN_JOB)
@@ -37,7 +42,8 @@ def run_linkage(ctx: JobContext) -> dict[str, Any]:
         last = min(first + CHUNK, len(merges))
         with transaction.atomic():
             made = sum(
-                _apply_merge(run, model, survivor, absorbed) for survivor, absorbed in merges[first:last]
+                _apply_merge(run, model, survivor, absorbed, evidence)
+                for survivor, absorbed, evidence in merges[first:last]
             )
             LinkageRun.objects.filter(pk=run.pk).update(merges_made=F("merges_made") + made)
             ctx.progress(
@@ -52,11 +58,19 @@ def run_linkage(ctx: JobContext) -> dict[str, Any]:
     return {"model_version": model.version, "merges": run.merges_made, "review_pairs": waiting}
 
 
-def _apply_merge(run: LinkageRun, model: LinkageModel, survivor_id: int, absorbed_id: int) -> int:
+def _apply_merge(
+    run: LinkageRun, model: LinkageModel, survivor_id: int, absorbed_id: int, evidence: list[Any] | None
+) -> int:
     survivor = _current_person(survivor_id)
     absorbed = _current_person(absorbed_id)
     if survivor.pk == absorbed.pk:
         return 0  # already one person (a resumed chunk, or merged since the plan was made)
+    if not (can(run.started_by, Action.MERGE, survivor) and can(run.started_by, Action.MERGE, absorbed)):
+        # A run never fails, nor merges behind a restriction, because of one pair its starter may not
+        # merge: the pair waits for a person who may see both.
+        if evidence is not None:
+            _hold_back(run, model, evidence)
+        return 0
     if absorbed.pk < survivor.pk:
         survivor, absorbed = absorbed, survivor
     merge_persons(
@@ -67,6 +81,22 @@ def _apply_merge(run: LinkageRun, model: LinkageModel, survivor_id: int, absorbe
         f"at least {model.auto_link_threshold})",
     )
     return 1
+
+
+def _hold_back(run: LinkageRun, model: LinkageModel, evidence: list[Any]) -> None:
+    left, right, probability, weight = evidence
+    fields = {
+        "match_probability": probability,
+        "match_weight": weight,
+        "model": model,
+        "run": run,
+        "held_back_because": NOT_YOURS_TO_MERGE,
+    }
+    pair, created = ReviewPair.objects.get_or_create(
+        left_id=min(left, right), right_id=max(left, right), defaults=fields
+    )
+    if not created and pair.status == PairStatus.WAITING:
+        ReviewPair.objects.filter(pk=pair.pk).update(**fields)
 
 
 def _save_review_pairs(run: LinkageRun, model: LinkageModel, review: list[list[Any]]) -> int:

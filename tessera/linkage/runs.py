@@ -159,10 +159,11 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
     con.close()
     result = cluster(person_of.keys(), auto_edges, facts, must_link=must, cannot_link=cannot)
     decided = {(a, b) for a, b in must} | {(a, b) for a, b in cannot} | {(b, a) for a, b in must + cannot}
+    evidence = _strongest_pair_per_person(scored, person_of, result.cluster_of)
     merges = []
     for records in result.clusters().values():
         persons = sorted({person_of[r] for r in records})
-        merges += [[persons[0], absorbed] for absorbed in persons[1:]]
+        merges += [[persons[0], absorbed, evidence.get(absorbed)] for absorbed in persons[1:]]
     refused = {(a, b): "A safety rule held it back: the records' dates of birth, first names or identifiers "
                "cannot belong to one person" for a, b, _ in result.refused}  # fmt: skip
     review = []
@@ -173,6 +174,24 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
         if in_review_band or (a, b) in refused:
             review.append([a, b, probability, weight, refused.get((a, b), "")])
     return {"model": model.pk, "pairs": len(scored), "merges": merges, "review": review}
+
+
+def _strongest_pair_per_person(
+    scored: list[tuple[int, int, float, float]], person_of: dict[int, int], cluster_of: dict[int, Any]
+) -> dict[int, list[Any]]:
+    """For each person a run will merge, the best-scoring pair joining them to someone else in their cluster.
+
+    If the merge cannot be made (the person who started the run may not merge one of the two people), that
+    pair goes to the review queue instead, so someone who may see both decides.
+    """
+    best: dict[int, list[Any]] = {}
+    for a, b, probability, weight in scored:
+        if cluster_of[a] != cluster_of[b] or person_of[a] == person_of[b]:
+            continue
+        for person in (person_of[a], person_of[b]):
+            if person not in best or probability > best[person][2]:
+                best[person] = [a, b, probability, weight]
+    return best
 
 
 def plan_path(run: LinkageRun) -> Path:

@@ -22,7 +22,11 @@ from tessera.linkage.names import SHORT_FORMS
 from tessera.linkage.scoring import PairScore, score
 from tessera.people.models import Person, SourceIdentity
 
+# Records compared per search. Stored records sharing a key with the typed one are read a page at a time
+# and kept only if the user may see the person, so records the user may not see (another district, a
+# restriction) cannot crowd out the ones they may. After MAX_PAGES the search says it was narrowed.
 MAX_RECORDS = 300
+MAX_PAGES = 8
 SHOW_FROM_PROBABILITY = 0.01
 
 
@@ -31,6 +35,14 @@ class Candidate:
     person: Person
     identity: SourceIdentity
     score: PairScore
+
+
+@dataclass(frozen=True)
+class CandidateSearch:
+    candidates: list[Candidate]
+    # True when more stored records shared the typed details than one search compares: the user is told
+    # to add a date of birth or an identifier.
+    narrowed: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -44,27 +56,36 @@ def active_weights() -> dict[str, Any]:
     return model.weights if model and model.weights else _starting_weights()
 
 
-def candidates_for(user: Any, typed: dict[str, Any], *, limit: int = 5) -> list[Candidate]:
+def candidates_for(user: Any, typed: dict[str, Any], *, limit: int = 5) -> CandidateSearch:
     features = record_features(typed, SHORT_FORMS)
     keys = keys_for(features)
     if not keys:
-        return []
-    identity_ids = list(
-        MatchKey.objects.filter(key__in=sorted(keys))
-        .values_list("identity_id", flat=True)
-        .distinct()[:MAX_RECORDS]
-    )
-    if not identity_ids:
-        return []
-    identities = list(SourceIdentity.objects.filter(pk__in=identity_ids).select_related("person", "agency"))
-    # Visibility is asked of these few people only: as a subquery over every person the user may see it
-    # would cost a scan of a million rows per keystroke.
-    person_ids = {identity.person_id for identity in identities}
-    visible = set(visible_to(user, Person).filter(pk__in=person_ids).values_list("pk", flat=True))
-    identities = [identity for identity in identities if identity.person_id in visible]
+        return CandidateSearch([])
+    identities, narrowed = _visible_records_sharing(user, sorted(keys))
     best = _best_record_per_person(features, identities)
     shown = [c for c in best.values() if c.score.match_probability >= SHOW_FROM_PROBABILITY]
-    return sorted(shown, key=lambda c: -c.score.match_weight)[:limit]
+    return CandidateSearch(sorted(shown, key=lambda c: -c.score.match_weight)[:limit], narrowed)
+
+
+def _visible_records_sharing(user: Any, keys: list[str]) -> tuple[list[SourceIdentity], bool]:
+    """Up to MAX_RECORDS stored records sharing a key with the typed record, of people the user may see."""
+    sharing = MatchKey.objects.filter(key__in=keys).values_list("identity_id", flat=True).distinct()
+    found: list[SourceIdentity] = []
+    for page in range(MAX_PAGES):
+        identity_ids = list(sharing.order_by("identity_id")[page * MAX_RECORDS : (page + 1) * MAX_RECORDS])
+        identities = list(
+            SourceIdentity.objects.filter(pk__in=identity_ids).select_related("person", "agency")
+        )
+        # Visibility is asked of these few people only: as a subquery over every person the user may see
+        # it would cost a scan of a million rows per keystroke.
+        person_ids = {identity.person_id for identity in identities}
+        visible = set(visible_to(user, Person).filter(pk__in=person_ids).values_list("pk", flat=True))
+        found += [identity for identity in identities if identity.person_id in visible]
+        if len(identity_ids) < MAX_RECORDS:
+            return found, False
+        if len(found) >= MAX_RECORDS:
+            break
+    return found, True
 
 
 def compare_with_people(typed: dict[str, Any], people: Iterable[Person]) -> dict[int, PairScore]:

@@ -16,7 +16,7 @@ from tessera.linkage.comparison_view import side_by_side
 from tessera.linkage.forms import CandidateQueryForm, DecisionForm, RunForm, UndoForm
 from tessera.linkage.models import PairStatus
 from tessera.linkage.rules import REVIEW_ROLES
-from tessera.linkage.search import candidates_for
+from tessera.linkage.search import Candidate, candidates_for
 from tessera.people.services import MergeRefusedError
 
 
@@ -126,9 +126,11 @@ def candidates(request: HttpRequest) -> HttpResponse:
     """The fragment any person-entry form loads (htmx) to show existing people the record may be."""
     _require_reviewer_or_caseworker(request)
     form = CandidateQueryForm(request.GET)
-    found = []
+    found: list[Candidate] = []
+    narrowed = False
     if form.is_valid():
-        found = candidates_for(request.user, form.typed_record())
+        result = candidates_for(request.user, form.typed_record())
+        found, narrowed = result.candidates, result.narrowed
         if found:
             record_access(
                 actor=request.user,
@@ -139,7 +141,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
             )
     # htmx asks for the fragment; without JavaScript the same address is a page of its own.
     template = "linkage/_candidates.html" if request.htmx else "linkage/candidates.html"  # type: ignore[attr-defined]
-    return render(request, template, {"candidates": found, "searched": form.is_valid()})
+    return render(request, template, {"candidates": found, "narrowed": narrowed, "searched": form.is_valid()})
 
 
 def _require_reviewer_or_caseworker(request: HttpRequest) -> None:

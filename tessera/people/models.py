@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
 
@@ -85,6 +86,9 @@ class Person(VersionedModel):
 
     def __str__(self) -> str:
         return self.full_name or f"Person {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:person_detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:

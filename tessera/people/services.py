@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tessera.access.policy import Action, require
 from tessera.access.scope import scope_of
+from tessera.access.services import carry_restriction
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import save_changes
@@ -203,6 +204,7 @@ def merge_persons(
     Link.objects.filter(pk__in=moved_links["source"]).update(source_id=survivor.entity_id)
     Link.objects.filter(pk__in=moved_links["target"]).update(target_id=survivor.entity_id)
     absorbed.merged_into = survivor
+    carry_restriction(survivor=survivor, absorbed=absorbed, user=user)
     _save_after_merge(absorbed)
     _save_after_merge(survivor)
     rebuild_search_keys([survivor.pk, absorbed.pk])

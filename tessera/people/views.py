@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from tessera.access.policy import active_grant
 from tessera.access.scope import scope_of
+from tessera.access.services import may_restrict, restriction_on
 from tessera.accounts.roles import CASEWORK_ROLES
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
@@ -62,6 +63,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": layout(person.full_name or "This person", links),
             "grant": grant,
             "may_see_viewers": bool(scope_of(request.user).roles & CASEWORK_ROLES),
+            "restriction": restriction_on(person),
+            "may_restrict": may_restrict(request.user),
             # Only police intelligence carries a grade, and only these users are shown it (links_of).
             "shows_grades": scope_of(request.user).sees_police_intelligence,
         },

@@ -8,12 +8,18 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from tessera.access.emergency import register_emergency_target
-        from tessera.access.policy import register
+        from tessera.access.policy import inherit_restriction, register
+        from tessera.cases.models import Case
         from tessera.cases.registry import register_chronology_source
+        from tessera.people.models import Person
         from tessera.referrals.chronology import KINDS, referral_entries
         from tessera.referrals.models import Referral
         from tessera.referrals.rules import ReferralRule
 
         register(Referral, ReferralRule())
+        # A referral about a restricted child, or joined to a restricted case, is hidden with them.
+        inherit_restriction(Referral, Person, "child")
+        inherit_restriction(Referral, Case, "case")
+        inherit_restriction(Referral, Person, "case__child")
         register_emergency_target("referrals:referral_detail", Referral)
         register_chronology_source(referral_entries, KINDS)

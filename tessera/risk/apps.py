@@ -8,7 +8,7 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         from tessera.access.emergency import register_emergency_target
-        from tessera.access.policy import register
+        from tessera.access.policy import inherit_restriction, register
         from tessera.people.models import Person
         from tessera.risk import case_links, receivers
         from tessera.risk.calibration_job import register_job
@@ -17,6 +17,8 @@ class RiskConfig(AppConfig):
 
         register(RiskAssessment, DistrictCaseworkRule())
         register(ReassessmentTask, DistrictCaseworkRule())
+        inherit_restriction(RiskAssessment, Person, "child")
+        inherit_restriction(ReassessmentTask, Person, "child")
         # A child's risk page is the child's record: emergency access to the child opens it, read only.
         register_emergency_target("risk:child_risk", Person)
         receivers.connect()
