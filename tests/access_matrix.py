@@ -65,17 +65,8 @@ ROTHERHAM_IMPORTERS = ("cse.rotherham", "youthworker.rotherham", "analyst", "sup
 # Case work (tessera.cases, tessera.referrals). The world's case is in Rotherham, led by cse.rotherham,
 # with youthworker.rotherham on its team; officer.rotherham reported the concern that opened it.
 ROTHERHAM_CASE_TEAM = ("cse.rotherham", "youthworker.rotherham", "supervisor.rotherham")
-WORK_WITH_CHILDREN = (
-    "officer.rotherham",
-    "callhandler",
-    "cse.rotherham",
-    "sw.sheffield",
-    "youthworker.rotherham",
-    "mpc.doncaster",
-    "analyst",
-    "htcu",
-    "supervisor.rotherham",
-)
+# Everyone but the roles that see no named child (Scope.works_with_named_children).
+WORK_WITH_CHILDREN = tuple(u for u in ALL_CAST if u not in {"commissioner", "hotel.sheffield", "sysadmin"})
 STAFF_REPORTERS = (*WORK_WITH_CHILDREN, "commissioner")
 DISTRICT_TEAMS = ("cse.rotherham", "sw.sheffield", "youthworker.rotherham", "supervisor.rotherham")
 
@@ -140,6 +131,12 @@ ROWS: dict[str, Row] = {
         lambda w: f"/access/records/people.person/{w.rotherham_child.pk}/restrict/",
         default=403,
         expect={"supervisor.rotherham": 200},
+    ),
+    # Lifting answers only POST, and only where a restriction is in force: 404 here for supervisors.
+    "access:lift_restriction": Row(
+        lambda w: f"/access/records/people.person/{w.rotherham_child.pk}/restrict/lift/",
+        default=403,
+        expect={"supervisor.rotherham": 404},
     ),
     # Everyone whose work involves named children searches; partner reporters, system administrators
     # and chief officers cannot.

@@ -80,3 +80,13 @@ class RestrictForm(TesseraForm):
     def __init__(self, *args: object, scope: Scope, already: set[int], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["named_users"].queryset = people_who_may_be_named(scope, already)  # type: ignore[attr-defined]
+
+
+class LiftRestrictionForm(TesseraForm):
+    lift_reason = forms.CharField(
+        label="Why is the restriction no longer needed?",
+        help_text="The record will be seen again by everyone whose work gives them access. This is recorded.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    required_messages = {"lift_reason": "Enter why the restriction is lifted"}

@@ -6,8 +6,17 @@ from django.conf import settings
 from django.db import models
 
 
+class RestrictionQuerySet(models.QuerySet["RestrictedRecord"]):
+    def in_force(self) -> RestrictionQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+
 class RestrictedRecord(models.Model):
-    """A record only named users may see (a staff member's child, a high-profile case)."""
+    """A record only named users may see (a staff member's child, a high-profile case).
+
+    Lifting a restriction keeps the row, with who lifted it, when and why: the history of who could see a
+    child's record is itself evidence.
+    """
 
     target_type = models.CharField(max_length=100)
     target_id = models.PositiveBigIntegerField()
@@ -15,10 +24,21 @@ class RestrictedRecord(models.Model):
     restricted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     restricted_at = models.DateTimeField(auto_now_add=True)
     named_users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="restricted_records_named")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    objects = RestrictionQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["target_type", "target_id"], name="one_restriction_per_record")
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_restriction_in_force_per_record",
+            )
         ]
 
     def __str__(self) -> str:

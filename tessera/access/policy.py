@@ -108,7 +108,9 @@ def label_of(model: type[models.Model] | models.Model) -> str:
 
 def restriction_hides(scope: Scope, model: type[models.Model], pk_path: str = "pk") -> Exists:
     """An Exists() that is true where the row (or the row at ``pk_path``) is restricted and the user is not named."""
-    restrictions = RestrictedRecord.objects.filter(target_type=label_of(model), target_id=OuterRef(pk_path))
+    restrictions = RestrictedRecord.objects.in_force().filter(
+        target_type=label_of(model), target_id=OuterRef(pk_path)
+    )
     if scope.user_id is not None:
         restrictions = restrictions.exclude(named_users__id=scope.user_id)
     return Exists(restrictions)

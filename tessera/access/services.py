@@ -103,7 +103,7 @@ def may_restrict(user: Any) -> bool:
 
 
 def restriction_on(obj: Any) -> RestrictedRecord | None:
-    return RestrictedRecord.objects.filter(target_type=label_of(obj), target_id=obj.pk).first()
+    return RestrictedRecord.objects.in_force().filter(target_type=label_of(obj), target_id=obj.pk).first()
 
 
 @transaction.atomic
@@ -120,10 +120,14 @@ def restrict_record(
         raise PermissionDenied("You can only restrict a record you can see")
     if not reason.strip():
         raise PermissionDenied("Give the reason this record is restricted")
-    restriction, created = RestrictedRecord.objects.get_or_create(
-        target_type=label_of(model), target_id=target_id, defaults={"reason": reason, "restricted_by": user}
+    restriction = (
+        RestrictedRecord.objects.in_force().filter(target_type=label_of(model), target_id=target_id).first()
     )
-    if not created and not restriction.named_users.filter(pk=user.pk).exists():
+    if restriction is None:
+        restriction = RestrictedRecord.objects.create(
+            target_type=label_of(model), target_id=target_id, reason=reason, restricted_by=user
+        )
+    elif not restriction.named_users.filter(pk=user.pk).exists():
         raise PermissionDenied("Only people named on a restriction may change it")
     restriction.named_users.add(user, *named_users)
     record_access(
@@ -163,3 +167,28 @@ def carry_restriction(*, survivor: Any, absorbed: Any, user: User) -> None:
         return
     already = set(kept.named_users.values_list("pk", flat=True))
     kept.named_users.set((already & named) | {user.pk})
+
+
+@transaction.atomic
+def lift_restriction(user: User, restriction: RestrictedRecord, *, reason: str, request: HttpRequest) -> None:
+    """End a restriction: the record is seen again under the ordinary rules. The row stays, marked lifted."""
+    if not may_restrict(user) or not restriction.named_users.filter(pk=user.pk).exists():
+        raise PermissionDenied("Only a supervisor named on the restriction may lift it")
+    if not reason.strip():
+        raise PermissionDenied("Give the reason the restriction is lifted")
+    lifted = (
+        RestrictedRecord.objects.in_force()
+        .filter(pk=restriction.pk)
+        .update(lifted_at=timezone.now(), lifted_by=user, lift_reason=reason)
+    )
+    if not lifted:
+        raise PermissionDenied("This restriction has already been lifted")
+    record_access(
+        actor=user,
+        action=AuditAction.CHANGE,
+        target_type=restriction.target_type,
+        target_id=restriction.target_id,
+        reason=reason,
+        request=request,
+        details={"restriction_lifted": restriction.pk},
+    )

@@ -10,4 +10,7 @@ urlpatterns = [
     path("emergency-access/review/<int:pk>/", views.review_grant, name="review_grant"),
     path("records/<str:target_type>/<int:pk>/viewers/", views.record_viewers, name="record_viewers"),
     path("records/<str:target_type>/<int:pk>/restrict/", views.restrict, name="restrict"),
+    path(
+        "records/<str:target_type>/<int:pk>/restrict/lift/", views.lift_restriction, name="lift_restriction"
+    ),
 ]

@@ -12,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from tessera.access import services
 from tessera.access.emergency import target_for_path
-from tessera.access.forms import EmergencyAccessForm, RestrictForm, ReviewForm
-from tessera.access.models import BreakGlassGrant, ReviewOutcome
+from tessera.access.forms import EmergencyAccessForm, LiftRestrictionForm, RestrictForm, ReviewForm
+from tessera.access.models import BreakGlassGrant, RestrictedRecord, ReviewOutcome
 from tessera.access.policy import get_visible_or_404, label_of, registered_models
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
@@ -128,16 +128,47 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
     )
 
 
-def restrict(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
-    """A supervisor restricts a record they can see to named people (a staff member's child, say)."""
+def _restrict_page(
+    request: HttpRequest, target_type: str, pk: int
+) -> tuple[User, type[Model], Model, RestrictedRecord | None]:
     user: User = request.user  # type: ignore[assignment]
     if not services.may_restrict(user):
         raise PermissionDenied("Only supervisors restrict records")
     model = _record_model(target_type)
     obj = get_visible_or_404(user, model, pk=pk)
-    restriction = services.restriction_on(obj)
+    return user, model, obj, services.restriction_on(obj)
+
+
+def _render_restrict(
+    request: HttpRequest,
+    obj: Model,
+    restriction: RestrictedRecord | None,
+    form: RestrictForm,
+    lift_form: LiftRestrictionForm,
+) -> HttpResponse:
+    record_access(
+        actor=request.user, action=AuditAction.VIEW, target=obj, request=request, details={"page": "restrict"}
+    )
     named = list(restriction.named_users.select_related("agency")) if restriction else []
-    form = RestrictForm(request.POST or None, scope=scope_of(user), already={u.pk for u in named})
+    return render(
+        request,
+        "access/restrict.html",
+        {"record": obj, "restriction": restriction, "named": named, "form": form, "lift_form": lift_form},
+    )
+
+
+def _named_on(restriction: RestrictedRecord | None) -> set[int]:
+    return set(restriction.named_users.values_list("pk", flat=True)) if restriction else set()
+
+
+def _back_to(obj: Model) -> str:
+    return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "/"
+
+
+def restrict(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
+    """A supervisor restricts a record they can see to named people (a staff member's child, say)."""
+    user, model, obj, restriction = _restrict_page(request, target_type, pk)
+    form = RestrictForm(request.POST or None, scope=scope_of(user), already=_named_on(restriction))
     if request.method == "POST" and form.is_valid():
         try:
             services.restrict_record(
@@ -152,13 +183,27 @@ def restrict(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
             form.add_error(None, str(refused))
         else:
             messages.success(request, "Restricted. Only the people named can now see this record.")
-            back = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "/"
-            return redirect(back)
-    record_access(
-        actor=user, action=AuditAction.VIEW, target=obj, request=request, details={"page": "restrict"}
-    )
-    return render(
-        request,
-        "access/restrict.html",
-        {"record": obj, "restriction": restriction, "named": named, "form": form},
-    )
+            return redirect(_back_to(obj))
+    return _render_restrict(request, obj, restriction, form, LiftRestrictionForm())
+
+
+def lift_restriction(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
+    """A supervisor named on a restriction ends it; the record returns to the ordinary rules."""
+    user, _model, obj, restriction = _restrict_page(request, target_type, pk)
+    if restriction is None or request.method != "POST":
+        raise Http404("No restriction in force on this record")
+    lift_form = LiftRestrictionForm(request.POST)
+    if lift_form.is_valid():
+        try:
+            services.lift_restriction(
+                user, restriction, reason=lift_form.cleaned_data["lift_reason"], request=request
+            )
+        except PermissionDenied as refused:
+            lift_form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, "Restriction lifted. The record is seen under the ordinary rules again."
+            )
+            return redirect(_back_to(obj))
+    form = RestrictForm(scope=scope_of(user), already=_named_on(restriction))
+    return _render_restrict(request, obj, restriction, form, lift_form)

@@ -148,3 +148,28 @@ def test_merging_a_restricted_person_into_another_keeps_the_restriction(cast, cl
     assert client_for("cse.rotherham").get(f"/people/{kept.pk}/").status_code == 200
     carried = RestrictedRecord.objects.get(target_type="people.person", target_id=kept.pk)
     assert set(carried.named_users.all()) == {cast["supervisor.rotherham"], cast["cse.rotherham"]}
+
+
+def test_a_named_supervisor_lifts_a_restriction_with_a_reason_and_the_history_stays(
+    cast, client_for, rotherham_child
+):
+    _restrict(cast, rotherham_child)
+    district_team = client_for("cse.rotherham")
+    assert district_team.get(f"/people/{rotherham_child.pk}/").status_code == 404
+    supervisor = client_for("supervisor.rotherham")
+    lift = f"/access/records/people.person/{rotherham_child.pk}/restrict/lift/"
+    refused = supervisor.post(lift, {"lift_reason": ""})
+    assert "Enter why the restriction is lifted" in refused.content.decode()
+    assert district_team.get(f"/people/{rotherham_child.pk}/").status_code == 404
+    reason = "Member of staff has left the authority"
+    assert supervisor.post(lift, {"lift_reason": reason}).status_code == 302
+    assert district_team.get(f"/people/{rotherham_child.pk}/").status_code == 200
+    lifted = RestrictedRecord.objects.get()
+    assert lifted.lifted_by == cast["supervisor.rotherham"]
+    assert lifted.lift_reason == reason
+    assert AccessLog.objects.filter(action=AuditAction.CHANGE, reason=reason).exists()
+    assert supervisor.post(lift, {"lift_reason": reason}).status_code == 404, "nothing left to lift"
+    # Restricting again starts a new restriction; the lifted one stays as history.
+    _restrict(cast, rotherham_child)
+    assert RestrictedRecord.objects.count() == 2
+    assert district_team.get(f"/people/{rotherham_child.pk}/").status_code == 404
