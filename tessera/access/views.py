@@ -14,11 +14,16 @@ from tessera.access import services
 from tessera.access.emergency import target_for_path
 from tessera.access.forms import EmergencyAccessForm, LiftRestrictionForm, RestrictForm, ReviewForm
 from tessera.access.models import BreakGlassGrant, RestrictedRecord, ReviewOutcome
-from tessera.access.policy import get_visible_or_404, label_of, registered_models
+from tessera.access.policy import (
+    get_visible_or_404,
+    label_of,
+    registered_models,
+    within_scope_without_grant,
+)
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES, Role
-from tessera.audit.log import record_access
+from tessera.audit.log import record_access, record_list_view
 from tessera.audit.models import AccessLog, AuditAction
 
 
@@ -61,6 +66,14 @@ def _require_supervisor(request: HttpRequest) -> User:
 def review_list(request: HttpRequest) -> HttpResponse:
     supervisor = _require_supervisor(request)
     grants = services.grants_to_review(supervisor)
+    # The reasons on this list say which child and what happened: reading them is logged like any list.
+    record_list_view(
+        supervisor,
+        request,
+        list_name="emergency access to review",
+        target_type="access.breakglassgrant",
+        ids=[g.pk for g in grants],
+    )
     return render(request, "access/review_list.html", {"grants": grants})
 
 
@@ -70,6 +83,8 @@ def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
     if grant is None:
         raise Http404("No emergency access to review")
     form = ReviewForm(request.POST or None)
+    if request.method == "GET":
+        record_access(actor=supervisor, action=AuditAction.VIEW, target=grant, request=request)
     if request.method == "POST" and form.is_valid():
         services.review_grant(
             supervisor,
@@ -110,6 +125,9 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
         raise Http404("No record found")
     model = _record_model(target_type)
     obj = get_visible_or_404(user, model, pk=pk)
+    if not within_scope_without_grant(user, obj):
+        # Emergency access opens a record to act for a child, not to read who else has looked at it.
+        raise Http404("No record found")
     # The log stores the model's label as written by record_access; the address may spell it any way.
     label = label_of(model)
     entries = (

@@ -140,6 +140,10 @@ def test_emergency_access_goes_to_a_supervisor_who_shares_a_team(
     assert [g.user for g in waiting] == [cast["cse.rotherham"]]
     page = client_for("supervisor.rotherham").get("/access/emergency-access/review/").content.decode()
     assert "Child reported with a Rotherham suspect tonight" in page
+    listed = AccessLog.objects.filter(
+        actor=supervisor, action=AuditAction.VIEW, target_type="access.breakglassgrant"
+    ).get()
+    assert listed.details["ids"] == [waiting[0].pk], "reading the reasons is logged"
     review_grant(
         supervisor,
         waiting[0],

@@ -20,3 +20,19 @@ def test_an_unknown_kind_of_record_is_not_found(client_for, rotherham_child):
         f"/access/records/people.nothing/{rotherham_child.pk}/viewers/"
     )
     assert response.status_code == 404
+
+
+def test_emergency_access_does_not_open_who_has_looked(client_for, rotherham_child):
+    social_worker = client_for("sw.sheffield")
+    social_worker.post(
+        "/access/emergency-access/",
+        {
+            "path": f"/people/{rotherham_child.pk}/",
+            "reason": "Child found with my client at a Sheffield hotel tonight, urgent",
+            "confirm": "on",
+        },
+    )
+    assert social_worker.get(f"/people/{rotherham_child.pk}/").status_code == 200
+    viewers = f"/access/records/people.person/{rotherham_child.pk}/viewers/"
+    assert social_worker.get(viewers).status_code == 404
+    assert client_for("cse.rotherham").get(viewers).status_code == 200
