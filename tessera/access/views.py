@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +24,7 @@ from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES, Role
 from tessera.audit.log import record_access, record_list_view
-from tessera.audit.models import AccessLog, AuditAction
+from tessera.audit.models import AccessLog, AuditAction, RecordShown
 
 
 def emergency_access(request: HttpRequest) -> HttpResponse:
@@ -118,6 +118,14 @@ def _record_model(target_type: str) -> type[Model]:
     return model
 
 
+def _what(entry: AccessLog, pk: str) -> str:
+    """What the user did with the record, in words: "Viewed", or "Seen in a list: triage queue"."""
+    if entry.target_id == pk:
+        return entry.get_action_display()
+    where = entry.details.get("list") or entry.details.get("purpose") or "search results"
+    return f"Seen in {'a list' if entry.details.get('list') else 'a search'}: {where}"
+
+
 def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
     """Who has looked at a record: for the people responsible for it (DPA 2018 s62 consultation log)."""
     user: User = request.user  # type: ignore[assignment]
@@ -130,11 +138,16 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
         raise Http404("No record found")
     # The log stores the model's label as written by record_access; the address may spell it any way.
     label = label_of(model)
-    entries = (
-        AccessLog.objects.filter(target_type=label, target_id=str(pk), action__in=_VIEWER_ACTIONS)
+    # The record's own log rows, and rows of lists and searches that showed it among others.
+    in_lists = RecordShown.objects.filter(target_type=label, target_id=str(pk)).values("entry_id")
+    entries = [
+        (entry, _what(entry, str(pk)))
+        for entry in AccessLog.objects.filter(
+            Q(target_type=label, target_id=str(pk), action__in=_VIEWER_ACTIONS) | Q(pk__in=in_lists)
+        )
         .select_related("actor")
         .order_by("-seq")[:500]
-    )
+    ]
     emergency = BreakGlassGrant.objects.filter(target_type=label, target_id=pk).select_related(
         "user", "reviewed_by"
     )

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tessera.audit.chain import GENESIS_HASH, row_hash
-from tessera.audit.models import AccessLog, AuditAction, AuditChainHead
+from tessera.audit.models import AccessLog, AuditAction, AuditChainHead, RecordShown
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -60,8 +60,13 @@ def record_access(
     reason: str = "",
     request: HttpRequest | None = None,
     details: dict[str, Any] | None = None,
+    shown: Mapping[str, Iterable[int | str]] | None = None,
 ) -> AccessLog:
-    """Append one row to the access log: who, what, when, why and from where."""
+    """Append one row to the access log: who, what, when, why and from where.
+
+    ``shown`` names further records the act put in front of the user (kind -> ids), such as the people
+    in search results or the children on a list page, so each one's "who has looked" finds this row.
+    """
     if target is not None:
         target_type = target_type_of(target)
         target_id = target.pk
@@ -87,6 +92,12 @@ def record_access(
         entry.hash = row_hash(entry.as_chain_row(), head.last_hash)
         entry.save(force_insert=True)
         AuditChainHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
+        if shown:
+            RecordShown.objects.bulk_create(
+                RecordShown(entry=entry, target_type=kind, target_id=str(pk))
+                for kind, pks in shown.items()
+                for pk in dict.fromkeys(pks)
+            )
     return entry
 
 
@@ -97,6 +108,7 @@ def record_list_view(
     list_name: str,
     target_type: str,
     ids: Iterable[int | str] | Mapping[str, Iterable[int | str]],
+    people: Iterable[int] = (),
     details: Mapping[str, Any] | None = None,
 ) -> AccessLog:
     """One VIEW row for a page that lists records: which list, what kind of record and the ids shown.
@@ -104,19 +116,25 @@ def record_list_view(
     Ids, never names: the log says which records the user saw without copying personal data into it.
     ``ids`` is a list of primary keys of ``target_type`` in the order shown; a page that lists several
     kinds of record at once (the home page) passes ``target_type=""`` and a mapping of kind to ids.
-    ``details`` adds facts about the list (its filters, the children its rows are about).
+    ``people`` are the people the rows name (the child of each case on a case list), so the list shows in
+    each child's "who has looked". ``details`` adds facts about the list (its filters).
     """
-    shown: list[int | str] | dict[str, list[int | str]]
+    listed: dict[str, list[int | str]]
     if isinstance(ids, Mapping):
-        shown = {kind: list(dict.fromkeys(pks)) for kind, pks in ids.items()}
-        count = sum(len(pks) for pks in shown.values())
+        listed = {kind: list(dict.fromkeys(pks)) for kind, pks in ids.items()}
+        logged: list[int | str] | dict[str, list[int | str]] = listed
     else:
-        shown = list(dict.fromkeys(ids))
-        count = len(shown)
+        logged = list(dict.fromkeys(ids))
+        listed = {target_type: logged}
+    count = sum(len(pks) for pks in listed.values())
+    named = list(dict.fromkeys(people))
+    extra = {"people": named} if named else {}
+    shown = {**listed, **({"people.person": [*listed.get("people.person", []), *named]} if named else {})}
     return record_access(
         actor=actor,
         action=AuditAction.VIEW,
         target_type=target_type,
         request=request,
-        details={"list": list_name, "count": count, "ids": shown, **(details or {})},
+        details={"list": list_name, "count": count, "ids": logged, **extra, **(details or {})},
+        shown=shown,
     )

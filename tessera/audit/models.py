@@ -102,6 +102,43 @@ class AccessLog(models.Model):
         }
 
 
+class RecordShownQuerySet(models.QuerySet["RecordShown"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The access log is append-only: rows cannot be updated.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The access log is append-only: rows cannot be deleted.")
+
+
+class RecordShown(models.Model):
+    """One record that a log row about several records put in front of the user: a row of a list page or
+    of search results. It lets "who has looked at this record" find those looks too.
+
+    An index of the row's details (which the hash chain covers), written in the same transaction and as
+    append-only as the log itself.
+    """
+
+    entry = models.ForeignKey(AccessLog, on_delete=models.PROTECT, related_name="records_shown")
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+
+    objects = RecordShownQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_shown_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.target_type}:{self.target_id} shown in log row {self.entry_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only: rows cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The access log is append-only: rows cannot be deleted.")
+
+
 class AuditChainHead(models.Model):
     """One row holding the last sequence number and hash; locked while a row is appended."""
 

@@ -33,6 +33,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         list_name="cases",
         target_type="cases.case",
         ids=[row.case.pk for row in rows],
+        people=[row.case.child_id for row in rows if row.case.child_id],
         details={"status": status},
     )
     return render(
@@ -56,6 +57,7 @@ def action_lists(request: HttpRequest) -> HttpResponse:
         list_name="actions",
         target_type="cases.action",
         ids=[action.pk for action in shown],
+        people=[action.case.child_id for action in shown if action.case.child_id],
         details={"cases": sorted({action.case_id for action in shown})},
     )
     return render(

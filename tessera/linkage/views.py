@@ -35,6 +35,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         list_name="records to review",
         target_type="linkage.reviewpair",
         ids=[pair.pk for pair in pairs],
+        people=[pk for pair in pairs for pk in (pair.left.person_id, pair.right.person_id)],
         details={
             "identities": sorted({pk for pair in pairs for pk in (pair.left_id, pair.right_id)}),
         },
@@ -118,6 +119,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
             "merge": merge.pk,
             "people_shown": [merge.absorbed_id, merge.survivor_id],
         },
+        shown={"people.person": [merge.absorbed_id]},
     )
     return render(request, "linkage/merge_undo.html", {"merge": merge, "form": form})
 
@@ -138,6 +140,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
                 target_type="people.person",
                 request=request,
                 details={"purpose": "search before create", "people_shown": [c.person.pk for c in found]},
+                shown={"people.person": [c.person.pk for c in found]},
             )
     # htmx asks for the fragment; without JavaScript the same address is a page of its own.
     template = "linkage/_candidates.html" if request.htmx else "linkage/candidates.html"  # type: ignore[attr-defined]

@@ -27,13 +27,21 @@ def person_search(request: HttpRequest) -> HttpResponse:
         text = form.cleaned_data["q"]
         with transaction.atomic():
             outcome = search_people(request.user, text)
-            # The log holds what was asked and how many answered, never who: the results are not logged.
+            # What was asked, and the ids (never the names) of the people shown, so each of them finds
+            # this search in "who has looked at this record".
+            people_shown = [result.person.pk for result in outcome.results]
             record_access(
                 actor=request.user,
                 action=AuditAction.SEARCH,
                 target_type="people.person",
                 request=request,
-                details={"query": text, "understood": outcome.query.terms(), "results": len(outcome.results)},
+                details={
+                    "query": text,
+                    "understood": outcome.query.terms(),
+                    "results": len(outcome.results),
+                    "people_shown": people_shown,
+                },
+                shown={"people.person": people_shown},
             )
     return render(request, "people/person_search.html", {"form": form, "outcome": outcome})
 

@@ -101,6 +101,7 @@ def report_concern(request: HttpRequest) -> HttpResponse:
                 "results": len(matches),
                 "people_shown": [match.person.pk for match in matches],
             },
+            shown={"people.person": [match.person.pk for match in matches]},
         )
     return render(
         request, "referrals/report_concern.html", {"form": form, "searched": searching or bool(matches)}
@@ -152,6 +153,7 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
         list_name="concerns you reported",
         target_type="referrals.referral",
         ids=[referral.pk for referral in referrals],
+        people=[referral.child_id for referral in referrals if referral.child_id],
     )
     return render(request, "referrals/my_concerns.html", {"referrals": referrals})
 
@@ -180,6 +182,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         list_name="triage queue",
         target_type="referrals.referral",
         ids=[row.referral.pk for row in rows],
+        people=[row.referral.child_id for row in rows if row.referral.child_id],
         details={"filters": {name: values for name, values in chosen.items() if values}},
     )
     districts = selectors.queue_districts(user)

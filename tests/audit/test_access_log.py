@@ -114,6 +114,29 @@ def test_the_database_refuses_updates_and_deletes_on_postgresql(rows):
             cursor.execute(sql, [rows[0].pk])
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL")
+def test_the_database_refuses_changes_to_the_records_a_row_showed_on_postgresql(cast):
+    from django.db.utils import DatabaseError
+
+    entry = record_access(
+        actor=cast["cse.rotherham"],
+        action=AuditAction.SEARCH,
+        target_type="people.person",
+        shown={"people.person": [1]},
+    )
+    shown_id = entry.records_shown.get().pk
+    for sql in (
+        "UPDATE audit_recordshown SET target_id = '2' WHERE id = %s",
+        "DELETE FROM audit_recordshown WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [shown_id])
+
+
 def test_a_rolled_back_act_leaves_no_log_row(cast):
     before = AccessLog.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
