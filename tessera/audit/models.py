@@ -35,7 +35,9 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or remove an access-log row."""
 
 
-class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Bulk update and delete refused: rows of the access log are only ever added."""
+
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The access log is append-only: rows cannot be updated.")
 
@@ -43,7 +45,25 @@ class AccessLogQuerySet(models.QuerySet["AccessLog"]):
         raise AppendOnlyError("The access log is append-only: rows cannot be deleted.")
 
 
-class AccessLog(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that can be added and never changed or removed. On PostgreSQL, triggers refuse it in the
+    database too (migrations 0002 and 0003)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only: rows cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The access log is append-only: rows cannot be deleted.")
+
+
+class AccessLog(AppendOnlyModel):
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -62,8 +82,6 @@ class AccessLog(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AccessLogQuerySet.as_manager()
-
     class Meta:
         ordering = ["seq"]
         indexes = [
@@ -73,14 +91,6 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.action} {self.target_type}:{self.target_id} by {self.actor_username}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("The access log is append-only: rows cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("The access log is append-only: rows cannot be deleted.")
 
     def as_chain_row(self) -> dict[str, Any]:
         return {
@@ -102,15 +112,7 @@ class AccessLog(models.Model):
         }
 
 
-class RecordShownQuerySet(models.QuerySet["RecordShown"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("The access log is append-only: rows cannot be updated.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("The access log is append-only: rows cannot be deleted.")
-
-
-class RecordShown(models.Model):
+class RecordShown(AppendOnlyModel):
     """One record that a log row about several records put in front of the user: a row of a list page or
     of search results. It lets "who has looked at this record" find those looks too.
 
@@ -122,21 +124,11 @@ class RecordShown(models.Model):
     target_type = models.CharField(max_length=100)
     target_id = models.CharField(max_length=64)
 
-    objects = RecordShownQuerySet.as_manager()
-
     class Meta:
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_shown_idx")]
 
     def __str__(self) -> str:
         return f"{self.target_type}:{self.target_id} shown in log row {self.entry_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("The access log is append-only: rows cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("The access log is append-only: rows cannot be deleted.")
 
 
 class AuditChainHead(models.Model):
