@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -98,6 +98,7 @@ def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "access/review_grant.html", {"grant": grant, "form": form})
 
 
+SHOWN_AT_MOST = 500
 _VIEWER_ACTIONS = [
     AuditAction.VIEW,
     AuditAction.EXPORT,
@@ -138,15 +139,23 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
         raise Http404("No record found")
     # The log stores the model's label as written by record_access; the address may spell it any way.
     label = label_of(model)
-    # The record's own log rows, and rows of lists and searches that showed it among others.
-    in_lists = RecordShown.objects.filter(target_type=label, target_id=str(pk)).values("entry_id")
+    # The record's own log rows, and rows of lists and searches that showed it among others. Two indexed
+    # look-ups and then the rows by id: an OR of the two in one WHERE would scan the whole log.
+    own = (
+        AccessLog.objects.filter(target_type=label, target_id=str(pk), action__in=_VIEWER_ACTIONS)
+        .order_by("-seq")
+        .values_list("pk", flat=True)[:SHOWN_AT_MOST]
+    )
+    in_lists = (
+        RecordShown.objects.filter(target_type=label, target_id=str(pk))
+        .order_by("-entry_id")
+        .values_list("entry_id", flat=True)[:SHOWN_AT_MOST]
+    )
     entries = [
         (entry, _what(entry, str(pk)))
-        for entry in AccessLog.objects.filter(
-            Q(target_type=label, target_id=str(pk), action__in=_VIEWER_ACTIONS) | Q(pk__in=in_lists)
-        )
+        for entry in AccessLog.objects.filter(pk__in={*own, *in_lists})
         .select_related("actor")
-        .order_by("-seq")[:500]
+        .order_by("-seq")[:SHOWN_AT_MOST]
     ]
     emergency = BreakGlassGrant.objects.filter(target_type=label, target_id=pk).select_related(
         "user", "reviewed_by"
