@@ -120,9 +120,7 @@ def restrict_record(
         raise PermissionDenied("You can only restrict a record you can see")
     if not reason.strip():
         raise PermissionDenied("Give the reason this record is restricted")
-    restriction = (
-        RestrictedRecord.objects.in_force().filter(target_type=label_of(model), target_id=target_id).first()
-    )
+    restriction = restriction_on(record)
     if restriction is None:
         restriction = RestrictedRecord.objects.create(
             target_type=label_of(model), target_id=target_id, reason=reason, restricted_by=user

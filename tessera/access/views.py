@@ -170,35 +170,34 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
 
 def _restrict_page(
     request: HttpRequest, target_type: str, pk: int
-) -> tuple[User, type[Model], Model, RestrictedRecord | None]:
+) -> tuple[User, type[Model], Model, RestrictedRecord | None, list[User]]:
+    """The supervisor, the record, the restriction in force on it (if any) and the people it names."""
     user: User = request.user  # type: ignore[assignment]
     if not services.may_restrict(user):
         raise PermissionDenied("Only supervisors restrict records")
     model = _record_model(target_type)
     obj = get_visible_or_404(user, model, pk=pk)
-    return user, model, obj, services.restriction_on(obj)
+    restriction = services.restriction_on(obj)
+    named = list(restriction.named_users.select_related("agency")) if restriction else []
+    return user, model, obj, restriction, named
 
 
 def _render_restrict(
     request: HttpRequest,
     obj: Model,
     restriction: RestrictedRecord | None,
+    named: list[User],
     form: RestrictForm,
     lift_form: LiftRestrictionForm,
 ) -> HttpResponse:
     record_access(
         actor=request.user, action=AuditAction.VIEW, target=obj, request=request, details={"page": "restrict"}
     )
-    named = list(restriction.named_users.select_related("agency")) if restriction else []
     return render(
         request,
         "access/restrict.html",
         {"record": obj, "restriction": restriction, "named": named, "form": form, "lift_form": lift_form},
     )
-
-
-def _named_on(restriction: RestrictedRecord | None) -> set[int]:
-    return set(restriction.named_users.values_list("pk", flat=True)) if restriction else set()
 
 
 def _back_to(obj: Model) -> str:
@@ -207,8 +206,8 @@ def _back_to(obj: Model) -> str:
 
 def restrict(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
     """A supervisor restricts a record they can see to named people (a staff member's child, say)."""
-    user, model, obj, restriction = _restrict_page(request, target_type, pk)
-    form = RestrictForm(request.POST or None, scope=scope_of(user), already=_named_on(restriction))
+    user, model, obj, restriction, named = _restrict_page(request, target_type, pk)
+    form = RestrictForm(request.POST or None, scope=scope_of(user), already={u.pk for u in named})
     if request.method == "POST" and form.is_valid():
         try:
             services.restrict_record(
@@ -224,12 +223,12 @@ def restrict(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Restricted. Only the people named can now see this record.")
             return redirect(_back_to(obj))
-    return _render_restrict(request, obj, restriction, form, LiftRestrictionForm())
+    return _render_restrict(request, obj, restriction, named, form, LiftRestrictionForm())
 
 
 def lift_restriction(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
     """A supervisor named on a restriction ends it; the record returns to the ordinary rules."""
-    user, _model, obj, restriction = _restrict_page(request, target_type, pk)
+    user, _model, obj, restriction, named = _restrict_page(request, target_type, pk)
     if restriction is None or request.method != "POST":
         raise Http404("No restriction in force on this record")
     lift_form = LiftRestrictionForm(request.POST)
@@ -245,5 +244,5 @@ def lift_restriction(request: HttpRequest, target_type: str, pk: int) -> HttpRes
                 request, "Restriction lifted. The record is seen under the ordinary rules again."
             )
             return redirect(_back_to(obj))
-    form = RestrictForm(scope=scope_of(user), already=_named_on(restriction))
-    return _render_restrict(request, obj, restriction, form, lift_form)
+    form = RestrictForm(scope=scope_of(user), already={u.pk for u in named})
+    return _render_restrict(request, obj, restriction, named, form, lift_form)

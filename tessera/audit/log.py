@@ -129,7 +129,9 @@ def record_list_view(
     count = sum(len(pks) for pks in listed.values())
     named = list(dict.fromkeys(people))
     extra = {"people": named} if named else {}
-    shown = {**listed, **({"people.person": [*listed.get("people.person", []), *named]} if named else {})}
+    shown = dict(listed)
+    if named:
+        shown["people.person"] = [*listed.get("people.person", []), *named]
     return record_access(
         actor=actor,
         action=AuditAction.VIEW,
