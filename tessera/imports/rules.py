@@ -8,9 +8,7 @@ from django.db.models import Q
 
 from tessera.access.policy import NOTHING, Action
 from tessera.access.scope import Scope
-from tessera.accounts.roles import Role
-
-IMPORT_ROLES = (Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST)
+from tessera.people.rules import may_record_links
 
 
 def _importer_condition(scope: Scope, district_path: str) -> Q:
@@ -19,7 +17,7 @@ def _importer_condition(scope: Scope, district_path: str) -> Q:
     A file without a district (force-wide) is seen by force-wide teams only. Partner reporters, system
     administrators and chief officers never see partner files: they hold named children's records.
     """
-    if not scope.has(*IMPORT_ROLES) or not scope.district_ids:
+    if not may_record_links(scope) or not scope.district_ids:
         return NOTHING
     condition = Q(**{f"{district_path}__in": scope.district_ids})
     if scope.force_wide:
@@ -32,7 +30,7 @@ class ImportBatchRule:
         return _importer_condition(scope, "district_id")
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
-        return action == Action.CHANGE and scope.has(*IMPORT_ROLES)
+        return action == Action.CHANGE and may_record_links(scope)
 
 
 class QuarantinedRowRule:
@@ -40,4 +38,4 @@ class QuarantinedRowRule:
         return _importer_condition(scope, "batch__district_id")
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
-        return action == Action.CHANGE and scope.has(*IMPORT_ROLES)
+        return action == Action.CHANGE and may_record_links(scope)

@@ -24,7 +24,6 @@ from tessera.core.models import Agency, District
 from tessera.imports.models import BatchStatus, ImportBatch, QuarantinedRow, RowStatus
 from tessera.imports.parsing import RawRow, content_hash
 from tessera.imports.profiles import PROFILES
-from tessera.imports.rules import IMPORT_ROLES
 from tessera.imports.validation import CleanRecord, Outcome, validate
 from tessera.jobs.queue import enqueue
 from tessera.people.models import (
@@ -36,6 +35,7 @@ from tessera.people.models import (
     PoleEntity,
     SourceIdentity,
 )
+from tessera.people.rules import may_record_links
 from tessera.people.services import refresh_after_identity_change
 
 JOB_KIND = "imports.import_file"
@@ -43,7 +43,7 @@ JOB_KIND = "imports.import_file"
 
 def may_import(user: Any) -> bool:
     scope = scope_of(user)
-    return scope.has(*IMPORT_ROLES) and bool(scope.district_ids)
+    return may_record_links(scope) and bool(scope.district_ids)
 
 
 def require_importer(user: Any) -> None:

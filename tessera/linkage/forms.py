@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from tessera.people.identifiers import normalise_nhs_number
 from tessera.web.forms import GovukDateField, TesseraForm
 
 
@@ -54,6 +55,6 @@ class CandidateQueryForm(forms.Form):
     def typed_record(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["other_names"] = [n.strip() for n in (data.get("other_names") or "").split(";") if n.strip()]
-        data["nhs_number"] = "".join(ch for ch in data.get("nhs_number") or "" if ch.isdigit())
+        data["nhs_number"] = normalise_nhs_number(data.get("nhs_number") or "")
         data["pupil_number"] = (data.get("pupil_number") or "").replace(" ", "").upper()
         return data

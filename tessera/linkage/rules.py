@@ -14,21 +14,21 @@ from django.db.models import Q
 from tessera.access.policy import NOTHING, Action
 from tessera.access.scope import Scope
 from tessera.accounts.roles import Role
+from tessera.people.rules import may_record_links
 
-REVIEW_ROLES = (Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST)
 RUN_ROLES = (Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST)
 
 
 class ReviewPairRule:
     def condition(self, scope: Scope) -> Q:
-        if not scope.has(*REVIEW_ROLES) or not scope.district_ids:
+        if not may_record_links(scope) or not scope.district_ids:
             return NOTHING
         return Q(left__person__district_id__in=scope.district_ids) & Q(
             right__person__district_id__in=scope.district_ids
         )
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
-        return action == Action.DECIDE and scope.has(*REVIEW_ROLES)
+        return action == Action.DECIDE and may_record_links(scope)
 
 
 class LinkageRunRule:

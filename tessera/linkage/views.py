@@ -15,14 +15,14 @@ from tessera.linkage import selectors, services
 from tessera.linkage.comparison_view import side_by_side
 from tessera.linkage.forms import CandidateQueryForm, DecisionForm, RunForm, UndoForm
 from tessera.linkage.models import PairStatus
-from tessera.linkage.rules import REVIEW_ROLES
 from tessera.linkage.search import Candidate, candidates_for
+from tessera.people.rules import may_record_links, may_search_people
 from tessera.people.services import MergeRefusedError
 
 
 def _require_reviewer(request: HttpRequest) -> None:
     scope = scope_of(request.user)
-    if not scope.has(*REVIEW_ROLES) or not scope.district_ids:
+    if not may_record_links(scope) or not scope.district_ids:
         raise PermissionDenied("The review queue is for CSE team members, supervisors and analysts")
 
 
@@ -148,5 +148,5 @@ def candidates(request: HttpRequest) -> HttpResponse:
 
 
 def _require_reviewer_or_caseworker(request: HttpRequest) -> None:
-    if not scope_of(request.user).works_with_named_children:
+    if not may_search_people(scope_of(request.user)):
         raise PermissionDenied("Search before create is for people who record named children")
