@@ -13,7 +13,6 @@ from tessera.jobs.queue import JobContext, job_handler
 from tessera.linkage.models import LinkageModel, LinkageRun, PairStatus, ReviewPair, RunStatus
 from tessera.linkage.runs import plan_path, plan_run
 from tessera.linkage.services import RUN_JOB, _current_person
-from tessera.people.models import Person
 from tessera.people.services import merge_persons
 
 CHUNK = 200
@@ -75,7 +74,7 @@ def _apply_merge(
         survivor, absorbed = absorbed, survivor
     merge_persons(
         run.started_by,
-        survivor=Person.objects.get(pk=survivor.pk),
+        survivor=survivor,
         absorbed=absorbed,
         reason=f"Linked automatically by linkage run {run.pk}, model v{model.version} (match probability "
         f"at least {model.auto_link_threshold})",
@@ -83,15 +82,22 @@ def _apply_merge(
     return 1
 
 
-def _hold_back(run: LinkageRun, model: LinkageModel, evidence: list[Any]) -> None:
-    left, right, probability, weight = evidence
-    fields = {
+def _waiting_pair_fields(
+    run: LinkageRun, model: LinkageModel, probability: float, weight: float, held_back: str
+) -> dict[str, Any]:
+    """What a run writes on a pair it leaves waiting (new, or still undecided from an earlier run)."""
+    return {
         "match_probability": probability,
         "match_weight": weight,
         "model": model,
         "run": run,
-        "held_back_because": NOT_YOURS_TO_MERGE,
+        "held_back_because": held_back,
     }
+
+
+def _hold_back(run: LinkageRun, model: LinkageModel, evidence: list[Any]) -> None:
+    left, right, probability, weight = evidence
+    fields = _waiting_pair_fields(run, model, probability, weight, NOT_YOURS_TO_MERGE)
     pair, created = ReviewPair.objects.get_or_create(
         left_id=min(left, right), right_id=max(left, right), defaults=fields
     )
@@ -106,26 +112,11 @@ def _save_review_pairs(run: LinkageRun, model: LinkageModel, review: list[list[A
     }
     new = []
     for left, right, probability, weight, held_back in review:
+        fields = _waiting_pair_fields(run, model, probability, weight, held_back)
         found = existing.get((left, right))
         if found is None:
-            new.append(
-                ReviewPair(
-                    left_id=left,
-                    right_id=right,
-                    match_probability=probability,
-                    match_weight=weight,
-                    model=model,
-                    run=run,
-                    held_back_because=held_back,
-                )
-            )
+            new.append(ReviewPair(left_id=left, right_id=right, **fields))
         elif found[1] == PairStatus.WAITING:
-            ReviewPair.objects.filter(pk=found[0]).update(
-                match_probability=probability,
-                match_weight=weight,
-                model=model,
-                run=run,
-                held_back_because=held_back,
-            )
+            ReviewPair.objects.filter(pk=found[0]).update(**fields)
     ReviewPair.objects.bulk_create(new, batch_size=2000)
     return ReviewPair.objects.filter(status=PairStatus.WAITING).count()
