@@ -9,26 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The facts Tessera takes from a partner record (the names of SourceIdentity fields, plus the address).
-TESSERA_FIELDS: tuple[str, ...] = (
-    "source_record_id",
-    "given_name",
-    "middle_names",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "nhs_number",
-    "police_person_id",
-    "pupil_number",
-    "la_person_id",
-)
-
 FIELD_LABELS: dict[str, str] = {
     "source_record_id": "Record ID",
     "given_name": "First name",

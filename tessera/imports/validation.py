@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tessera.imports.profiles import FIELD_LABELS, MappingProfile
+from tessera.imports.profiles import MappingProfile
 from tessera.people.identifiers import is_valid_nhs_number, normalise_nhs_number, normalise_postcode
 
 MAX_LENGTHS = {
@@ -271,7 +271,3 @@ def validate_mapped(
         la_person_id=mapped.get("la_person_id", ""),
     )
     return Outcome(record, ())
-
-
-def field_label(name: str) -> str:
-    return FIELD_LABELS.get(name, "Record")

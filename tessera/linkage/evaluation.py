@@ -49,13 +49,10 @@ def pairwise_cluster_scores(predicted: Mapping[int, int], truth: Mapping[int, in
 
 def exact_cluster_scores(predicted: Mapping[int, int], truth: Mapping[int, int]) -> Scores:
     """A predicted person counts as right only if it holds exactly one true person's records, all of them."""
-    predicted_groups: dict[int, frozenset[int]] = {}
     true_groups: dict[int, set[int]] = {}
-    for record, cluster in predicted.items():
-        true_groups.setdefault(truth[record], set()).add(record)
-        predicted_groups.setdefault(cluster, frozenset())
     members: dict[int, set[int]] = {}
     for record, cluster in predicted.items():
+        true_groups.setdefault(truth[record], set()).add(record)
         members.setdefault(cluster, set()).add(record)
     true_sets = {frozenset(group) for group in true_groups.values()}
     correct = sum(1 for group in members.values() if frozenset(group) in true_sets)

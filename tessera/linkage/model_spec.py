@@ -44,13 +44,6 @@ class Bands:
     auto_link: float = 0.99
     review: float = 0.5
 
-    def band_of(self, probability: float) -> str:
-        if probability >= self.auto_link:
-            return "link"
-        if probability >= self.review:
-            return "review"
-        return "no_link"
-
 
 def _both(column: str) -> str:
     return f'("{column}_l" IS NOT NULL AND "{column}_r" IS NOT NULL)'
