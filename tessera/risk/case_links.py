@@ -18,7 +18,7 @@ from tessera.cases.registry import CaseTab, ChronologyEntry, register_case_tab, 
 from tessera.cases.rules import child_of_my_cases
 from tessera.people.models import Person
 from tessera.risk.models import ReassessmentTask, RiskAssessment
-from tessera.risk.selectors import visible_assessments
+from tessera.risk.selectors import same_child, visible_assessments
 
 TAB_KEY = "risk"
 
@@ -34,7 +34,7 @@ def risk_chronology(user: Any, case: Case) -> Iterable[ChronologyEntry]:
         return []
     assessments = (
         visible_assessments(user)
-        .filter(Q(child_id=case.child_id) | Q(child__merged_into_id=case.child_id))
+        .filter(same_child(case.child_id))
         .exclude(final_level="")
         .select_related("assessor_agency", "completed_by", "signed_off_by", "instrument_version")
         .order_by("completed_at")

@@ -8,12 +8,12 @@ child under 13, or with a learning disability, with any indicator present is nev
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from tessera.cases.timescales import add_months
 from tessera.risk.instrument import (
     LEVEL_LABELS,
     Group,
@@ -84,10 +84,7 @@ class RiskResult:
 
 def months_before(day: date, months: int) -> date:
     """The same day ``months`` calendar months earlier (the month's last day when it has fewer days)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return add_months(day, -months)
 
 
 def age_on(date_of_birth: date, day: date) -> int:

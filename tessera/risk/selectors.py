@@ -57,16 +57,16 @@ def child_for_risk(user: Any, pk: int) -> Person:
     return get_visible_or_404(user, Person.objects.select_related("district"), pk=pk)
 
 
-def _same_child(child: Person) -> Q:
+def same_child(child_id: int) -> Q:
     """The child's own rows and those of person records merged into it (a merge moves no risk records, so
     undoing it needs nothing moved back)."""
-    return Q(child=child) | Q(child__merged_into=child)
+    return Q(child_id=child_id) | Q(child__merged_into_id=child_id)
 
 
 def assessments_of(user: Any, child: Person) -> list[RiskAssessment]:
     return list(
         visible_assessments(user)
-        .filter(_same_child(child))
+        .filter(same_child(child.pk))
         .select_related("instrument_version", "completed_by", "signed_off_by")
         .order_by("-assessed_on", "-pk")
     )
@@ -133,7 +133,7 @@ def open_tasks(user: Any) -> QuerySet[ReassessmentTask]:
 
 
 def tasks_of(user: Any, child: Person) -> list[ReassessmentTask]:
-    return list(open_tasks(user).filter(_same_child(child)))
+    return list(open_tasks(user).filter(same_child(child.pk)))
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,13 @@ from tessera.risk.models import (
     IndicatorObservation,
     InstrumentVersion,
     OutcomeKind,
-    OverrideDirection,
     ReassessmentTask,
     RiskAssessment,
     TaskReason,
     VersionStatus,
 )
 from tessera.risk.scoring import ChildFacts, Recency, RiskResult, long_date, months_before, score_assessment
-from tessera.risk.services import review_due_after
+from tessera.risk.services import direction_of, review_due_after
 from tessera.risk.version_services import install_reference_version
 from tessera.synth.models import GroundTruthPerson
 from tessera.synth.risk_history import (
@@ -108,13 +107,7 @@ def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = 
             result = score_assessment(definition, known, facts, on)
             harmed_soon = story.harmed_between(on, months_before(on, -FOLLOW_UP_MONTHS))
             final, reason = _final_level(rng, result, harmed_soon)
-            direction = (
-                OverrideDirection.RAISED
-                if final.rank > result.level.rank
-                else OverrideDirection.LOWERED
-                if final.rank < result.level.rank
-                else OverrideDirection.NONE
-            )
+            direction = direction_of(result.level, final)
             assessor = rng.choice(assessors)
             assessments.append(
                 RiskAssessment(
