@@ -1,5 +1,6 @@
 # Tessera: two commands do all the set-up on a fresh machine.
 #   make demo   install, build assets, migrate SQLite, seed a synthetic world, serve on 127.0.0.1:8000
+#               (gunicorn and a background worker, as in production, with TESSERA_DEMO: no DEBUG)
 #   make test   install test tools (Debian's chromium included), then ruff, mypy and the whole pytest suite
 
 PYTHON ?= python3.11
@@ -8,7 +9,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 ASSETS := tessera/web/static/dist/app.css
-DEMO_ENV := TESSERA_DEBUG=true
+DEMO_ENV := TESSERA_DEMO=true
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 .PHONY: demo test install assets chromium pdf-fonts lint typecheck pytest serve clean
@@ -18,7 +19,7 @@ demo: install assets pdf-fonts
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo "Starting Tessera on http://127.0.0.1:8000/ and a background worker (Ctrl+C stops both)"
 	$(DEMO_ENV) $(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+		$(DEMO_ENV) TESSERA_BIND=127.0.0.1:8000 $(VENV)/bin/gunicorn tessera.wsgi:application
 
 test: install assets chromium pdf-fonts lint typecheck pytest
 

@@ -64,8 +64,6 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from tessera.accounts.models import User  # noqa: E402
 from tessera.cases.models import Action, Case, CaseEvent, EventKind, SupportRecord  # noqa: E402
@@ -75,7 +73,7 @@ from tessera.people.models import Person  # noqa: E402
 from tessera.referrals.models import Referral  # noqa: E402
 from tessera.synth.cast import seed_cast  # noqa: E402
 from tests.cases.world import rotherham_case_world  # noqa: E402
-from tests.conftest import make_person  # noqa: E402
+from tests.conftest import make_person, verified_client  # noqa: E402
 
 BATCH = 200_000
 
@@ -194,12 +192,7 @@ def grow_chronology(case: Case, users: dict[str, User], entries: int) -> int:
 
 
 def signed_in(user: User) -> Client:
-    client = Client(SERVER_NAME="localhost")
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
-    session.save()
-    return client
+    return verified_client(user, SERVER_NAME="localhost")
 
 
 def measure(client: Client, url: str, runs: int) -> dict[str, float]:

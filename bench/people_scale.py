@@ -73,19 +73,10 @@ def _summary(times: list[float], queries: list[int], found: list[bool] | None = 
 
 
 def _client(username: str) -> Any:
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from tessera.accounts.models import User
+    from tests.conftest import verified_client
 
-    user = User.objects.get(username=username)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
-    session.save()
-    return client
+    return verified_client(User.objects.get(username=username))
 
 
 def _timed(client: Any, path: str, params: dict[str, str] | None = None) -> tuple[float, int, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -100,3 +101,40 @@ def sqlite_config(path: str) -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
+
+
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def check_demo_hosts(hosts: list[str]) -> None:
+    """Demo mode serves synthetic data to this machine only: refuse any other host name."""
+    foreign = [host for host in hosts if host not in _LOOPBACK_HOSTS]
+    if foreign:
+        raise ConfigurationError(
+            "TESSERA_DEMO serves a synthetic demo on this machine only: TESSERA_ALLOWED_HOSTS may name "
+            f"only 127.0.0.1, localhost or ::1 (got {', '.join(foreign)}). Never use demo mode in production."
+        )
+
+
+def demo_secret_key(var_dir: Path) -> str:
+    """The demo's secret key, made once and kept in the var directory.
+
+    Every web worker process and the background worker must sign with the same key, and sessions should
+    survive a restart of the demo, so the key is not generated afresh per process.
+    """
+    from django.core.management.utils import get_random_secret_key
+
+    path = var_dir / "demo-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        candidate = path.with_suffix(f".{os.getpid()}")
+        candidate.write_text("demo-only-" + get_random_secret_key())
+        candidate.chmod(0o600)
+        # Two processes starting together: linking fails for the second, and both read the first's key.
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    return path.read_text().strip()

@@ -10,21 +10,39 @@ from pathlib import Path
 
 from django.core.management.utils import get_random_secret_key
 
-from tessera.env import ConfigurationError, database_config, env_bool, env_int, env_list, env_str
+from tessera.env import (
+    ConfigurationError,
+    check_demo_hosts,
+    database_config,
+    demo_secret_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TESSERA_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("TESSERA_DEBUG", False)
+# Demo mode: a synthetic installation served on this machine only, with DEBUG off (so people see Tessera's
+# own error pages), plain HTTP, known demo passwords and `manage.py demo_code`. Never in production: it
+# refuses any host name other than this machine's loopback addresses.
+DEMO_MODE = env_bool("TESSERA_DEMO", False)
+ALLOWED_HOSTS = env_list("TESSERA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+if DEMO_MODE:
+    check_demo_hosts(ALLOWED_HOSTS)
 SECRET_KEY = env_str("TESSERA_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEMO_MODE:
+        SECRET_KEY = demo_secret_key(VAR_DIR)
+    elif DEBUG:
+        SECRET_KEY = "insecure-development-key-" + get_random_secret_key()
+    else:
         raise ConfigurationError("TESSERA_SECRET_KEY must be set when TESSERA_DEBUG is off")
-    SECRET_KEY = "insecure-demo-key-" + get_random_secret_key()
 
-ALLOWED_HOSTS = env_list("TESSERA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-# HTTPS-only cookies and HSTS follow DEBUG unless a deployment says otherwise explicitly.
-HTTPS = env_bool("TESSERA_HTTPS", not DEBUG)
+# HTTPS-only cookies and HSTS follow DEBUG (and demo mode) unless a deployment says otherwise explicitly.
+HTTPS = env_bool("TESSERA_HTTPS", not DEBUG and not DEMO_MODE)
 
 INSTALLED_APPS = [
     # Tessera's web app comes first so its GOV.UK widget templates override Django's defaults.
@@ -61,15 +79,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their caching; every other response is never cached.
+    "tessera.web.middleware.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signs out a user idle past the limit, without writing the session on every request.
+    "tessera.accounts.middleware.IdleSignOutMiddleware",
     # Every page needs a signed-in user unless its view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tessera.accounts.middleware.RequireSecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,9 +149,11 @@ PASSWORD_HASHERS = env_list(
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "web:home"
 
-# Sessions end after a period of inactivity: each request pushes the expiry forward.
-SESSION_COOKIE_AGE = env_int("TESSERA_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# A session ends after a period of inactivity (a signed activity cookie, refreshed by every response, so a
+# page view never writes the session table) and, whatever the activity, at the end of a working shift.
+SESSION_IDLE_SECONDS = env_int("TESSERA_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_COOKIE_AGE = env_int("TESSERA_SESSION_MAX_HOURS", 10, minimum=1) * 3600
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -164,10 +188,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Repeated failed sign-ins lock the username from that address for a cooling-off period.
+# Repeated wrong passwords lock the user name, from every address, for a cooling-off period (ADR 0011): the
+# number of guesses at one account does not grow with the number of machines guessing. The lockout ends on
+# time even if guessing goes on, so someone who knows a colleague's user name can delay them by minutes,
+# never lock them out for good.
 AXES_FAILURE_LIMIT = env_int("TESSERA_SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("TESSERA_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tessera.accounts.views.locked_out"
 AXES_VERBOSE = False

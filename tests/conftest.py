@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tessera.accounts.idle import ACTIVITY_COOKIE, activity_cookie_value
 from tessera.accounts.models import User
 from tessera.core.models import Agency, District
 from tessera.core.reference_data import seed_reference_data
@@ -52,15 +53,21 @@ def cast(db) -> dict[str, User]:
     return {user.username: user for user in User.objects.select_related("agency")}
 
 
-def verified_client(user: User) -> Client:
+def mark_active(client: Client) -> Client:
+    """Give a force-logged-in client the activity cookie a real sign-in would have set."""
+    client.cookies[ACTIVITY_COOKIE] = activity_cookie_value(client.session.session_key)
+    return client
+
+
+def verified_client(user: User, **client_options: str) -> Client:
     """A client signed in with password and second factor."""
-    client = Client()
+    client = Client(**client_options)
     client.force_login(user)
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    return client
+    return mark_active(client)
 
 
 @pytest.fixture

@@ -4,16 +4,60 @@ from __future__ import annotations
 
 import base64
 import io
+import math
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tessera.accounts.models import User
 
 DEVICE_NAME = "Authenticator app"
+
+# django-otp doubles the wait after each wrong code (1, 2, 4 ... seconds) without limit: 12 wrong codes
+# meant 34 minutes. Counting at most this many failures caps the wait at 2**(9-1) = 256 seconds, which
+# still allows fewer than 340 guesses a day at a million possible codes, after a correct password.
+MAX_COUNTED_FAILURES = 9
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    accepted: bool
+    # Why not, in words that are true: how long to wait, or that the code was wrong.
+    problem: str = ""
+
+
+def _wait_words(seconds: float) -> str:
+    if seconds <= 60:
+        whole = max(1, math.ceil(seconds))
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
+
+
+def check_code(device: TOTPDevice, code: str, *, wrong_message: str) -> CodeCheck:
+    """Check a code from the person's app, with a capped back-off after wrong codes.
+
+    While the back-off runs the code is not checked at all, and the person is told how long to wait.
+    """
+    allowed, refusal = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (refusal or {}).get("locked_until")
+        wait = (locked_until - timezone.now()).total_seconds() if locked_until else 1
+        return CodeCheck(
+            False,
+            f"Too many wrong codes. Wait {_wait_words(wait)}, then enter the newest code from your app",
+        )
+    if device.verify_token(code):
+        return CodeCheck(True)
+    if device.throttling_failure_count > MAX_COUNTED_FAILURES:
+        TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=MAX_COUNTED_FAILURES)
+        device.throttling_failure_count = MAX_COUNTED_FAILURES
+    return CodeCheck(False, wrong_message)
 
 
 def is_verified(user: object) -> bool:

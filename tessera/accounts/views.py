@@ -12,12 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tessera.accounts import services
 from tessera.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
 from tessera.accounts.models import User
 from tessera.accounts.second_factor import (
     base32_secret,
+    check_code,
     confirmed_device,
     is_verified,
     pending_device,
@@ -58,6 +60,12 @@ def locked_out(
     return render(request, "accounts/locked_out.html", status=429)
 
 
+def _second_factor_given(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session verified under a new session id, so an id seen before the code is worth nothing."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 def _after_second_factor(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.session.pop(_NEXT_KEY, None))
     return redirect(next_url or "web:home")
@@ -73,20 +81,16 @@ def verify_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:set_up_code")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _ = device.verify_is_allowed()
-        if not allowed:
-            form.add_error(
-                "code", "Too many wrong codes. Wait a minute, then enter the newest code from your app"
-            )
-        elif device.verify_token(form.cleaned_data["code"]):
-            otp_login(request, device)
-            services.record_second_factor(user, request, success=True)
+        result = check_code(
+            device,
+            form.cleaned_data["code"],
+            wrong_message="The security code is not correct or has expired. Enter the newest code from your app",
+        )
+        services.record_second_factor(user, request, success=result.accepted)
+        if result.accepted:
+            _second_factor_given(request, device)
             return _after_second_factor(request)
-        else:
-            services.record_second_factor(user, request, success=False)
-            form.add_error(
-                "code", "The security code is not correct or has expired. Enter the newest code from your app"
-            )
+        form.add_error("code", result.problem)
     return render(request, "accounts/verify_code.html", {"form": form})
 
 
@@ -98,17 +102,20 @@ def set_up_code(request: HttpRequest) -> HttpResponse:
     device = pending_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        result = check_code(
+            device,
+            form.cleaned_data["code"],
+            wrong_message="The security code is not correct. Check the app shows Tessera and enter its newest code",
+        )
+        if result.accepted:
             services.confirm_second_factor(user, device, request)
-            otp_login(request, device)
+            _second_factor_given(request, device)
             messages.success(
                 request,
                 "Your authenticator app is set up. You will need a code from it each time you sign in.",
             )
             return _after_second_factor(request)
-        form.add_error(
-            "code", "The security code is not correct. Check the app shows Tessera and enter its newest code"
-        )
+        form.add_error("code", result.problem)
     return render(
         request,
         "accounts/set_up_code.html",

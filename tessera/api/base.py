@@ -18,3 +18,5 @@ class PolicyReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Read-only endpoints whose rows come from the access policy; not visible answers 404."""
 
     permission_classes = [SignedInWithSecondFactor]
+    # Records are numbered: any other id is a 404 from the router, never a ValueError in a view.
+    lookup_value_regex = r"[0-9]{1,18}"

@@ -226,9 +226,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if referral.is_decided:
             # Someone decided while this user was typing: say who and when, keep what they typed.
-            opened_at = (
-                int(request.POST.get("version") or 0) if request.POST.get("version", "").isdigit() else 0
-            )
+            sent_version = request.POST.get("version", "")
+            opened_at = int(sent_version) if sent_version.isdigit() and len(sent_version) <= 9 else 0
             stale_message = StaleVersionError(referral.version, changes_since(referral, opened_at)).message
             form.is_valid()
         elif form.is_valid():

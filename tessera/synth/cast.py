@@ -1,7 +1,7 @@
 """The named cast: one synthetic user per role, for the demo and the tests.
 
 Names are invented. Passwords and authenticator keys are fixed so the demo can print how to sign in;
-they are for synthetic installations only and the seeding command refuses to run with DEBUG off.
+they are for synthetic installations only and the seeding command refuses to run outside demo mode.
 """
 
 from __future__ import annotations

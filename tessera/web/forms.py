@@ -7,11 +7,15 @@ Each field's widget gets the GOV.UK class for its kind, the error modifier when 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
+
+from tessera.core.text import free_text_problem, name_problem
 
 _WIDGET_CLASS = {
     "select": "govuk-select",
@@ -65,7 +69,37 @@ class GovukBoundField(BoundField):
         return " ".join(parts)
 
 
+# Text nobody types by hand: a longer paste is refused with a message rather than stored (a 1 MB note would
+# also make a 1 MB chronology PDF). Fields that declare their own max_length keep it.
+LONG_TEXT_LIMIT = 10_000
+SHORT_TEXT_LIMIT = 300
+
+
+class _CharacterRule:
+    """A validator that names the field and the character it refuses ("... must not contain a line break")."""
+
+    def __init__(self, label: str, problem_of: Callable[[str], str | None]) -> None:
+        self.label = label
+        self.problem_of = problem_of
+
+    def __call__(self, value: str) -> None:
+        problem = self.problem_of(value)
+        if problem:
+            raise ValidationError(f"{self.label} must not contain {problem}", code="characters")
+
+
+def _is_name(field_name: str) -> bool:
+    return field_name.endswith(("name", "names"))
+
+
 class TesseraFormMixin:
+    """GOV.UK messages naming each field, and limits on every text field.
+
+    Every text field gets a length limit and refuses text-direction controls and control characters; a
+    field whose name ends in ``name`` or ``names`` (first name, family name, other names) also refuses
+    line breaks and invisible characters such as zero-width spaces.
+    """
+
     bound_field_class: type[BoundField] | None = GovukBoundField
     # GOV.UK validates on the server and shows its own messages; browser pop-ups are inaccessible.
     use_required_attribute = False
@@ -75,10 +109,22 @@ class TesseraFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():  # type: ignore[attr-defined]
-            default = f"Enter {str(field.label or name).lower()}"
+            label = str(field.label or name.replace("_", " ").capitalize())
+            default = f"Enter {label.lower()}"
             if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)):
-                default = f"Select {str(field.label or name).lower()}"
+                default = f"Select {label.lower()}"
             field.error_messages["required"] = self.required_messages.get(name, default)
+            if isinstance(field, forms.CharField):
+                _limit_text(name, label, field)
+
+
+def _limit_text(name: str, label: str, field: forms.CharField) -> None:
+    if field.max_length is None:
+        field.max_length = LONG_TEXT_LIMIT if isinstance(field.widget, forms.Textarea) else SHORT_TEXT_LIMIT
+        field.validators.append(MaxLengthValidator(field.max_length))
+    field.error_messages.setdefault("max_length", f"{label} must be {field.max_length:,} characters or fewer")
+    if not isinstance(field.widget, (forms.PasswordInput, forms.HiddenInput)):
+        field.validators.append(_CharacterRule(label, name_problem if _is_name(name) else free_text_problem))
 
 
 class TesseraForm(TesseraFormMixin, forms.Form):
@@ -140,11 +186,12 @@ class GovukDateField(forms.Field):
             raise ValidationError(
                 f"{label} must be a real date, written in numbers", code="invalid"
             ) from None
-        if year < 1000:
+        if not 1000 <= year <= 9999:
             raise ValidationError(f"{label} year must include 4 numbers", code="invalid")
         try:
             result = datetime.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
+            # OverflowError: a day or month too big for the C integer datetime uses.
             raise ValidationError(f"{label} must be a real date", code="invalid") from None
         return result
 

@@ -3,6 +3,7 @@
 from django.test import Client
 
 from tessera.audit.models import AccessLog, AuditAction
+from tests.conftest import mark_active
 
 
 def test_a_person_is_read_with_every_agency_record_and_logged(cast, client_for, rotherham_child):
@@ -26,7 +27,7 @@ def test_outsider_gets_404_not_the_person(client_for, rotherham_child):
 def test_password_without_second_factor_is_refused_as_json(cast, rotherham_child):
     client = Client()
     client.force_login(cast["cse.rotherham"])
-    response = client.get(f"/api/v1/people/{rotherham_child.pk}/")
+    response = mark_active(client).get(f"/api/v1/people/{rotherham_child.pk}/")
     assert response.status_code == 403
     assert response.json()["detail"].startswith("Enter your security code")
 

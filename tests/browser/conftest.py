@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from tessera.accounts.idle import ACTIVITY_COOKIE
 from tessera.accounts.models import User
 from tests.conftest import verified_client
 
@@ -93,11 +94,12 @@ def sign_in_as(context: BrowserContext, live_server) -> Callable[[str], None]:
         context.clear_cookies()
         context.add_cookies(
             [
+                {"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": live_server.url},
                 {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session_key,
+                    "name": ACTIVITY_COOKIE,
+                    "value": client.cookies[ACTIVITY_COOKIE].value,
                     "url": live_server.url,
-                }
+                },
             ]
         )
 

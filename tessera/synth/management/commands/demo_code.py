@@ -14,8 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError("demo_code only runs with TESSERA_DEBUG=true")
+        if not (settings.DEMO_MODE or settings.DEBUG):
+            raise CommandError("demo_code only runs in a synthetic demo (TESSERA_DEMO=true)")
         device = TOTPDevice.objects.filter(user__username=options["username"], confirmed=True).first()
         if device is None:
             raise CommandError(f"No authenticator set up for {options['username']!r}")

@@ -22,9 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2013)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
+        if not (settings.DEMO_MODE or settings.DEBUG):
             raise CommandError(
-                "seed_demo creates accounts with known passwords; it only runs with TESSERA_DEBUG=true"
+                "seed_demo creates accounts with known passwords; it only runs in a synthetic demo "
+                "(TESSERA_DEMO=true)"
             )
         seed_reference_data()
         seed_cast()
