@@ -14,6 +14,12 @@ class BatchStatus(models.TextChoices):
     RUNNING = "running", "Importing"
     FINISHED = "finished", "Imported"
     REFUSED = "refused", "File refused"
+    # Something went wrong that is not the file's fault; the rows taken before it are kept.
+    FAILED = "failed", "Import failed"
+
+
+# A batch that ended without taking the file does not stop the same bytes being sent again.
+ENDED_WITHOUT_IMPORTING = [BatchStatus.REFUSED, BatchStatus.FAILED]
 
 
 class ImportBatch(TimeStampedModel):
@@ -38,12 +44,16 @@ class ImportBatch(TimeStampedModel):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     quarantined_count = models.PositiveIntegerField(default=0)
+    # Bad rows that an earlier file from the same system already put in quarantine, exactly as sent.
+    already_quarantined_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "source_system", "content_hash"], name="one_batch_per_file_per_source"
+                fields=["agency", "source_system", "content_hash"],
+                condition=~models.Q(status__in=ENDED_WITHOUT_IMPORTING),
+                name="one_batch_per_file_per_source",
             )
         ]
 
@@ -67,6 +77,8 @@ class QuarantinedRow(TimeStampedModel):
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="quarantined_rows")
     row_number = models.PositiveIntegerField()
     raw = models.JSONField()
+    # SHA-256 of the values as sent: the same bad row in a later file is recognised, not quarantined twice.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     # [{"field": "date_of_birth", "message": "..."}]: every reason, not only the first.
     reasons = models.JSONField()
     status = models.CharField(max_length=20, choices=RowStatus.choices, default=RowStatus.WAITING)

@@ -6,6 +6,7 @@ read yields one dict per record, every value as the text the partner sent (valid
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -16,6 +17,9 @@ from typing import Any
 from tessera.imports.profiles import MappingProfile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# The csv module refuses a cell over 128 KB with an error that ended the whole import; read any cell the
+# file can hold, and let validation quarantine the row whose cell is too long to be a real value.
+csv.field_size_limit(MAX_FILE_BYTES)
 
 
 class FileProblemError(ValueError):
@@ -33,8 +37,55 @@ def content_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def row_fingerprint(values: dict[str, Any]) -> str:
+    """A row's fingerprint, whatever file it came in: the same values give the same fingerprint."""
+    canonical = json.dumps(values, sort_keys=True, ensure_ascii=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+KEPT_CELL_CHARACTERS = 10_000
+
+
+def storable_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A row's values as they can be kept with it in quarantine: PostgreSQL stores no NUL character, so a
+    NUL is shown as the symbol for it, and a cell too long to be a real value is cut, saying so (the whole
+    file is kept with its batch)."""
+
+    def storable(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {storable(k): storable(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [storable(v) for v in value]
+        if not isinstance(value, str):
+            return value
+        text = value.replace("\x00", "\u2400")
+        if len(text) > KEPT_CELL_CHARACTERS:
+            return f"{text[:KEPT_CELL_CHARACTERS]}… (cut: {len(text):,} characters in the file)"
+        return text
+
+    return {storable(k): storable(v) for k, v in values.items()}
+
+
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def _decode(content: bytes) -> str:
-    # Partner spreadsheets arrive as UTF-8 (often with a byte-order mark) or Windows-1252.
+    """Partner spreadsheets arrive as UTF-8 (often with a byte-order mark), Windows-1252, or UTF-16 with a
+    byte-order mark (Excel's "Unicode text")."""
+    if content.startswith(_UTF16_MARKS):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FileProblemError(
+                "The file starts like UTF-16 text but cannot be read as UTF-16. Save it as CSV UTF-8 and "
+                "send it again"
+            ) from None
+    if content.count(b"\x00") > len(content) // 4:
+        # Every other byte zero: UTF-16 without its byte-order mark, which cannot be told from Latin text.
+        raise FileProblemError(
+            "The file looks like UTF-16 text without a byte-order mark, which Tessera cannot read reliably. "
+            "Save it as CSV UTF-8 and send it again"
+        )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -63,7 +114,9 @@ def read_rows(content: bytes, fmt: str, profile: MappingProfile) -> list[RawRow]
 
 
 def _read_csv(content: bytes) -> list[RawRow]:
-    reader = csv.DictReader(io.StringIO(_decode(content), newline=""))
+    text = _decode(content)
+    _check_quotes_are_closed(text)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise FileProblemError("The file has no header row")
     rows = []
@@ -77,11 +130,43 @@ def _read_csv(content: bytes) -> list[RawRow]:
     return rows
 
 
+def _check_quotes_are_closed(text: str) -> None:
+    """Refuse a file with a quote that is never closed: read leniently, everything after it would become
+    one cell of one row, and the rows after it would silently go missing."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise FileProblemError(
+                f"A quote mark opened on line {_line_of_last_row_start(text)} of the file is never closed, so "
+                "the rest of the file would be read as one cell. Correct the quote and send the file again"
+            ) from None
+        # Other strict complaints (a stray quote inside a cell) are read leniently, as spreadsheets write them.
+
+
+def _line_of_last_row_start(text: str) -> int:
+    """The line on which the unclosed quoted cell's row starts: read leniently, it is the last row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = last_start = 1
+    for _ in reader:
+        last_start, start = start, reader.line_num + 1
+    return last_start
+
+
 def _read_json(content: bytes, profile: MappingProfile) -> list[RawRow]:
     try:
-        data = json.loads(_decode(content))
+        # Numbers are kept as the text the partner sent: a 5,001-digit number is a bad value for validation
+        # to quarantine, not a reason for Python's int() to end the import.
+        data = json.loads(_decode(content), parse_int=str, parse_float=str, parse_constant=str)
     except json.JSONDecodeError as error:
         raise FileProblemError(f"The file is not valid JSON (line {error.lineno}: {error.msg})") from None
+    except RecursionError:
+        raise FileProblemError(
+            "The JSON file nests lists or objects too deeply to be a partner export. Check the export and "
+            "send it again"
+        ) from None
     if isinstance(data, dict):
         key = profile.json_records_key
         if not key or key not in data:
@@ -92,9 +177,35 @@ def _read_json(content: bytes, profile: MappingProfile) -> list[RawRow]:
     rows = []
     for number, record in enumerate(data, start=1):
         # A record that is not an object is kept (as text) so validation can quarantine it with a reason.
-        values = record if isinstance(record, dict) else {"(record)": json.dumps(record)[:500]}
+        if isinstance(record, dict):
+            values = {str(key): _shallow(value) for key, value in record.items()}
+        else:
+            values = {"(record)": json.dumps(_shallow(record))[:500]}
         rows.append(RawRow(number, values))
     return rows
+
+
+MAX_KEPT_DEPTH = 8
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value``, counted without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level + 1)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _shallow(value: Any) -> Any:
+    """A value kept as sent unless it nests deeper than any partner record would; then a note of that,
+    so that storing, fingerprinting or printing it can never exhaust Python's recursion limit."""
+    depth = _depth(value)
+    if depth > MAX_KEPT_DEPTH:
+        return {"(nested too deeply to keep)": f"{depth} levels"}
+    return value
 
 
 def _check_columns(rows: list[RawRow], profile: MappingProfile) -> None:

@@ -7,6 +7,7 @@ imported record and the record of its import commit or roll back together.
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +22,14 @@ from tessera.access.scope import scope_of
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.core.models import Agency, District
-from tessera.imports.models import BatchStatus, ImportBatch, QuarantinedRow, RowStatus
-from tessera.imports.parsing import RawRow, content_hash
+from tessera.imports.models import (
+    ENDED_WITHOUT_IMPORTING,
+    BatchStatus,
+    ImportBatch,
+    QuarantinedRow,
+    RowStatus,
+)
+from tessera.imports.parsing import RawRow, content_hash, row_fingerprint, storable_values
 from tessera.imports.profiles import PROFILES
 from tessera.imports.validation import CleanRecord, Outcome, validate
 from tessera.jobs.queue import enqueue
@@ -82,9 +89,11 @@ def start_import(
         raise PermissionDenied("You can only import files for districts you work in")
     profile = PROFILES[profile_code]
     digest = content_hash(content)
-    existing = ImportBatch.objects.filter(
-        agency=agency, source_system=profile.source_system, content_hash=digest
-    ).first()
+    existing = (
+        ImportBatch.objects.filter(agency=agency, source_system=profile.source_system, content_hash=digest)
+        .exclude(status__in=ENDED_WITHOUT_IMPORTING)
+        .first()
+    )
     if existing is not None:
         return Started(existing, is_new=False, may_open=can_see(user, existing))
     batch = ImportBatch.objects.create(
@@ -136,48 +145,81 @@ class ChunkCounts:
     updated: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    already_quarantined: int = 0
 
 
-def apply_chunk(batch: ImportBatch, rows: list[RawRow], outcomes: list[Outcome]) -> ChunkCounts:
-    """Take the good rows and quarantine the bad ones. Safe to repeat: nothing is taken twice."""
+def apply_chunk(
+    batch: ImportBatch, rows: list[RawRow], outcomes: list[Outcome], *, deadline: float | None = None
+) -> int:
+    """Take the good rows and quarantine the bad ones, in order, stopping early once ``deadline``
+    (a ``time.monotonic()`` value) has passed. Returns how many rows were dealt with. Safe to repeat:
+    nothing is taken twice."""
     counts = ChunkCounts()
+    taken = 0
     for row, outcome in zip(rows, outcomes, strict=True):
-        if outcome.record is None:
-            _quarantine(batch, row, outcome)
-            counts.quarantined += 1
-            continue
-        try:
-            result, _ = take_record(
-                outcome.record,
-                agency=batch.agency,
-                source_system=batch.source_system,
-                district=batch.district,
-                actor=batch.uploaded_by,
-                provenance={"batch": batch.pk, "file": batch.file_name, "row": row.number},
-            )
-        except RecordOutOfScopeError as refused:
-            _quarantine_out_of_scope(batch, row, refused)
-            counts.quarantined += 1
-            continue
-        setattr(counts, result, getattr(counts, result) + 1)
+        _apply_row(batch, row, outcome, counts)
+        taken += 1
+        if deadline is not None and time.monotonic() >= deadline:
+            break
     ImportBatch.objects.filter(pk=batch.pk).update(
         created_count=F("created_count") + counts.created,
         updated_count=F("updated_count") + counts.updated,
         unchanged_count=F("unchanged_count") + counts.unchanged,
         quarantined_count=F("quarantined_count") + counts.quarantined,
+        already_quarantined_count=F("already_quarantined_count") + counts.already_quarantined,
     )
-    return counts
+    return taken
 
 
-def _quarantine(batch: ImportBatch, row: RawRow, outcome: Outcome) -> None:
+def _apply_row(batch: ImportBatch, row: RawRow, outcome: Outcome, counts: ChunkCounts) -> None:
+    if outcome.record is None:
+        if _quarantine(batch, row, outcome):
+            counts.quarantined += 1
+        else:
+            counts.already_quarantined += 1
+        return
+    try:
+        result, _ = take_record(
+            outcome.record,
+            agency=batch.agency,
+            source_system=batch.source_system,
+            district=batch.district,
+            actor=batch.uploaded_by,
+            provenance={"batch": batch.pk, "file": batch.file_name, "row": row.number},
+        )
+    except RecordOutOfScopeError as refused:
+        _quarantine_out_of_scope(batch, row, refused)
+        counts.quarantined += 1
+        return
+    setattr(counts, result, getattr(counts, result) + 1)
+
+
+def _quarantine(batch: ImportBatch, row: RawRow, outcome: Outcome) -> bool:
+    """Keep a bad row with its reasons; False when an earlier file already put the same row (the same
+    values from the same system) in quarantine and it is still waiting there."""
+    fingerprint = row_fingerprint(row.values)
+    waiting_already = (
+        QuarantinedRow.objects.filter(
+            fingerprint=fingerprint,
+            status=RowStatus.WAITING,
+            batch__agency=batch.agency,
+            batch__source_system=batch.source_system,
+        )
+        .exclude(batch=batch)
+        .exists()
+    )
+    if waiting_already:
+        return False
     QuarantinedRow.objects.get_or_create(
         batch=batch,
         row_number=row.number,
         defaults={
-            "raw": row.values,
+            "raw": storable_values(row.values),
+            "fingerprint": fingerprint,
             "reasons": [{"field": p.field, "message": p.message} for p in outcome.problems],
         },
     )
+    return True
 
 
 def _quarantine_out_of_scope(batch: ImportBatch, row: RawRow, refused: RecordOutOfScopeError) -> None:
@@ -193,7 +235,11 @@ def _quarantine_out_of_scope(batch: ImportBatch, row: RawRow, refused: RecordOut
     quarantined, created = QuarantinedRow.objects.get_or_create(
         batch=batch,
         row_number=row.number,
-        defaults={"raw": row.values, "reasons": [{"field": "source_record_id", "message": message}]},
+        defaults={
+            "raw": storable_values(row.values),
+            "fingerprint": row_fingerprint(row.values),
+            "reasons": [{"field": "source_record_id", "message": message}],
+        },
     )
     if created:
         record_access(
@@ -335,7 +381,14 @@ def finish_batch(batch: ImportBatch, total_rows: int) -> None:
 
 
 def refuse_batch(batch: ImportBatch, reason: str) -> None:
+    """The file itself cannot be imported: nothing in it was taken."""
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.REFUSED, refusal_reason=reason[:300])
+
+
+def fail_batch(batch: ImportBatch, reason: str) -> None:
+    """The import stopped for a reason that is not the file's; rows taken before it stay taken, and the
+    same file can be sent again."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, refusal_reason=reason[:300])
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tessera.core.text import name_problem
 from tessera.imports.profiles import MappingProfile
 from tessera.people.identifiers import is_valid_nhs_number, normalise_nhs_number, normalise_postcode
 
@@ -24,7 +25,10 @@ MAX_LENGTHS = {
     "town": 100,
     "police_person_id": 30,
     "la_person_id": 30,
+    "other_names": 300,
 }
+# Any other field: longer than this is not a value a partner system holds (a 300 KB cell, say).
+DEFAULT_MAX_LENGTH = 100
 _FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 _UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 _NAME_BAD_CHARS = re.compile(r"[0-9@#$%^*_=+<>{}\[\]|\\/]")
@@ -97,17 +101,34 @@ class Outcome:
         return self.record is not None and not self.problems
 
 
+STRUCTURED = "\x00structured"  # what map_row gives for a JSON list or object where a value should be
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return str(value)
+        return STRUCTURED
     return " ".join(str(value).split())
 
 
 def map_row(values: dict[str, Any], profile: MappingProfile) -> dict[str, str]:
     """The partner's columns renamed to Tessera's fields, every value as tidied text."""
     return {tessera: _text(values.get(column)) for tessera, column in profile.columns.items()}
+
+
+def _value_problem(name: str, value: str, label: str) -> str | None:
+    """A value no partner system could mean: a list or object, far too long, or holding characters that
+    are not text (NUL, text-direction controls, zero-width spaces)."""
+    if value == STRUCTURED:
+        return f"{label} is a list or object in the file, not a single value"
+    limit = MAX_LENGTHS.get(name, DEFAULT_MAX_LENGTH)
+    if len(value) > limit:
+        return f"{label} must be {limit} characters or fewer (the file has {len(value):,})"
+    character = name_problem(value)
+    if character:
+        return f"{label} contains {character}, which cannot be part of a value"
+    return None
 
 
 def check_name(value: str, label: str) -> str | None:
@@ -207,12 +228,15 @@ def validate_mapped(
                 f"{describe('source_record_id')} '{record_id}' was already used by row {seen_ids[record_id]}",
             )
         )
-    for name, limit in MAX_LENGTHS.items():
-        if len(mapped.get(name, "")) > limit:
-            problems.append(Problem(name, f"{describe(name)} must be {limit} characters or fewer"))
+    for name, value in list(mapped.items()):
+        problem = _value_problem(name, value, describe(name))
+        if problem:
+            problems.append(Problem(name, problem))
+            mapped[name] = ""  # checked no further: one clear reason per field
 
     given, family = mapped.get("given_name", ""), mapped.get("family_name", "")
-    if not given and not family:
+    named_fields_refused = any(p.field in {"given_name", "family_name"} for p in problems)
+    if not given and not family and not named_fields_refused:
         problems.append(
             Problem("family_name", "The record has no name: both first name and last name are empty")
         )
