@@ -18,7 +18,7 @@ from tessera.cases.models import (
     SupportKind,
 )
 from tessera.core.models import Agency, AgencyKind
-from tessera.web.forms import GovukDateField, TesseraForm, VersionedFormMixin
+from tessera.web.forms import GovukDateField, SubmitOnceMixin, TesseraForm, VersionedFormMixin
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -168,7 +168,7 @@ class StrategyDiscussionForm(TesseraForm):
         return rows
 
 
-class ActionForm(TesseraForm):
+class ActionForm(SubmitOnceMixin, TesseraForm):
     description = forms.CharField(label="What needs doing", max_length=300)
     owner = PeopleChoiceField(
         label="Owner", queryset=User.objects.none(), empty_label="Choose from the case team"
@@ -199,7 +199,7 @@ class ActionUpdateForm(VersionedFormMixin, TesseraForm):
     )
 
 
-class SupportForm(TesseraForm):
+class SupportForm(SubmitOnceMixin, TesseraForm):
     kind = forms.ChoiceField(label="Who gave it", choices=SupportKind.choices, widget=forms.RadioSelect)
     agency = forms.ModelChoiceField(
         label="Agency", queryset=Agency.objects.none(), empty_label="Choose an agency"

@@ -35,6 +35,7 @@ from tessera.cases.forms import (
 )
 from tessera.cases.models import Action, Case
 from tessera.cases.page import CasePage, open_case_page
+from tessera.core.submissions import AlreadySubmittedError
 from tessera.web.errors import add_service_errors
 
 
@@ -82,6 +83,10 @@ def _render_record_page(request: HttpRequest, pk: int, spec: RecordPage, **extra
             form.is_valid()
         except ValidationError as error:
             add_service_errors(form, error)
+        except AlreadySubmittedError:
+            # A second click on the same form: the first sending made the record; show where it is.
+            messages.info(request, "This form was already sent, so it has been saved once, not twice.")
+            return redirect(f"/cases/{case.pk}/{spec.next_url}")
         else:
             messages.success(request, message)
             return redirect(f"/cases/{case.pk}/{spec.next_url}")
@@ -221,6 +226,7 @@ def _save_action(user: User, case: Case, form: forms.Form, request: HttpRequest)
         owner=data["owner"],
         due_in_working_days=data["due_in_working_days"],
         request=request,
+        submission=data["submission_token"],
     )
     return f"Action set for {action.owner}, due {action.due_on:%-d %B %Y}."
 
@@ -236,7 +242,9 @@ ADD_ACTION = RecordPage(
 
 
 def _save_support(user: User, case: Case, form: forms.Form, request: HttpRequest) -> str:
-    services.record_support(user, case, request=request, **form.cleaned_data)
+    details = dict(form.cleaned_data)
+    submission = details.pop("submission_token")
+    services.record_support(user, case, request=request, submission=submission, **details)
     return "Support recorded."
 
 

@@ -8,6 +8,7 @@ recorded reason, and a step taken after its statutory date needs the reason it w
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import date
 from typing import Any
 
@@ -35,6 +36,7 @@ from tessera.cases.models import (
     Track,
 )
 from tessera.core.models import District
+from tessera.core.submissions import claim_submission
 from tessera.core.working_days import add_working_days
 from tessera.people.models import Location, Person
 
@@ -235,11 +237,13 @@ def add_action(
     owner: User,
     due_in_working_days: int,
     request: HttpRequest | None = None,
+    submission: uuid.UUID | None = None,
 ) -> Action:
     require(actor, PolicyAction.CHANGE, case)
     require_open(case)
     if not case.team_members.filter(user=owner, removed_at__isnull=True).exists():
         raise ValidationError({"owner": "The owner must be on the case team: add them to the team first"})
+    claim = claim_submission(actor, submission, "cases.action")
     action = Action.objects.create(
         case=case,
         description=description,
@@ -247,6 +251,7 @@ def add_action(
         due_on=add_working_days(timezone.localdate(), due_in_working_days),
         created_by=actor,
     )
+    claim.made(action)
     record_access(
         actor=actor, action=AuditAction.CREATE, target=action, request=request, details={"case": case.pk}
     )
@@ -282,13 +287,20 @@ def update_action(
 
 @transaction.atomic
 def record_support(
-    actor: User, case: Case, *, request: HttpRequest | None = None, **details: Any
+    actor: User,
+    case: Case,
+    *,
+    request: HttpRequest | None = None,
+    submission: uuid.UUID | None = None,
+    **details: Any,
 ) -> SupportRecord:
     require(actor, PolicyAction.CHANGE, case)
     require_open(case)
     if details["started_on"] > timezone.localdate():
         raise ValidationError({"started_on": "Started must be today or in the past"})
+    claim = claim_submission(actor, submission, "cases.supportrecord")
     support = SupportRecord.objects.create(case=case, recorded_by=actor, **details)
+    claim.made(support)
     record_access(
         actor=actor, action=AuditAction.CREATE, target=support, request=request, details={"case": case.pk}
     )

@@ -102,3 +102,22 @@ class Team(models.Model):
     @property
     def is_force_wide(self) -> bool:
         return self.district_id is None
+
+
+class FormSubmission(models.Model):
+    """One sending of one rendered form: its token is unique, so a double click cannot make two records.
+
+    The token is made when the form is drawn and sent back with it; the service that creates the record
+    claims the token in the same transaction, and a second sending finds the first one's result instead.
+    """
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=100)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    # What the first sending made: a model label and primary key.
+    result_type = models.CharField(max_length=100, blank=True)
+    result_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} sent by {self.user_id} ({self.token})"

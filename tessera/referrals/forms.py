@@ -18,7 +18,7 @@ from tessera.people.models import Person
 from tessera.referrals.models import Decision
 from tessera.referrals.selectors import PossibleMatch
 from tessera.referrals.warning_signs import WarningSign
-from tessera.web.forms import GovukDateField, TesseraForm, VersionedFormMixin
+from tessera.web.forms import GovukDateField, SubmitOnceMixin, TesseraForm, VersionedFormMixin
 
 NEW_CHILD = "new"
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]?([0-5]\d)$")
@@ -68,7 +68,7 @@ class WhenSeenMixin(forms.Form):
         return data
 
 
-class StaffConcernForm(WhenSeenMixin, TesseraForm):
+class StaffConcernForm(SubmitOnceMixin, WhenSeenMixin, TesseraForm):
     """A concern from staff. The child's details are checked against people the reporter can see first."""
 
     subject_kind = forms.ChoiceField(
@@ -176,7 +176,7 @@ class StaffConcernForm(WhenSeenMixin, TesseraForm):
         return next((m.person for m in self.matches if str(m.person.pk) == match), None)
 
 
-class PartnerConcernForm(WhenSeenMixin, TesseraForm):
+class PartnerConcernForm(SubmitOnceMixin, WhenSeenMixin, TesseraForm):
     """The short form for hotel, taxi and takeaway staff: what they saw, where and when."""
 
     who = forms.CharField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -23,6 +24,7 @@ from tessera.cases import services as case_services
 from tessera.cases import timescales
 from tessera.cases.models import Case, CaseStatus, SubjectKind, Track
 from tessera.core.models import District
+from tessera.core.submissions import claim_submission
 from tessera.people.models import EntityKind, Person, PoleEntity, SourceIdentity
 from tessera.referrals.models import DECISIONS_THAT_OPEN_A_CASE, Decision, Referral
 from tessera.referrals.signals import referral_decided, referral_received
@@ -65,16 +67,19 @@ def submit_referral(
     place_description: str = "",
     peer_group_description: str = "",
     request: HttpRequest | None = None,
+    submission: uuid.UUID | None = None,
 ) -> Referral:
     """Store a concern and start its one-working-day decision clock.
 
     ``child`` must be a person the reporter can see (search-before-create happened against their view);
     ``new_child`` creates a person from what the reporter typed when none of the matches was the child.
+    ``submission`` is the form's token: the same form sent twice raises ``AlreadySubmittedError``.
     """
     if not may_report(actor):
         raise PermissionDenied("Your role does not report concerns")
     if child is not None and not visible_to(actor, Person).filter(pk=child.pk).exists():
         raise PermissionDenied("You cannot refer a person you cannot see")
+    claim = claim_submission(actor, submission, "referrals.referral")
     received_at = timezone.now()
     partner = scope_of(actor).has(Role.PARTNER_REPORTER)
     referral = Referral(
@@ -102,6 +107,7 @@ def submit_referral(
             )
         referral.child = child
     referral.save()
+    claim.made(referral)
     record_access(
         actor=actor,
         action=AuditAction.CREATE,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +19,10 @@ from tessera.audit.log import record_access, record_list_view
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import StaleVersionError, changes_since
 from tessera.cases.models import SubjectKind
+from tessera.core.submissions import AlreadySubmittedError, earlier_result
 from tessera.referrals import selectors, services
 from tessera.referrals.forms import DecisionForm, PartnerConcernForm, StaffConcernForm, seen_at
-from tessera.referrals.models import Decision
+from tessera.referrals.models import Decision, Referral
 from tessera.referrals.selectors import CLOCK_FILTERS
 from tessera.referrals.warning_signs import WarningSign
 from tessera.web.errors import add_service_errors
@@ -42,6 +46,30 @@ def _default_district(user: User) -> int | None:
     return districts[0] if len(districts) == 1 else None
 
 
+def _sent(request: HttpRequest, submit: Callable[[], Referral]) -> HttpResponse:
+    """Send the concern once and show its reference; a second sending of the same form (a double click)
+    shows the reference of the first instead of making a second referral."""
+    try:
+        referral = submit()
+    except AlreadySubmittedError as repeat:
+        return _sent_before(request, repeat.result_id)
+    request.session[_SENT_KEY] = referral.reference
+    return redirect("referrals:concern_sent")
+
+
+def _sent_before(request: HttpRequest, referral_id: str) -> HttpResponse:
+    first = Referral.objects.filter(pk=int(referral_id or 0), referred_by=request.user).first()
+    if first is None:
+        messages.info(request, "This concern was already sent.")
+        return redirect("web:home")
+    request.session[_SENT_KEY] = first.reference
+    return redirect("referrals:concern_sent")
+
+
+def _earlier_sending(request: HttpRequest) -> str | None:
+    return earlier_result(request.user, request.POST.get("submission_token"), "referrals.referral")
+
+
 def report_concern(request: HttpRequest) -> HttpResponse:
     """A concern from staff, in under two minutes. Search-before-create: typing a child's name and date of
     birth shows the children the reporter can already see, and one must be chosen (or 'none of these')."""
@@ -51,6 +79,8 @@ def report_concern(request: HttpRequest) -> HttpResponse:
             initial={"subject_kind": SubjectKind.CHILD, "district": _default_district(user)}
         )
         return render(request, "referrals/report_concern.html", {"form": form})
+    if (earlier := _earlier_sending(request)) is not None:
+        return _sent_before(request, earlier)
     given = request.POST.get("given_name", "")
     family = request.POST.get("family_name", "")
     probe = StaffConcernForm(request.POST)
@@ -71,7 +101,8 @@ def report_concern(request: HttpRequest) -> HttpResponse:
         new_child = None
         if is_child and person is None and (data["given_name"] or data["family_name"]):
             new_child = services.NewChild(data["given_name"], data["family_name"], data["date_of_birth"])
-        referral = services.submit_referral(
+        submit = partial(
+            services.submit_referral,
             user,
             district=data["district"],
             subject_kind=data["subject_kind"],
@@ -85,9 +116,9 @@ def report_concern(request: HttpRequest) -> HttpResponse:
             place_description=data["place_description"],
             peer_group_description=data["peer_group_description"],
             request=request,
+            submission=data["submission_token"],
         )
-        request.session[_SENT_KEY] = referral.reference
-        return redirect("referrals:concern_sent")
+        return _sent(request, submit)
     if searching or matches:
         # The form comes back with the matching children on every post that finds any, a search or a
         # send that failed validation: logged with the ids shown, never the names typed.
@@ -116,7 +147,8 @@ def partner_report(request: HttpRequest) -> HttpResponse:
     form = PartnerConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        referral = services.submit_referral(
+        submit = partial(
+            services.submit_referral,
             user,
             district=user.agency.district,
             subject_kind=SubjectKind.CHILD,
@@ -126,9 +158,9 @@ def partner_report(request: HttpRequest) -> HttpResponse:
             warning_signs=data["warning_signs"],
             child_description=data["who"],
             request=request,
+            submission=data["submission_token"],
         )
-        request.session[_SENT_KEY] = referral.reference
-        return redirect("referrals:concern_sent")
+        return _sent(request, submit)
     return render(request, "referrals/partner_report.html", {"form": form})
 
 

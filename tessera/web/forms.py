@@ -7,6 +7,7 @@ Each field's widget gets the GOV.UK class for its kind, the error modifier when 
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -88,6 +89,9 @@ class _CharacterRule:
             raise ValidationError(f"{self.label} must not contain {problem}", code="characters")
 
 
+_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+
+
 def _is_name(field_name: str) -> bool:
     return field_name.endswith(("name", "names"))
 
@@ -113,8 +117,12 @@ class TesseraFormMixin:
             default = f"Enter {label.lower()}"
             if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)):
                 default = f"Select {label.lower()}"
-            field.error_messages["required"] = self.required_messages.get(name, default)
-            if isinstance(field, forms.CharField):
+            if name in self.required_messages or field.error_messages["required"] == _DJANGO_REQUIRED:
+                field.error_messages["required"] = self.required_messages.get(name, default)
+            # UUIDField and JSONField are CharFields whose cleaned value is not text.
+            if isinstance(field, forms.CharField) and not isinstance(
+                field, (forms.UUIDField, forms.JSONField)
+            ):
                 _limit_text(name, label, field)
 
 
@@ -133,6 +141,21 @@ class TesseraForm(TesseraFormMixin, forms.Form):
 
 class TesseraModelForm(TesseraFormMixin, forms.ModelForm):
     pass
+
+
+class SubmitOnceMixin(forms.Form):
+    """A token made when the form is drawn, so the service can refuse to make a second record from a
+    second sending of the same form (``tessera.core.submissions``). A form shown again after an error
+    keeps its token: it is still the same form."""
+
+    submission_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        initial=uuid.uuid4,
+        error_messages={
+            "required": "This form was sent without its form number: go back, reload the page and send it again",
+            "invalid": "This form was sent without its form number: go back, reload the page and send it again",
+        },
+    )
 
 
 class VersionedFormMixin(forms.Form):

@@ -1,5 +1,6 @@
 """Case work as the team does it: strategy discussions, investigation, actions, support, closure."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -126,6 +127,7 @@ def test_closing_with_support_recorded_keeps_everything(client_for, world):
     response = worker.post(
         f"/cases/{world.case.pk}/support/new/",
         {
+            "submission_token": str(uuid.uuid4()),
             "kind": "youth_worker",
             "agency": str(Agency.objects.get(code="safe-steps").pk),
             "worker_name": "Aaliyah Brennan",

@@ -1,5 +1,6 @@
 """Reporting a concern, search-before-create, triage decisions and what the referrer learns."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -34,6 +35,7 @@ def concern(**overrides):
         "seen_on_year": str(today.year),
         "seen_time": "",
         "send": "1",
+        "submission_token": str(uuid.uuid4()),
     }
     data.update(overrides)
     return data
@@ -127,6 +129,7 @@ def test_partner_reporter_gets_a_reference_and_can_read_nothing_back(client_for,
     response = hotel.post(
         "/referrals/partner/",
         {
+            "submission_token": str(uuid.uuid4()),
             "who": "Two girls about 14 with a man in his 30s; he paid cash",
             "warning_signs": ["hotels_taxis_takeaways"],
             "what_was_seen": "Booked room 12 for one night, the girls went up with him at 23:10.",

@@ -1,5 +1,7 @@
 """What a form refuses, and how it says so (issue 17, Found 8 and Found 11)."""
 
+import uuid
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -20,6 +22,7 @@ def _partner_concern(**overrides):
         "seen_on_month": str(today.month),
         "seen_on_year": str(today.year),
         "seen_time": "",
+        "submission_token": str(uuid.uuid4()),
     }
     return data | overrides
 
