@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
 
 # Break-glass access lasts this long before the user must give a reason again.
 BREAK_GLASS_HOURS = env_int("TESSERA_BREAK_GLASS_HOURS", 4, minimum=1)
+# At most this many records opened with emergency access by one person in any hour.
+BREAK_GLASS_PER_HOUR = env_int("TESSERA_BREAK_GLASS_PER_HOUR", 5, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -68,6 +68,13 @@ class BreakGlassGrant(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
     review_note = models.TextField(blank=True)
+    # Who reviews: supervisors sharing a team with the user, supervisors of the user's districts and of the
+    # record's district, force-wide supervisors; and, when none of those existed at the time, every
+    # supervisor. Kept here, never shown to the user, since whether the record exists must not leak.
+    record_district = models.ForeignKey(
+        "core.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    any_supervisor_reviews = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-granted_at"]

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -20,23 +21,91 @@ from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 
 
-@transaction.atomic
+class EmergencyAccessRefusedError(PermissionDenied):
+    """Emergency access was not granted; the message says why and what to do instead."""
+
+
+def check_emergency_allowance(user: User, *, target_type: str, target_id: int, reason: str) -> None:
+    """Refuse emergency access past the hourly limit, or with the words already given for another record.
+
+    The limit stops one person walking a district's children in a few seconds; the reason must be this
+    record's, so a supervisor reviewing each grant reads why that child's record was needed.
+    """
+    now = timezone.now()
+    recent = list(
+        BreakGlassGrant.objects.filter(user=user, granted_at__gte=now - timedelta(hours=1)).order_by(
+            "granted_at"
+        )
+    )
+    limit = settings.BREAK_GLASS_PER_HOUR
+    if len(recent) >= limit:
+        again = timezone.localtime(recent[-limit].granted_at + timedelta(hours=1))
+        raise EmergencyAccessRefusedError(
+            f"You have used emergency access {len(recent)} times in the last hour, the most allowed. You can "
+            f"use it again at {again:%H:%M}. If a child is in danger now, ask a supervisor or the duty "
+            "inspector to open the record."
+        )
+    words = " ".join(reason.lower().split())
+    for grant in recent:
+        other_record = (grant.target_type, grant.target_id) != (target_type, target_id)
+        if other_record and " ".join(grant.reason.lower().split()) == words:
+            raise EmergencyAccessRefusedError(
+                "You gave the same reason for another record at "
+                f"{timezone.localtime(grant.granted_at):%H:%M}. Say why you need this record."
+            )
+
+
 def open_with_emergency_access(
     user: User, *, model: type, target_id: int, path: str, reason: str, request: HttpRequest
 ) -> BreakGlassGrant:
     """Grant time-limited access to one record. The grant is made whether or not the record exists,
-    so the answer never reveals whether it does; restricted records stay hidden regardless."""
+    so the answer never reveals whether it does; restricted records stay hidden regardless. Every grant
+    has a reviewer (see ``grants_to_review``); a refusal under the limits is logged too."""
     if not scope_of(user).may_break_glass:
         raise PermissionDenied("Your role does not allow emergency access")
+    target_type = label_of(model)
+    try:
+        check_emergency_allowance(user, target_type=target_type, target_id=target_id, reason=reason)
+    except EmergencyAccessRefusedError as refused:
+        with transaction.atomic():  # the refusal is kept: it is logged in a transaction of its own
+            record_access(
+                actor=user,
+                action=AuditAction.BREAK_GLASS,
+                target_type=target_type,
+                target_id=target_id,
+                reason=reason,
+                request=request,
+                details={"refused": str(refused)},
+            )
+        raise
+    with transaction.atomic():
+        return _grant(
+            user,
+            model=model,
+            target_type=target_type,
+            target_id=target_id,
+            path=path,
+            reason=reason,
+            request=request,
+        )
+
+
+def _grant(
+    user: User, *, model: type, target_type: str, target_id: int, path: str, reason: str, request: HttpRequest
+) -> BreakGlassGrant:
     now = timezone.now()
+    record = model._default_manager.filter(pk=target_id).first()  # type: ignore[attr-defined]
+    record_district = getattr(record, "district_id", None) if record is not None else None
     grant = BreakGlassGrant.objects.create(
         user=user,
-        target_type=label_of(model),
+        target_type=target_type,
         target_id=target_id,
         path=path[:300],
         reason=reason,
         granted_at=now,
         expires_at=now + timedelta(hours=settings.BREAK_GLASS_HOURS),
+        record_district_id=record_district,
+        any_supervisor_reviews=not _has_own_reviewer(user, record_district),
     )
     record_access(
         actor=user,
@@ -50,26 +119,63 @@ def open_with_emergency_access(
     return grant
 
 
+def _supervisors() -> QuerySet[User]:
+    return User.objects.filter(role_grants__role=Role.SUPERVISOR, is_active=True)
+
+
+def _has_own_reviewer(user: User, record_district: int | None) -> bool:
+    """Whether a supervisor other than the user reviews this grant by team, district or force-wide."""
+    teams = list(user.memberships.values_list("team_id", "team__district_id"))
+    districts = {district for _, district in teams if district is not None}
+    if record_district is not None:
+        districts.add(record_district)
+    reviewers = (
+        _supervisors()
+        .exclude(pk=user.pk)
+        .filter(
+            Q(memberships__team_id__in=[team for team, _ in teams])
+            | Q(memberships__team__district_id__in=districts)
+            | Q(memberships__team__district__isnull=True)
+        )
+    )
+    return reviewers.exists()
+
+
 def supervisors_of(user: User) -> list[User]:
     team_ids = user.memberships.values_list("team_id", flat=True)
-    return list(
-        User.objects.filter(
-            memberships__team_id__in=team_ids, role_grants__role=Role.SUPERVISOR, is_active=True
-        )
-        .exclude(pk=user.pk)
-        .distinct()
-    )
+    return list(_supervisors().filter(memberships__team_id__in=team_ids).exclude(pk=user.pk).distinct())
 
 
 def grants_to_review(supervisor: User) -> list[BreakGlassGrant]:
-    """Unreviewed emergency access by people who share a team with this supervisor."""
-    team_ids = supervisor.memberships.values_list("team_id", flat=True)
-    return list(
-        BreakGlassGrant.objects.filter(user__memberships__team_id__in=team_ids, reviewed_at__isnull=True)
-        .exclude(user=supervisor)
-        .select_related("user", "user__agency")
-        .distinct()
-        .order_by("granted_at")
+    """Unreviewed emergency access this supervisor reviews: by people who share a team with them or work
+    in their districts, and to records in their districts; everything, for a force-wide supervisor; and
+    any grant for which no such supervisor existed when it was made, so no grant goes unreviewed."""
+    scope = scope_of(supervisor)
+    waiting = BreakGlassGrant.objects.filter(reviewed_at__isnull=True).exclude(user=supervisor)
+    if not scope.force_wide:
+        team_ids = list(supervisor.memberships.values_list("team_id", flat=True))
+        waiting = waiting.filter(
+            Q(user__memberships__team_id__in=team_ids)
+            | Q(user__memberships__team__district_id__in=scope.district_ids)
+            | Q(record_district_id__in=scope.district_ids)
+            | Q(any_supervisor_reviews=True)
+        )
+    return list(waiting.select_related("user", "user__agency").distinct().order_by("granted_at"))
+
+
+def review_reason(supervisor: User, grant: BreakGlassGrant) -> str:
+    """Why this grant is on this supervisor's list, in words."""
+    scope = scope_of(supervisor)
+    if grant.user.memberships.filter(team__memberships__user=supervisor).exists():
+        return f"{grant.user} is in one of your teams."
+    if scope.force_wide:
+        return "You review emergency access across the force."
+    if grant.user.memberships.filter(team__district_id__in=scope.district_ids).exists():
+        return f"{grant.user} works in a district you supervise."
+    if grant.record_district_id in scope.district_ids:
+        return "The record is in a district you supervise, and no supervisor shares a team with this person."
+    return (
+        "No supervisor shares a team or a district with this person or record, so every supervisor sees it."
     )
 
 

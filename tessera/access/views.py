@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tessera.access import services
@@ -40,19 +41,24 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     form = EmergencyAccessForm(request.POST or None, initial={"path": path})
     if request.method == "POST" and form.is_valid():
         model, target_id = target
-        grant = services.open_with_emergency_access(
-            user,
-            model=model,
-            target_id=target_id,
-            path=path,
-            reason=form.cleaned_data["reason"],
-            request=request,
-        )
-        messages.warning(
-            request,
-            f"You have emergency access until {grant.expires_at:%H:%M}. Your reason has been recorded for a supervisor to review.",
-        )
-        return redirect(path)
+        try:
+            grant = services.open_with_emergency_access(
+                user,
+                model=model,
+                target_id=target_id,
+                path=path,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except services.EmergencyAccessRefusedError as refused:
+            form.add_error("reason", str(refused))
+        else:
+            messages.warning(
+                request,
+                f"You have emergency access until {timezone.localtime(grant.expires_at):%H:%M}. Your reason "
+                "has been recorded for a supervisor to review.",
+            )
+            return redirect(path)
     return render(request, "access/emergency_access.html", {"form": form})
 
 
@@ -95,7 +101,11 @@ def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, f"Emergency access by {grant.user} reviewed.")
         return redirect("access:review_list")
-    return render(request, "access/review_grant.html", {"grant": grant, "form": form})
+    return render(
+        request,
+        "access/review_grant.html",
+        {"grant": grant, "form": form, "why": services.review_reason(supervisor, grant)},
+    )
 
 
 SHOWN_AT_MOST = 500
