@@ -45,7 +45,8 @@ if not SECRET_KEY:
 HTTPS = env_bool("TESSERA_HTTPS", not DEBUG and not DEMO_MODE)
 
 INSTALLED_APPS = [
-    # Tessera's web app comes first so its GOV.UK widget templates override Django's defaults.
+    # The UI kit comes first so its GOV.UK widget templates override Django's defaults.
+    "tessera.ui",
     "tessera.web",
     "tessera.core",
     "tessera.accounts",
@@ -113,12 +114,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tessera.web.context_processors.navigation",
             ],
-            "builtins": ["tessera.web.templatetags.govuk"],
+            "builtins": ["tessera.ui.templatetags.govuk"],
         },
     }
 ]
 # Forms render through project templates, so every widget gets GOV.UK markup without per-form work.
-FORM_RENDERER = "tessera.web.renderers.GovukFormRenderer"
+FORM_RENDERER = "tessera.ui.renderers.GovukFormRenderer"
 
 DATABASES = {"default": database_config(str(VAR_DIR / "tessera.sqlite3"))}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":

@@ -11,6 +11,7 @@ The cast (tessera.synth.cast) has one user per role. The people tests care about
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from datetime import date
 
 import pytest
@@ -59,7 +60,7 @@ def mark_active(client: Client) -> Client:
     return client
 
 
-def verified_client(user: User, **client_options: str) -> Client:
+def verified_client(user: User, **client_options: Any) -> Client:
     """A client signed in with password and second factor."""
     client = Client(**client_options)
     client.force_login(user)

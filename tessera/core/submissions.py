@@ -1,6 +1,6 @@
 """Sending a form once: a double click, a resend after a slow page or a browser retry makes one record.
 
-A form that creates something carries a token made when it was drawn (``tessera.web.forms.SubmitOnceMixin``).
+A form that creates something carries a token made when it was drawn (``tessera.ui.forms.SubmitOnceMixin``).
 The service claims it with ``claim_submission`` inside its own transaction before creating anything, and
 notes what it made with ``SubmissionClaim.made``. The unique constraint on the token settles two sendings
 at once: on PostgreSQL the second insert waits for the first transaction and then fails; on SQLite write

@@ -25,7 +25,7 @@ from tessera.referrals.forms import DecisionForm, PartnerConcernForm, StaffConce
 from tessera.referrals.models import Decision, Referral
 from tessera.referrals.selectors import CLOCK_FILTERS
 from tessera.referrals.warning_signs import WarningSign
-from tessera.web.errors import add_service_errors
+from tessera.ui.errors import add_service_errors
 
 _SENT_KEY = "tessera_referral_sent"
 
@@ -58,7 +58,7 @@ def _sent(request: HttpRequest, submit: Callable[[], Referral]) -> HttpResponse:
 
 
 def _sent_before(request: HttpRequest, referral_id: str) -> HttpResponse:
-    first = Referral.objects.filter(pk=int(referral_id or 0), referred_by=request.user).first()
+    first = Referral.objects.filter(pk=int(referral_id or 0), referred_by=_user(request)).first()
     if first is None:
         messages.info(request, "This concern was already sent.")
         return redirect("web:home")

@@ -55,7 +55,7 @@ def test_a_force_wide_supervisor_reviews_everyone(cast, client_for, rotherham_ch
     )
     RoleGrant.objects.create(user=professional_standards, role=Role.SUPERVISOR)
     TeamMembership.objects.create(
-        user=professional_standards, team=Team.objects.filter(district__isnull=True).first()
+        user=professional_standards, team=Team.objects.filter(district__isnull=True)[0]
     )
     _ask(
         client_for("cse.rotherham"),

@@ -155,6 +155,6 @@ def test_a_fault_in_the_import_fails_the_batch_with_a_reason_and_the_file_can_be
     monkeypatch.undo()
     _send(cse, FILE, "fault.csv")
     assert run_pending() == 1
-    latest = ImportBatch.objects.filter(file_name="fault.csv").order_by("-pk").first()
+    latest = ImportBatch.objects.filter(file_name="fault.csv").order_by("-pk")[0]
     assert latest.status == BatchStatus.FINISHED
     assert latest.created_count == 4

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tessera.referrals.forms import PartnerConcernForm
 from tessera.referrals.models import Referral
-from tessera.web.forms import LONG_TEXT_LIMIT, GovukDateField
+from tessera.ui.forms import LONG_TEXT_LIMIT, GovukDateField
 
 
 def _partner_concern(**overrides):
