@@ -56,5 +56,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {member.username:<24} {roles}")
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
         self.stdout.write(
-            "Security code: run  .venv/bin/python manage.py demo_code <username>  in another terminal."
+            "Security code: run  TESSERA_DEMO=true .venv/bin/python manage.py demo_code <username>  in "
+            "another terminal."
         )
