@@ -165,6 +165,8 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("TESSERA_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TESSERA_BEHIND_PROXY", False) else None
 )
+# A load balancer may poll the health endpoint over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = False

@@ -11,8 +11,8 @@ The cast (tessera.synth.cast) has one user per role. The people tests care about
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client

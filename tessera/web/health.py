@@ -1,0 +1,64 @@
+"""The health endpoint a load balancer or monitor polls: /health/ (django-health-check).
+
+It answers without signing in and shows no personal data: only whether the database answers, whether
+every migration has been applied and whether background jobs are being picked up by a worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from health_check.base import HealthCheck
+from health_check.checks import Database
+from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
+
+# A job queued longer than this means no worker is running (imports would say "Waiting to start").
+JOBS_WAIT_AT_MOST = timedelta(minutes=5)
+
+
+# Both checks run on the request's own thread (and so its database connection), not in a thread pool
+# whose connections Django would never close.
+
+
+def _unapplied_migrations() -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def _jobs_waiting_too_long() -> bool:
+    from tessera.jobs.models import Job, JobStatus
+
+    waiting_since = timezone.now() - JOBS_WAIT_AT_MOST
+    return Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=waiting_since).exists()
+
+
+@dataclasses.dataclass
+class Migrations(HealthCheck):
+    """Every migration in the code has been applied to the database."""
+
+    async def run(self) -> None:
+        if await sync_to_async(_unapplied_migrations, thread_sensitive=True)():
+            raise ServiceUnavailable("Migrations not applied: run manage.py migrate")
+
+
+@dataclasses.dataclass
+class Worker(HealthCheck):
+    """Background jobs are being taken: none has waited long for a worker."""
+
+    async def run(self) -> None:
+        if await sync_to_async(_jobs_waiting_too_long, thread_sensitive=True)():
+            raise ServiceUnavailable("A job has waited more than 5 minutes: is manage.py run_worker running?")
+
+
+class TesseraHealthView(HealthCheckView):
+    checks = (Database, Migrations, Worker)
+
+
+health = login_not_required(TesseraHealthView.as_view())
