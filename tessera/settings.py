@@ -207,6 +207,21 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Tessera"
 
+# Set-password links for new users (tessera.accounts.password_link) are emailed from here and last this long.
+TESSERA_SITE_URL = env_str("TESSERA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+PASSWORD_RESET_TIMEOUT = env_int("TESSERA_SET_PASSWORD_LINK_DAYS", 3, minimum=1) * 86400
+DEFAULT_FROM_EMAIL = env_str("TESSERA_MAIL_FROM", "tessera@localhost")
+EMAIL_HOST = env_str("TESSERA_MAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TESSERA_MAIL_PORT", 25, minimum=1)
+EMAIL_USE_TLS = env_bool("TESSERA_MAIL_TLS", False)
+# The demo writes each email to a file in var/mail instead of sending it.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEMO_MODE
+    else env_str("TESSERA_MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

@@ -18,7 +18,10 @@ from typing import Any
 from django.utils import timezone
 
 from tessera.access.models import BreakGlassGrant
-from tessera.accounts.models import User
+from tessera.accounts.grants import request_access
+from tessera.accounts.models import AccessRequest, User
+from tessera.accounts.password_link import set_password_path
+from tessera.accounts.roles import Role
 from tessera.jobs.models import Job
 from tests.cases.world import rotherham_case_world
 from tests.conftest import make_person
@@ -110,6 +113,17 @@ ROWS: dict[str, Row] = {
     "accounts:sign_out": Row(lambda w: "/sign-out/", default=405, anonymous=405),
     "accounts:sign_out_everywhere": Row(lambda w: "/sign-out/everywhere/", default=405),
     "accounts:account": Row(lambda w: "/account/", default=200),
+    # The emailed link answers whoever holds it: the token is the key (issue 17, two-key grants).
+    "accounts:set_password": Row(lambda w: set_password_path(newcomer(w)), default=200, anonymous=200),
+    # The second key: a supervisor of the person's agency (police here) approves roles that read case data.
+    "accounts:access_requests": Row(
+        lambda w: "/access-requests/", default=403, expect={"supervisor.rotherham": 200}
+    ),
+    "accounts:access_request": Row(
+        lambda w: f"/access-requests/{access_request_of(w).pk}/",
+        default=403,
+        expect={"supervisor.rotherham": 200},
+    ),
     "access:emergency_access": Row(
         lambda w: f"/access/emergency-access/?path=/people/{w.rotherham_child.pk}/",
         default=403,
@@ -252,6 +266,12 @@ ROWS: dict[str, Row] = {
     "administration:user_reset_second_factor": Row(
         lambda w: f"/administration/users/{w.cast['cse.rotherham'].pk}/reset-authenticator/", default=405
     ),
+    "administration:user_send_password_link": Row(
+        lambda w: f"/administration/users/{newcomer(w).pk}/send-password-link/", default=405
+    ),
+    "administration:access_requests": Row(
+        lambda w: "/administration/access-requests/", default=403, expect={"sysadmin": 200}
+    ),
     "administration:organisation": Row(
         lambda w: "/administration/organisation/", default=403, expect={"sysadmin": 200}
     ),
@@ -322,6 +342,28 @@ def build_world() -> SimpleNamespace:
     )
     _add_linkage_world(world)
     return world
+
+
+def newcomer(w: Any) -> User:
+    """A police officer an administrator has just added: no password yet, CSE role waiting for approval."""
+    if not hasattr(w, "newcomer"):
+        w.newcomer = User.objects.create_user(
+            username="new.officer",
+            password=None,
+            first_name="Nia",
+            last_name="Cropper",
+            email="nia@example.org",
+            agency=w.cast["cse.rotherham"].agency,
+        )
+        w.access_request = request_access(
+            w.cast["sysadmin"], w.newcomer, roles={Role.CSE_TEAM_MEMBER}, teams=[], request=None
+        )
+    return w.newcomer
+
+
+def access_request_of(w: Any) -> AccessRequest:
+    newcomer(w)
+    return w.access_request
 
 
 # Risk assessment (issue 6). The objects are made the first time a row needs them.

@@ -110,3 +110,52 @@ class ChangePasswordForm(TesseraForm):
         ):
             self.add_error("confirm_password", "New passwords do not match")
         return data
+
+
+class SetPasswordForm(TesseraForm):
+    new_password = forms.CharField(
+        label="Password",
+        strip=False,
+        help_text="At least 12 characters. Avoid common passwords and your name.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirm_password = forms.CharField(
+        label="Confirm password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    required_messages = {"new_password": "Enter a password", "confirm_password": "Enter the password again"}
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_new_password(self) -> str:
+        value: str = self.cleaned_data["new_password"]
+        password_validation.validate_password(value, self.user)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("new_password")
+            and data.get("confirm_password")
+            and data["new_password"] != data["confirm_password"]
+        ):
+            self.add_error("confirm_password", "Passwords do not match")
+        return data
+
+
+class AccessDecisionForm(TesseraForm):
+    decision = forms.ChoiceField(
+        label="Do you approve this access?",
+        choices=[("approve", "Approve: the roles and teams take effect now"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note",
+        help_text="For example: confirmed with their team leader that they join the CSE team on Monday.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    required_messages = {"decision": "Select whether you approve this access", "note": "Enter a note"}

@@ -73,3 +73,53 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+class AccessRequestStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AccessRequest(models.Model):
+    """Roles and teams an administrator asked for someone, that read case data: the first key.
+
+    Nothing in it takes effect until a supervisor of the person's agency approves it (the second key).
+    Requests are kept whatever their outcome: together they are the list of every grant and approval.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_requests")
+    roles = models.JSONField(default=list)
+    teams = models.ManyToManyField(Team, blank=True, related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=20, choices=AccessRequestStatus.choices, default=AccessRequestStatus.WAITING
+    )
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="waiting"),
+                name="one_waiting_access_request_per_user",
+            ),
+            # The second key is never the first, nor the person the request is about.
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by"))
+                & ~models.Q(decided_by=models.F("user")),
+                name="access_request_decided_by_someone_else",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Access for {self.user} ({self.get_status_display()})"
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(code).label for code in self.roles]

@@ -33,6 +33,11 @@ CASEWORK_ROLES = frozenset(
     }
 )
 
+# Roles that read case data (named children's records): granting one needs a second key, a supervisor of
+# the person's agency (tessera.accounts.grants). The others read no case data: administrators manage
+# users, chief officers see aggregates, partner reporters submit and read nothing back.
+CASE_DATA_ROLES = frozenset(Role) - {Role.SYSTEM_ADMINISTRATOR, Role.CHIEF_OFFICER, Role.PARTNER_REPORTER}
+
 # Roles whose holders are police and only police.
 POLICE_ONLY_ROLES = frozenset(
     {Role.FRONTLINE_OFFICER, Role.CALL_HANDLER, Role.INTELLIGENCE_ANALYST, Role.HITECH_INVESTIGATOR}

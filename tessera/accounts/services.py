@@ -43,6 +43,20 @@ def change_password(user: User, new_password: str, request: HttpRequest) -> None
 
 
 @transaction.atomic
+def set_first_password(user: User, new_password: str, request: HttpRequest) -> None:
+    """The person's own first password, from their emailed link (which this makes unusable)."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_access(
+        actor=user,
+        action=AuditAction.SECURITY,
+        target=user,
+        request=request,
+        details={"event": "password set from the emailed link"},
+    )
+
+
+@transaction.atomic
 def confirm_second_factor(user: User, device: TOTPDevice, request: HttpRequest) -> None:
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True

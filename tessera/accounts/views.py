@@ -7,16 +7,25 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tessera.accounts import services
-from tessera.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
+from tessera.accounts import grants, services
+from tessera.accounts.forms import (
+    AccessDecisionForm,
+    ChangePasswordForm,
+    CodeForm,
+    SetPasswordForm,
+    SignInForm,
+)
 from tessera.accounts.models import User
+from tessera.accounts.password_link import user_from_link
+from tessera.accounts.roles import Role
 from tessera.accounts.second_factor import (
     base32_secret,
     check_code,
@@ -153,3 +162,51 @@ def account(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     memberships = user.memberships.select_related("team__district", "team__agency").order_by("team__name")
     return render(request, "accounts/account.html", {"form": form, "memberships": memberships})
+
+
+@login_not_required
+def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A new user sets their own password from the link emailed to them; the link then stops working."""
+    user = user_from_link(uidb64, token)
+    if user is None:
+        return render(request, "accounts/set_password_expired.html", status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_first_password(user, form.cleaned_data["new_password"], request)
+        messages.success(request, "Your password is set. Sign in, then set up your authenticator app.")
+        return redirect("accounts:sign_in")
+    return render(request, "accounts/set_password.html", {"form": form, "account": user})
+
+
+def _supervisor(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.has_role(Role.SUPERVISOR):
+        raise PermissionDenied("Only supervisors approve access")
+    return user
+
+
+def access_requests(request: HttpRequest) -> HttpResponse:
+    """Roles and teams an administrator asked for people of the supervisor's agency: the second key."""
+    supervisor = _supervisor(request)
+    return render(
+        request, "accounts/access_requests.html", {"requests": grants.requests_to_approve(supervisor)}
+    )
+
+
+def access_request(request: HttpRequest, pk: int) -> HttpResponse:
+    supervisor = _supervisor(request)
+    item = next((r for r in grants.requests_to_approve(supervisor) if r.pk == pk), None)
+    if item is None:
+        raise Http404("No access request waiting for you")
+    form = AccessDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = grants.approve if form.cleaned_data["decision"] == "approve" else grants.decline
+        try:
+            decide(supervisor, item, note=form.cleaned_data["note"], request=request)
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+        else:
+            verb = "approved" if decide is grants.approve else "declined"
+            messages.success(request, f"Access for {item.user} {verb}.")
+            return redirect("accounts:access_requests")
+    return render(request, "accounts/access_request.html", {"item": item, "form": form})

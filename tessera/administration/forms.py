@@ -15,6 +15,7 @@ class UserDetailsForm(TesseraForm):
     last_name = forms.CharField(label="Last name", max_length=150)
     email = forms.EmailField(
         label="Email address",
+        help_text="A new person is sent a link here to set their own password.",
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
     )
     job_title = forms.CharField(label="Job title", max_length=150, required=False)
@@ -22,7 +23,11 @@ class UserDetailsForm(TesseraForm):
         label="Agency", queryset=Agency.objects.filter(is_active=True), empty_label="Choose an agency"
     )
     roles = forms.MultipleChoiceField(
-        label="Roles", choices=Role.choices, widget=forms.CheckboxSelectMultiple
+        label="Roles",
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Roles that read children's records, and teams for someone who holds one, take effect "
+        "only when a supervisor of the person's agency approves them.",
     )
     teams = forms.ModelMultipleChoiceField(
         label="Teams",
@@ -61,15 +66,8 @@ class NewUserForm(UserDetailsForm):
         help_text="Lower-case letters, numbers, dots and dashes",
         error_messages={"invalid": "Username can only contain lower-case letters, numbers, dots and dashes"},
     )
-    password = forms.CharField(
-        label="First password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. Give it to the person securely; they set up their authenticator app when they first sign in.",
-    )
     field_order = [
         "username",
-        "password",
         "first_name",
         "last_name",
         "email",

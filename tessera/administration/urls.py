@@ -11,6 +11,8 @@ urlpatterns = [
     path(
         "users/<int:pk>/reset-authenticator/", views.user_reset_second_factor, name="user_reset_second_factor"
     ),
+    path("users/<int:pk>/send-password-link/", views.user_send_password_link, name="user_send_password_link"),
+    path("access-requests/", views.access_requests, name="access_requests"),
     path("organisation/", views.organisation, name="organisation"),
     path("audit/", views.audit, name="audit"),
 ]

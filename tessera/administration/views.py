@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from tessera.accounts.models import RoleGrant, TeamMembership, User
+from tessera.accounts.models import AccessRequest, RoleGrant, TeamMembership, User
+from tessera.accounts.password_link import send_set_password_link
 from tessera.administration import services
 from tessera.administration.forms import DistrictForm, EditUserForm, NewUserForm
 from tessera.audit.models import AccessLog
@@ -31,10 +33,23 @@ def user_create(request: HttpRequest) -> HttpResponse:
     services.require_administrator(request.user)
     form = NewUserForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
-        user = services.create_user(request.user, data=form.cleaned_data, request=request)  # type: ignore[arg-type]
-        messages.success(request, f"Account {user.username} created.")
+        user, change = services.create_user(request.user, data=form.cleaned_data, request=request)  # type: ignore[arg-type]
+        messages.success(
+            request,
+            f"Account {user.username} created. A link to set their password has been sent to {user.email}."
+            + _waiting_words(change),
+        )
         return redirect("administration:user_edit", pk=user.pk)
     return render(request, "administration/user_form.html", {"form": form, "creating": True})
+
+
+def _waiting_words(change: services.AccessChange) -> str:
+    if change.requested is None:
+        return ""
+    return (
+        f" {', '.join(change.requested.role_labels) or 'The teams'} will take effect when a supervisor of "
+        "their agency approves them."
+    )
 
 
 def _initial(user: User) -> dict[str, object]:
@@ -59,13 +74,15 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EditUserForm(request.POST)
         if form.is_valid():
             try:
-                services.update_user(
+                _, change = services.update_user(
                     request.user,  # type: ignore[arg-type]
                     user,
                     expected_version=form.cleaned_data["version"],
                     data=form.cleaned_data,
                     request=request,
                 )
+            except (PermissionDenied, ValueError) as refused:
+                form.add_error("roles", str(refused))
             except StaleVersionError as stale:
                 # Keep everything typed; move the form onto the current version so a deliberate re-save works.
                 stale_message = stale.message
@@ -74,7 +91,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form = EditUserForm(data)
                 form.is_valid()
             else:
-                messages.success(request, f"Changes to {user.username} saved.")
+                messages.success(request, f"Changes to {user.username} saved." + _waiting_words(change))
                 return redirect("administration:user_edit", pk=user.pk)
     else:
         form = EditUserForm(initial=_initial(user))
@@ -87,8 +104,35 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "stale_message": stale_message,
             "page_has_errors": bool(stale_message),
             "history": history_of(user),
+            "own_account": user.pk == request.user.pk,
+            "requests": user.access_requests.select_related("requested_by", "decided_by").prefetch_related(
+                "teams"
+            ),
+            "may_send_link": not user.has_usable_password(),
         },
     )
+
+
+@require_POST
+def user_send_password_link(request: HttpRequest, pk: int) -> HttpResponse:
+    services.require_administrator(request.user)
+    user = get_object_or_404(User, pk=pk)
+    try:
+        send_set_password_link(request.user, user, request=request)  # type: ignore[arg-type]
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"A new link to set their password has been sent to {user.email}.")
+    return redirect("administration:user_edit", pk=user.pk)
+
+
+def access_requests(request: HttpRequest) -> HttpResponse:
+    """Every role grant asked for and what became of it: who asked, who approved or declined, when."""
+    services.require_administrator(request.user)
+    requests = AccessRequest.objects.select_related(
+        "user__agency", "requested_by", "decided_by"
+    ).prefetch_related("teams")[:500]
+    return render(request, "administration/access_requests.html", {"requests": requests})
 
 
 @require_POST

@@ -84,6 +84,12 @@ SECTION_PAGES: dict[str, tuple[Page, ...]] = {
             "Each district's referrals, cases, clocks and support in numbers, without names.",
         ),
         Page(
+            "Access to approve",
+            "accounts:access_requests",
+            frozenset({Role.SUPERVISOR}),
+            "Roles and teams an administrator asked for people of your agency, waiting for your approval.",
+        ),
+        Page(
             "Emergency access reviews",
             "access:review_list",
             frozenset({Role.SUPERVISOR}),
@@ -144,6 +150,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
             "/oversight/",
             "/cases/figures/",
             "/access/emergency-access/review/",
+            "/access-requests/",
             "/risk/overrides/",
             "/risk/calibration/",
         ),

@@ -96,14 +96,13 @@ def test_a_form_with_errors_keeps_everything_typed_and_links_each_error(cast, cl
     assert not User.objects.filter(username="new.person").exists()
 
 
-def test_a_new_user_is_created_with_roles_and_teams(cast, client_for):
+def test_a_new_user_is_created_with_teams_and_their_case_role_waits_for_approval(cast, client_for):
     admin = client_for("sysadmin")
     team = Team.objects.get(name="Doncaster CSE team (police)")
     response = admin.post(
         "/administration/users/new/",
         {
             "username": "dc.doncaster",
-            "password": "a-long-enough-password-1",
             "first_name": "Ola",
             "last_name": "Fenwick",
             "email": "ola@example.org",
@@ -115,8 +114,11 @@ def test_a_new_user_is_created_with_roles_and_teams(cast, client_for):
     )
     assert response.status_code == 302
     user = User.objects.get(username="dc.doncaster")
-    assert user.has_role(Role.CSE_TEAM_MEMBER)
-    assert list(user.memberships.values_list("team__name", flat=True)) == ["Doncaster CSE team (police)"]
+    assert not user.has_role(Role.CSE_TEAM_MEMBER), "the second key has not turned yet"
+    assert not user.memberships.exists()
+    waiting = user.access_requests.get()
+    assert waiting.roles == [Role.CSE_TEAM_MEMBER]
+    assert [t.name for t in waiting.teams.all()] == ["Doncaster CSE team (police)"]
     assert AccessLog.objects.filter(
         action=AuditAction.CREATE, target_type="accounts.user", target_id=str(user.pk)
     ).exists()
