@@ -45,7 +45,7 @@ def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     code = (
         "import json, tessera.settings as s; print(json.dumps({k: getattr(s, k) for k in "
         "['DEBUG','SESSION_COOKIE_SECURE','CSRF_COOKIE_SECURE','SECURE_HSTS_SECONDS','X_FRAME_OPTIONS',"
-        "'SECURE_REFERRER_POLICY','SECURE_SSL_REDIRECT','SESSION_COOKIE_AGE']} | {'CSP': s.CONTENT_SECURITY_POLICY}))"
+        "'SECURE_REFERRER_POLICY','SECURE_SSL_REDIRECT','SESSION_COOKIE_AGE','SESSION_IDLE_SECONDS']} | {'CSP': s.CONTENT_SECURITY_POLICY}))"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_") and k != "DATABASE_URL"}
     return subprocess.run(
@@ -79,4 +79,5 @@ def test_debug_off_locks_down_cookies_headers_and_scripts():
     directives = s["CSP"]["DIRECTIVES"]
     assert directives["script-src"] == ["'self'"], "no inline or remote script"
     assert directives["frame-ancestors"] == ["'none'"]
-    assert s["SESSION_COOKIE_AGE"] == 30 * 60
+    assert s["SESSION_IDLE_SECONDS"] == 30 * 60
+    assert s["SESSION_COOKIE_AGE"] == 10 * 3600, "however active, a session ends after a shift"
