@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tessera.core.text import name_problem
 from tessera.imports.profiles import MappingProfile
 from tessera.people.identifiers import is_valid_nhs_number, normalise_nhs_number, normalise_postcode
+from tessera.ui.text import name_problem
 
 MAX_LENGTHS = {
     "source_record_id": 100,

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 
-from tessera.core.text import free_text_problem, name_problem
+from tessera.ui.text import free_text_problem, name_problem
 
 _WIDGET_CLASS = {
     "select": "govuk-select",

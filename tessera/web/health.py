@@ -19,6 +19,8 @@ from health_check.checks import Database
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
+from tessera.jobs.models import Job, JobStatus
+
 # A job queued longer than this means no worker is running (imports would say "Waiting to start").
 JOBS_WAIT_AT_MOST = timedelta(minutes=5)
 
@@ -33,8 +35,6 @@ def _unapplied_migrations() -> bool:
 
 
 def _jobs_waiting_too_long() -> bool:
-    from tessera.jobs.models import Job, JobStatus
-
     waiting_since = timezone.now() - JOBS_WAIT_AT_MOST
     return Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=waiting_since).exists()
 
