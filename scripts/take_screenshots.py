@@ -1,6 +1,6 @@
 """Screenshots for the docs, taken from a running demo (make demo) with Debian's chromium.
 
-    TESSERA_DEBUG=true .venv/bin/python scripts/take_screenshots.py [--base http://127.0.0.1:8000]
+    TESSERA_DEMO=true .venv/bin/python scripts/take_screenshots.py [--base http://127.0.0.1:8000]
 
 Signs in through the real sign-in pages (password, then the demo account's current code).
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tessera.settings")
-os.environ.setdefault("TESSERA_DEBUG", "true")
+os.environ.setdefault("TESSERA_DEMO", "true")
 # Playwright runs an event loop in this thread; the ORM calls here are plain synchronous reads.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

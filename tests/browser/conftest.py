@@ -91,6 +91,10 @@ def sign_in_as(context: BrowserContext, live_server) -> Callable[[str], None]:
         client = verified_client(User.objects.get(username=username))
         session_key = client.session.session_key
         assert session_key is not None
+        # Leave the previous page first: a page that polls (a job's progress bar) would otherwise send its
+        # next request with the new user's cookies and get a 404 meant for someone else.
+        for open_page in context.pages:
+            open_page.goto("about:blank")
         context.clear_cookies()
         context.add_cookies(
             [
