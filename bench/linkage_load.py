@@ -9,7 +9,6 @@ from tessera.core.models import Agency, District
 from tessera.core.reference_data import seed_reference_data
 from tessera.linkage.features import record_features
 from tessera.linkage.match_keys import keys_for
-from tessera.linkage.names import SHORT_FORMS
 from tessera.synth.cast import seed_cast
 
 BATCH = 50_000
@@ -47,7 +46,7 @@ def load_world(raw) -> None:
             )  # fmt: skip
             keys = []
             for i, r in enumerate(chunk):
-                features = record_features(r, SHORT_FORMS)
+                features = record_features(r)
                 keys += [(base + i, key) for key in keys_for(features)]
             cursor.executemany("INSERT INTO linkage_matchkey (identity_id, key) VALUES (%s, %s)", keys)
             located = [(i, r) for i, r in enumerate(chunk) if r["postcode"]]

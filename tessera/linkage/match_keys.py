@@ -13,7 +13,6 @@ from django.db import transaction
 
 from tessera.linkage.features import record_features
 from tessera.linkage.models import MatchKey
-from tessera.linkage.names import SHORT_FORMS
 from tessera.people.models import IdentityAddress, SourceIdentity
 
 BATCH = 5000
@@ -84,7 +83,7 @@ def refresh_keys(identity_ids: Iterable[int]) -> int:
         addresses = latest_addresses(chunk)
         rows = []
         for identity in SourceIdentity.objects.filter(pk__in=chunk):
-            features = record_features(identity_record(identity, addresses.get(identity.pk)), SHORT_FORMS)
+            features = record_features(identity_record(identity, addresses.get(identity.pk)))
             rows += [MatchKey(identity_id=identity.pk, key=key) for key in keys_for(features)]
         MatchKey.objects.filter(identity_id__in=chunk).delete()
         MatchKey.objects.bulk_create(rows, batch_size=BATCH)

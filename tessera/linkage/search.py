@@ -18,7 +18,6 @@ from tessera.linkage.features import record_features
 from tessera.linkage.match_keys import identity_record, keys_for, latest_addresses
 from tessera.linkage.model_spec import settings_for
 from tessera.linkage.models import LinkageModel, MatchKey
-from tessera.linkage.names import SHORT_FORMS
 from tessera.linkage.scoring import PairScore, score
 from tessera.people.models import Person, SourceIdentity
 
@@ -57,7 +56,7 @@ def active_weights() -> dict[str, Any]:
 
 
 def candidates_for(user: Any, typed: dict[str, Any], *, limit: int = 5) -> CandidateSearch:
-    features = record_features(typed, SHORT_FORMS)
+    features = record_features(typed)
     keys = keys_for(features)
     if not keys:
         return CandidateSearch([])
@@ -94,7 +93,7 @@ def compare_with_people(typed: dict[str, Any], people: Iterable[Person]) -> dict
     identities = list(
         SourceIdentity.objects.filter(person__in=list(people)).select_related("person", "agency")
     )
-    best = _best_record_per_person(record_features(typed, SHORT_FORMS), identities)
+    best = _best_record_per_person(record_features(typed), identities)
     return {person_id: candidate.score for person_id, candidate in best.items()}
 
 
@@ -105,7 +104,7 @@ def _best_record_per_person(
     weights = active_weights()
     best: dict[int, Candidate] = {}
     for identity in identities:
-        theirs = record_features(identity_record(identity, addresses.get(identity.pk)), SHORT_FORMS)
+        theirs = record_features(identity_record(identity, addresses.get(identity.pk)))
         result = score(features, theirs, weights)
         current = best.get(identity.person_id)
         if current is None or result.match_weight > current.score.match_weight:
