@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tessera.linkage.features import record_features
-from tessera.linkage.match_keys import identity_record
 from tessera.linkage.scoring import FieldVerdict, score
 from tessera.linkage.search import active_weights
+from tessera.people.match_index import identity_record
 from tessera.people.models import SourceIdentity
 
 

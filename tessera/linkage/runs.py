@@ -21,11 +21,11 @@ from tessera.linkage import engine
 from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import label_scores
 from tessera.linkage.features import record_features
-from tessera.linkage.match_keys import identity_record
 from tessera.linkage.model_spec import SPEC_VERSION, Bands
 from tessera.linkage.models import LinkageModel, LinkageRun, MatchLabel
 from tessera.linkage.scoring import score
 from tessera.linkage.services import current_labels
+from tessera.people.match_index import identity_record, latest_addresses
 from tessera.people.models import IdentityAddress, SourceIdentity
 
 EXPORT_BATCH = 20000
@@ -121,8 +121,6 @@ def evaluate_against_labels(weights: dict[str, Any], bands: Bands) -> dict[str, 
     if not labels:
         return {"labels": 0}
     ids = {i for left, right, _ in labels for i in (left, right)}
-    from tessera.linkage.match_keys import latest_addresses
-
     addresses = latest_addresses(ids)
     features = {
         identity.pk: record_features(identity_record(identity, addresses.get(identity.pk)))

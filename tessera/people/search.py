@@ -2,7 +2,7 @@
 
 The search never scans people. Each part of the query picks candidates through an index:
 
-- names: ``PersonSearchKey`` rows (sound of each name and the full names it may shorten), grouped by
+- names: ``MatchKey`` rows (the sound of each name and the full names it may shorten), grouped by
   person so every typed name must match one of the person's keys;
 - a date of birth: source identities with that date, or with day and month exchanged, whose names are
   then compared letter by letter (so a misspelling the sound key misses is still found);
@@ -29,9 +29,9 @@ from tessera.people.models import (
     IdentityAddress,
     LinkKind,
     Location,
+    MatchKey,
     OnlineAccount,
     Person,
-    PersonSearchKey,
     Phone,
     SourceIdentity,
     Vehicle,
@@ -177,13 +177,13 @@ def _by_names(query: SearchQuery, found: _Candidates, *, only_without_date_of_bi
     if not key_sets:
         return
     driver, *others = key_sets
-    matching = PersonSearchKey.objects.filter(key__in=driver)
+    matching = MatchKey.objects.filter(key__in=driver)
     if only_without_date_of_birth:
         undated = SourceIdentity.objects.filter(person_id=OuterRef("person_id"), date_of_birth__isnull=True)
         matching = matching.filter(Exists(undated))
     for keys in others:
         matching = matching.filter(
-            Exists(PersonSearchKey.objects.filter(person_id=OuterRef("person_id"), key__in=keys))
+            Exists(MatchKey.objects.filter(person_id=OuterRef("person_id"), key__in=keys))
         )
     # Ids first, visibility after (in the final query): asking for both at once with a LIMIT tempts
     # PostgreSQL into walking every person in id order hoping to stop early.
