@@ -7,12 +7,15 @@ Events (referrals, missing episodes, crimes) live in their own apps and refer to
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
+from tessera.people.identifiers import display_phone, normalise_phone
 
 
 class EntityKind(models.TextChoices):
@@ -195,8 +198,13 @@ class Phone(TimeStampedModel):
     entity = models.OneToOneField(PoleEntity, on_delete=models.PROTECT, related_name="phone")
     number = models.CharField(max_length=20, unique=True, help_text="Normalised to E.164")
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # However the number was written, it is stored one way, so every agency's record of it is one phone.
+        self.number = normalise_phone(self.number)
+        super().save(*args, **kwargs)
+
     def __str__(self) -> str:
-        return self.number
+        return display_phone(self.number)
 
 
 class OnlineAccount(TimeStampedModel):

@@ -23,7 +23,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tessera.access.scope import Scope, scope_of
-from tessera.people.identifiers import normalise_postcode
+from tessera.people.identifiers import display_phone, normalise_postcode
 from tessera.people.matching import RecordedIdentity, explain_match
 from tessera.people.models import (
     IdentityAddress,
@@ -71,13 +71,6 @@ class _Candidates:
     truncated: bool = False
 
 
-def _spaced_phone(number: str) -> str:
-    if number.startswith("+44") and len(number) == 13:
-        national = "0" + number[3:]
-        return f"{national[:5]} {national[5:]}"
-    return number
-
-
 def _by_identifiers(query: SearchQuery, found: _Candidates) -> None:
     condition = Q()
     if query.nhs_numbers:
@@ -120,7 +113,7 @@ def _by_things(query: SearchQuery, found: _Candidates, scope: Scope) -> None:
         for entity_id, number in Phone.objects.filter(number__in=query.phones).values_list(
             "entity_id", "number"
         ):
-            things[entity_id] = f"phone {_spaced_phone(number)}"
+            things[entity_id] = f"phone {display_phone(number)}"
     if query.handles:
         for entity_id, platform, handle in OnlineAccount.objects.filter(handle__in=query.handles).values_list(
             "entity_id", "platform", "handle"
