@@ -30,9 +30,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 # The Vega-Lite version Altair builds specifications for (e.g. "v6.4.1" -> "6.4"), so vl-convert renders
 # each specification with the schema it was written against.
@@ -158,6 +155,11 @@ def _style_to_attributes(style: str) -> dict[str, str]:
 
 
 def _clean_element(element: ET.Element, prefix: str) -> None:
+    # Plain names, no namespaces: ElementTree's prefix registry is global, and another library registering
+    # "svg" for the SVG namespace (fpdf2 does) would turn <svg> into <svg:svg>. The root carries xmlns.
+    element.tag = _local(element.tag)
+    for name in [n for n in element.attrib if n.startswith("{")]:
+        element.attrib[_local(name)] = element.attrib.pop(name)
     for child in list(element):
         if _local(child.tag) not in _DRAWING_ELEMENTS:
             element.remove(child)
@@ -201,9 +203,10 @@ def sanitise_svg(svg: str, *, chart_id: str, title: str, description: str) -> Sa
             "focusable": "false",
         }
     )
-    title_element = ET.Element(f"{{{SVG_NS}}}title", {"id": f"{chart_id}-title"})
+    root.attrib = {"xmlns": SVG_NS, **root.attrib}
+    title_element = ET.Element("title", {"id": f"{chart_id}-title"})
     title_element.text = title
-    desc_element = ET.Element(f"{{{SVG_NS}}}desc", {"id": f"{chart_id}-desc"})
+    desc_element = ET.Element("desc", {"id": f"{chart_id}-desc"})
     desc_element.text = description
     root.insert(0, desc_element)
     root.insert(0, title_element)

@@ -90,3 +90,11 @@ def test_the_table_beside_the_chart_escapes_what_it_shows():
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>' in html
     figure = chart_beside_table(render_chart(_chart(), chart_id="m", title="T", description="D"), table)
     assert figure.index("<svg") < figure.index("<table")
+
+
+def test_another_library_registering_an_svg_prefix_does_not_change_the_markup():
+    # fpdf2 registers "svg" for the SVG namespace; the page must still get a plain <svg> element.
+    ET.register_namespace("svg", "http://www.w3.org/2000/svg")
+    svg = sanitise_svg(PLANTED, chart_id="c", title="T", description="D")
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert "svg:" not in svg
