@@ -100,8 +100,7 @@ def prepare(args: argparse.Namespace) -> str:
     from django.core.management import call_command
 
     from tessera.core.reference_data import seed_reference_data
-    from tessera.linkage.match_keys import refresh_keys
-    from tessera.people.models import Person, SourceIdentity
+    from tessera.people.models import Person
     from tessera.synth.casework import generate_casework
     from tessera.synth.cast import seed_cast
     from tessera.synth.world import generate_world
@@ -113,7 +112,6 @@ def prepare(args: argparse.Namespace) -> str:
         started = time.monotonic()
         generate_world(people=args.people, seed=2013)
         print(f"World of {args.people:,} people loaded in {time.monotonic() - started:.0f} s", flush=True)
-        refresh_keys(SourceIdentity.objects.values_list("pk", flat=True).iterator())
         generate_casework(seed=2013)
     return url
 

@@ -191,7 +191,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Repeated wrong passwords lock the user name, from every address, for a cooling-off period (ADR 0011): the
+# Repeated wrong passwords lock the user name, from every address, for a cooling-off period (ADR 0014): the
 # number of guesses at one account does not grow with the number of machines guessing. The lockout ends on
 # time even if guessing goes on, so someone who knows a colleague's user name can delay them by minutes,
 # never lock them out for good.
@@ -200,7 +200,7 @@ AXES_COOLOFF_TIME = env_int("TESSERA_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1) / 
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-# axes warns when the address is not part of the lockout; by design it is not (see above and ADR 0011).
+# axes warns when the address is not part of the lockout; by design it is not (see above and ADR 0014).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_CALLABLE = "tessera.accounts.views.locked_out"
 AXES_VERBOSE = False

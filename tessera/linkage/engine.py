@@ -18,7 +18,6 @@ from splink import DuckDBAPI, Linker, block_on
 from tessera.linkage.clustering import RecordFacts
 from tessera.linkage.features import given_forms, soundex
 from tessera.linkage.model_spec import SPEC_VERSION, settings_creator, training_blocking_rules
-from tessera.linkage.names import SHORT_FORMS
 
 RAW_COLUMNS = (
     "unique_id",
@@ -122,7 +121,7 @@ def _name_keys(names: Iterable[str]) -> pa.Table:
     for name in names:
         rows["name"].append(name)
         rows["sx"].append(soundex(name) or None)
-        rows["forms"].append(given_forms(name, SHORT_FORMS) or None)
+        rows["forms"].append(given_forms(name) or None)
     return pa.table(
         rows, schema=pa.schema([("name", pa.string()), ("sx", pa.string()), ("forms", pa.list_(pa.string()))])
     )
@@ -219,7 +218,7 @@ def edges_with_facts(
     for uid, dob, nhs, upn, given, others, year in rows:
         forms = forms_of.get(given)
         if forms is None:
-            forms = forms_of[given] = frozenset(given_forms(given, SHORT_FORMS)) if given else frozenset()
+            forms = forms_of[given] = frozenset(given_forms(given)) if given else frozenset()
         facts[uid] = RecordFacts(
             dob, nhs, upn, given, forms, frozenset(others) if others else frozenset(), year
         )
