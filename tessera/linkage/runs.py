@@ -164,8 +164,7 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
     for records in result.clusters().values():
         persons = sorted({person_of[r] for r in records})
         merges += [[persons[0], absorbed, evidence.get(absorbed)] for absorbed in persons[1:]]
-    refused = {(a, b): "A safety rule held it back: the records' dates of birth, first names or identifiers "
-               "cannot belong to one person" for a, b, _ in result.refused}  # fmt: skip
+    refused = result.reasons
     review = []
     for a, b, probability, weight in scored:
         in_review_band = probability < model.auto_link_threshold
