@@ -49,14 +49,6 @@ RAW_COLUMNS = (
     # Year of birth estimated from an approximate age when no date was recorded (received year - age).
     "approximate_birth_year",
 )
-# What each count of ``bad_values`` means, in the users' words.
-BAD_VALUES = {
-    "date_of_birth_not_a_date": "Dates of birth that are not dates (used as not recorded)",
-    "date_of_birth_partial": "Dates of birth with only a year, or a year and month (compared by year)",
-    "nhs_number_fails_check": "NHS numbers that fail their check digit (not used for matching)",
-    "postcode_not_uk": "Postcodes not in UK form (compared as given; no UK sector)",
-    "sex_not_understood": "Sex recorded as something other than male, female, other or unknown",
-}
 # A rule must find at least this many pairs to train on; fewer says nothing about m.
 MIN_TRAINING_PAIRS = 50
 TESSERA_KEYS = ("tessera_spec_version", "tessera_prediction_rules")
@@ -237,7 +229,7 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
 
 
 def bad_values(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """How many values of each kind the last ``prepare`` could not use (see ``BAD_VALUES``)."""
+    """How many values of each kind the last ``prepare`` could not use (see ``features.BAD_VALUES``)."""
     (row,) = con.sql("SELECT * FROM linkage_bad_values").to_arrow_table().to_pylist()
     return {name: int(count) for name, count in row.items()}
 

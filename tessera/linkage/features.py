@@ -19,6 +19,14 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 _SOUNDEX_CODES = str.maketrans("aeiouyhwbfpvcgjkqsxzdtlmnr", "00000000111122222222334556")
 _REPEATS = re.compile(r"([1-6])\1+")
 
+# What each count of ``bad_values`` means, in the users' words.
+BAD_VALUES = {
+    "date_of_birth_not_a_date": "Dates of birth that are not dates (used as not recorded)",
+    "date_of_birth_partial": "Dates of birth with only a year, or a year and month (compared by year)",
+    "nhs_number_fails_check": "NHS numbers that fail their check digit (not used for matching)",
+    "postcode_not_uk": "Postcodes not in UK form (compared as given; no UK sector)",
+    "sex_not_understood": "Sex recorded as something other than male, female, other or unknown",
+}
 LINKAGE_COLUMNS: tuple[str, ...] = (
     "unique_id",
     "given_name",

@@ -143,7 +143,9 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
     model = None if run.retrain else LinkageModel.objects.filter(is_active=True).first()
     if model is None:
         model = train_new_version(con, table, raw.num_rows, run.started_by)
-    LinkageRun.objects.filter(pk=run.pk).update(model=model, record_count=raw.num_rows)
+    LinkageRun.objects.filter(pk=run.pk).update(
+        model=model, record_count=raw.num_rows, bad_values=engine.bad_values(con)
+    )
     pairs = engine.predict(con, table, model.parameters, model.review_threshold)
     must, cannot = current_labels()
     members: dict[int, list[int]] = defaultdict(list)
