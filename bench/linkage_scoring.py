@@ -47,11 +47,17 @@ def rule_precision(
     raw: pa.Table, edges: Iterable[tuple[int, int, float]], facts: Mapping[int, RecordFacts]
 ) -> dict[str, dict[str, Any]]:
     """Each safety rule, kept or not, on every automatic edge taken alone: how many it would hold back,
-    how many of those are truly different people (its precision), and how many of all the false
-    automatic edges it catches."""
+    how many of those are truly different people (its precision), how many of all the false automatic
+    edges it catches, and how many of those no other kept rule catches (what the rule adds)."""
     truth = truth_of(raw)
     edge_list = list(edges)
     false_edges = sum(truth[a] != truth[b] for a, b, _ in edge_list)
+    caught_by: dict[str, set[tuple[int, int]]] = {
+        rule.name: {
+            (a, b) for a, b, _ in edge_list if truth[a] != truth[b] and rule.refuses(facts[a], facts[b])
+        }
+        for rule in (*SAFETY_RULES, *REJECTED_RULES)
+    }
     figures = {}
     for rule, kept in [*((r, True) for r in SAFETY_RULES), *((r, False) for r in REJECTED_RULES)]:
         held = different = 0
@@ -65,5 +71,10 @@ def rule_precision(
             "truly_different": different,
             "precision": round(different / held, 4) if held else None,
             "false_edges_caught": f"{different} of {false_edges}",
+            "caught_by_no_other_kept_rule": len(
+                caught_by[rule.name].difference(
+                    *(caught_by[r.name] for r in SAFETY_RULES if r.name != rule.name)
+                )
+            ),
         }
     return figures

@@ -54,7 +54,7 @@ WITHIN_A_MONTH_DAYS = 31
 # How alike a first name must be to the other record's last name (and the other way) to count as swapped.
 SWAP_SIMILARITY = 0.9
 # How often one person's two records have wholly different names (see _name_comparison).
-DIFFERENT_NAME_M = {"given_name": 0.02, "family_name": 0.05}
+DIFFERENT_NAME_M = {"given_name": None, "family_name": 0.05}
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,9 @@ def _name_comparison(column: str, other: str, forms_column: str | None) -> Compa
         # Fixed: EM, blocking on the other fields, learns from its own first guesses that one person's
         # names never differ, so a new surname (marriage, a step-parent) or an alias would count as
         # near-proof of two people. Children's records change surname often; first names less often.
-        cll.ElseLevel().configure(
+        cll.ElseLevel().configure(label_for_charts="Different")
+        if DIFFERENT_NAME_M[column] is None
+        else cll.ElseLevel().configure(
             label_for_charts="Different", m_probability=DIFFERENT_NAME_M[column], fix_m_probability=True
         ),
     ]
