@@ -27,7 +27,8 @@ ALLOWED_HOSTS = env_list("TESSERA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 HTTPS = env_bool("TESSERA_HTTPS", not DEBUG)
 
 INSTALLED_APPS = [
-    # Tessera's web app comes first so its GOV.UK widget templates override Django's defaults.
+    # The UI kit comes first so its GOV.UK widget templates override Django's defaults.
+    "tessera.ui",
     "tessera.web",
     "tessera.core",
     "tessera.accounts",
@@ -91,12 +92,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tessera.web.context_processors.navigation",
             ],
-            "builtins": ["tessera.web.templatetags.govuk"],
+            "builtins": ["tessera.ui.templatetags.govuk"],
         },
     }
 ]
 # Forms render through project templates, so every widget gets GOV.UK markup without per-form work.
-FORM_RENDERER = "tessera.web.renderers.GovukFormRenderer"
+FORM_RENDERER = "tessera.ui.renderers.GovukFormRenderer"
 
 DATABASES = {"default": database_config(str(VAR_DIR / "tessera.sqlite3"))}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":

@@ -7,7 +7,7 @@ from tessera.access.models import ReviewOutcome
 from tessera.access.scope import Scope
 from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES
-from tessera.web.forms import TesseraForm
+from tessera.ui.forms import TesseraForm
 
 
 class EmergencyAccessForm(TesseraForm):

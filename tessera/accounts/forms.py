@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.http import HttpRequest
 
 from tessera.accounts.models import User
-from tessera.web.forms import TesseraForm
+from tessera.ui.forms import TesseraForm
 
 
 class SignInForm(TesseraForm):

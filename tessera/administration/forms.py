@@ -7,7 +7,7 @@ from django import forms
 from tessera.accounts.models import User
 from tessera.accounts.roles import Role, combination_problem
 from tessera.core.models import Agency, District, Team
-from tessera.web.forms import TesseraForm, VersionedFormMixin
+from tessera.ui.forms import TesseraForm, VersionedFormMixin
 
 
 class UserDetailsForm(TesseraForm):

@@ -18,7 +18,7 @@ from tessera.cases.models import (
     SupportKind,
 )
 from tessera.core.models import Agency, AgencyKind
-from tessera.web.forms import GovukDateField, TesseraForm, VersionedFormMixin
+from tessera.ui.forms import GovukDateField, TesseraForm, VersionedFormMixin
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

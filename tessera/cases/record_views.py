@@ -35,7 +35,7 @@ from tessera.cases.forms import (
 )
 from tessera.cases.models import Action, Case
 from tessera.cases.page import CasePage, open_case_page
-from tessera.web.errors import add_service_errors
+from tessera.ui.errors import add_service_errors
 
 
 def team_users(case: Case) -> QuerySet[User]:

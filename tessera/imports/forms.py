@@ -14,7 +14,7 @@ from tessera.imports.parsing import MAX_FILE_BYTES, FileProblemError, file_forma
 from tessera.imports.profiles import FIELD_LABELS, PROFILES, MappingProfile, profile_choices
 from tessera.imports.validation import CleanRecord, map_row, validate_mapped
 from tessera.people.models import Ethnicity, Sex
-from tessera.web.forms import GovukDateField, TesseraForm
+from tessera.ui.forms import GovukDateField, TesseraForm
 
 
 class UploadForm(TesseraForm):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from tessera.people.identifiers import normalise_nhs_number
-from tessera.web.forms import GovukDateField, TesseraForm
+from tessera.ui.forms import GovukDateField, TesseraForm
 
 
 class DecisionForm(TesseraForm):

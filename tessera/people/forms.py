@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tessera.web.forms import TesseraForm
+from tessera.ui.forms import TesseraForm
 
 
 class PersonSearchForm(TesseraForm):

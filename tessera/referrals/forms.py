@@ -18,7 +18,7 @@ from tessera.people.models import Person
 from tessera.referrals.models import Decision
 from tessera.referrals.selectors import PossibleMatch
 from tessera.referrals.warning_signs import WarningSign
-from tessera.web.forms import GovukDateField, TesseraForm, VersionedFormMixin
+from tessera.ui.forms import GovukDateField, TesseraForm, VersionedFormMixin
 
 NEW_CHILD = "new"
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]?([0-5]\d)$")

@@ -21,7 +21,7 @@ from tessera.referrals.forms import DecisionForm, PartnerConcernForm, StaffConce
 from tessera.referrals.models import Decision
 from tessera.referrals.selectors import CLOCK_FILTERS
 from tessera.referrals.warning_signs import WarningSign
-from tessera.web.errors import add_service_errors
+from tessera.ui.errors import add_service_errors
 
 _SENT_KEY = "tessera_referral_sent"
 

@@ -14,7 +14,7 @@ from tessera.risk.instrument import (
     Level,
     level_label,
 )
-from tessera.web.forms import GovukDateField, TesseraForm, VersionedFormMixin
+from tessera.ui.forms import GovukDateField, TesseraForm, VersionedFormMixin
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tessera.cases.registry import ChronologyEntry
 from tessera.cases.timescales import Clock
-from tessera.web.templatetags.govuk import tag_class
+from tessera.ui.templatetags.govuk import tag_class
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 register = template.Library()
 
 
-@register.inclusion_tag("web/includes/error_summary.html")
+@register.inclusion_tag("ui/includes/error_summary.html")
 def error_summary(*forms_: forms.BaseForm | None, extra: list[str] | None = None) -> dict[str, Any]:
     """Every error of the given forms, each linked to the field it belongs to."""
     items: list[dict[str, str]] = []

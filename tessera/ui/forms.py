@@ -96,7 +96,7 @@ class VersionedFormMixin(forms.Form):
 
 
 class GovukDateInput(forms.MultiWidget):
-    template_name = "web/widgets/date_input.html"
+    template_name = "ui/widgets/date_input.html"
     use_fieldset = True
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
