@@ -95,7 +95,7 @@ def interactive_p95(raw, model, samples: int, db_path: Path) -> dict[str, float]
     from bench.linkage_load import load_world
     from tessera.accounts.models import User
     from tessera.linkage.engine import scoring_weights
-    from tessera.linkage.model_spec import Bands
+    from tessera.linkage.model_spec import SPEC_VERSION, Bands
     from tessera.linkage.models import LinkageModel
     from tessera.linkage.search import candidates_for
 
@@ -106,7 +106,7 @@ def interactive_p95(raw, model, samples: int, db_path: Path) -> dict[str, float]
     load_world(raw)
     load_s = time.perf_counter() - mark
     LinkageModel.objects.create(
-        version=1, spec_version=1, record_count=raw.num_rows, parameters=model, weights=scoring_weights(model),
+        version=1, spec_version=SPEC_VERSION, record_count=raw.num_rows, parameters=model, weights=scoring_weights(model),
         auto_link_threshold=Bands().auto_link, review_threshold=Bands().review, is_active=True,
     )  # fmt: skip
     user = User.objects.get(username="analyst")  # force-wide: sees every district

@@ -140,7 +140,9 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
     raw, person_of = export_records()
     con = duckdb.connect()
     table = engine.prepare(con, raw)
-    model = None if run.retrain else LinkageModel.objects.filter(is_active=True).first()
+    # A model trained under an earlier spec compares other fields in other ways: train afresh instead.
+    active = LinkageModel.objects.filter(is_active=True, spec_version=SPEC_VERSION)
+    model = None if run.retrain else active.first()
     if model is None:
         model = train_new_version(con, table, raw.num_rows, run.started_by)
     LinkageRun.objects.filter(pk=run.pk).update(

@@ -16,7 +16,7 @@ from tessera.access.policy import visible_to
 from tessera.linkage import engine
 from tessera.linkage.features import record_features
 from tessera.linkage.match_keys import identity_record, keys_for, latest_addresses
-from tessera.linkage.model_spec import settings_for
+from tessera.linkage.model_spec import SPEC_VERSION, settings_for
 from tessera.linkage.models import LinkageModel, MatchKey
 from tessera.linkage.names import SHORT_FORMS
 from tessera.linkage.scoring import PairScore, score
@@ -52,7 +52,8 @@ def _starting_weights() -> dict[str, Any]:
 
 
 def active_weights() -> dict[str, Any]:
-    model = LinkageModel.objects.filter(is_active=True).only("weights").first()
+    # A model trained under an earlier spec numbers its levels differently from today's scorer.
+    model = LinkageModel.objects.filter(is_active=True, spec_version=SPEC_VERSION).only("weights").first()
     return model.weights if model and model.weights else _starting_weights()
 
 
