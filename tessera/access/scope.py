@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tessera.accounts.models import TeamMembership
 from tessera.accounts.roles import CASEWORK_ROLES, Role
+from tessera.core.models import District
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,6 @@ def scope_of(user: Any) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from tessera.accounts.models import TeamMembership
-    from tessera.core.models import District
 
     memberships = list(
         TeamMembership.objects.filter(user_id=user.pk, team__is_active=True).values_list(

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from tessera.cases.models import Action, ActionStatus, Case, CaseStatus
+from tessera.cases.registry import referral_counts
 from tessera.cases.timescales import assessments_overdue_if_referred_before
 from tessera.core.models import District
 
@@ -39,27 +40,19 @@ class DistrictFigures:
 
 def district_figures(days: int = 365) -> list[DistrictFigures]:
     """The last ``days`` days of referrals, and every case open now, by district."""
-    from tessera.referrals.models import Referral
-
     today = timezone.localdate()
-    since = timezone.now() - timedelta(days=days)
     figures = {
         d.pk: DistrictFigures(d.name) for d in District.objects.filter(is_active=True).order_by("name")
     }
-    referrals = (
-        Referral.objects.filter(received_at__gte=since)
-        .values("district_id")
-        .annotate(
-            total=Count("pk"),
-            waiting=Count("pk", filter=Q(decision="")),
-            late=Count("pk", filter=~Q(decision="") & Q(decided_at__date__gt=F("decision_due_on"))),
-        )
-    )
-    for row in referrals:
-        if row["district_id"] in figures:
-            item = figures[row["district_id"]]
-            item.referrals, item.waiting, item.decided_late = row["total"], row["waiting"], row["late"]
-            item.decided_on_time = row["total"] - row["waiting"] - row["late"]
+    for district_id, counts in referral_counts(timezone.now() - timedelta(days=days)).items():
+        if district_id in figures:
+            item = figures[district_id]
+            item.referrals, item.waiting, item.decided_late = (
+                counts.received,
+                counts.waiting,
+                counts.decided_late,
+            )
+            item.decided_on_time = counts.received - counts.waiting - counts.decided_late
     threshold = assessments_overdue_if_referred_before(today)
     cases = Case.objects.values("district_id").annotate(
         open=Count("pk", filter=~Q(status=CaseStatus.CLOSED)),

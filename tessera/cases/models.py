@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
 from tessera.people.models import Location, Person
@@ -180,8 +181,6 @@ class Action(VersionedModel):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
 
 

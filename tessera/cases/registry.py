@@ -1,9 +1,10 @@
-"""Extension points for other apps: chronology sources and case page tabs.
+"""Extension points for other apps: chronology sources, case page tabs and referral figures.
 
 The chronology is one time-ordered view of everything about a child across agencies, but its entries
 come from many apps (referrals, risk, missing episodes, intelligence). Each app registers a source in its
 ``AppConfig.ready``; the case app calls every source and merges the results, so it never imports the
-apps above or beside it. Likewise each app can add a tab to the case page's sub-navigation.
+apps above or beside it. Likewise each app can add a tab to the case page's sub-navigation, and the
+referrals app supplies the referral columns of the figures by district.
 
 A source is called once per page with the viewer and the case, and must return only entries the viewer
 may see (start from ``visible_to``), using a fixed number of queries however many entries there are.
@@ -11,7 +12,7 @@ may see (start from ``visible_to``), using a fixed number of queries however man
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -98,3 +99,28 @@ def register_case_tab(tab: CaseTab) -> None:
 
 def case_tabs() -> list[CaseTab]:
     return sorted(_tabs.values(), key=lambda tab: tab.order)
+
+
+@dataclass(frozen=True)
+class ReferralCounts:
+    """A district's referrals received in a period and how their triage decisions stand (counts only)."""
+
+    received: int
+    waiting: int
+    decided_late: int
+
+
+# Called with the start of the period; answers counts by district id.
+ReferralCountsSource = Callable[[datetime], Mapping[int, ReferralCounts]]
+
+_referral_counts: list[ReferralCountsSource] = []
+
+
+def register_referral_counts(source: ReferralCountsSource) -> None:
+    """The referrals app registers where the figures page gets its referral counts."""
+    _referral_counts[:] = [source]
+
+
+def referral_counts(since: datetime) -> Mapping[int, ReferralCounts]:
+    """Referral counts by district since ``since``; none when no app supplies referrals."""
+    return _referral_counts[0](since) if _referral_counts else {}

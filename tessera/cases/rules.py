@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from tessera.access.policy import NOTHING, Action
 from tessera.access.scope import Scope
 from tessera.accounts.roles import EXCLUSIVE_ROLES, Role
+from tessera.cases.models import CaseTeamMember
 
 
 def is_district_team(scope: Scope) -> bool:
@@ -23,7 +24,6 @@ def is_district_team(scope: Scope) -> bool:
 
 
 def membership_case_ids(scope: Scope) -> QuerySet[Any]:
-    from tessera.cases.models import CaseTeamMember
 
     if scope.user_id is None:
         return CaseTeamMember.objects.none().values("case_id")
@@ -75,7 +75,6 @@ def child_of_my_cases(scope: Scope) -> Q:
     """Children the user works with through a case team: visible to them wherever the child lives."""
     if scope.user_id is None or scope.roles & EXCLUSIVE_ROLES:
         return NOTHING
-    from tessera.cases.models import CaseTeamMember
 
     children = CaseTeamMember.objects.filter(
         user_id=scope.user_id, removed_at__isnull=True, case__child__isnull=False

@@ -31,6 +31,7 @@ from tessera.cases.models import (
     CaseStatus,
     CaseTeamMember,
     EventKind,
+    SubjectKind,
     SupportRecord,
     Track,
 )
@@ -73,7 +74,6 @@ def open_case(
     request: HttpRequest | None = None,
 ) -> Case:
     """Open a case. Called from a triage decision, which has already checked the decider's rights."""
-    from tessera.cases.models import SubjectKind
 
     subject_kind = SubjectKind.CHILD if child or not place else SubjectKind.PLACE
     case = Case.objects.create(

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tessera.access.policy import Action, require
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_list_view
-from tessera.audit.models import AccessLog
+from tessera.accounts.roles import Role
+from tessera.audit.log import record_access, record_list_view
+from tessera.audit.models import AccessLog, AuditAction
 from tessera.cases import selectors
 from tessera.cases.chronology import build_chronology, filter_entries
+from tessera.cases.figures import district_figures
 from tessera.cases.page import open_case_page
+from tessera.cases.pdf import chronology_pdf as render_pdf
 from tessera.cases.registry import chronology_kinds
 from tessera.cases.rules import is_district_team
 from tessera.people.selectors import links_of
@@ -174,13 +179,6 @@ def sharing_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The chronology as a PDF, with the same filters; the export is logged with what it held."""
-    from django.db import transaction
-
-    from tessera.access.policy import Action, require
-    from tessera.audit.log import record_access
-    from tessera.audit.models import AuditAction
-    from tessera.cases.pdf import chronology_pdf as render_pdf
-
     page = open_case_page(request, pk, "chronology", log_view=False)
     require(request.user, Action.EXPORT, page.case)
     kinds = chronology_kinds()
@@ -220,8 +218,6 @@ def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def figures(request: HttpRequest) -> HttpResponse:
     """Each district's case work in numbers, without names: for chief officers and supervisors."""
-    from tessera.accounts.roles import Role
-    from tessera.cases.figures import district_figures
 
     if not scope_of(request.user).has(Role.CHIEF_OFFICER, Role.SUPERVISOR):
         raise PermissionDenied("Figures are for chief officers and supervisors")

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tessera.core.models import Agency, District
+from tessera.core.models import Agency, AgencyKind, District
 from tessera.imports.parsing import MAX_FILE_BYTES, FileProblemError, file_format
 from tessera.imports.profiles import FIELD_LABELS, PROFILES, MappingProfile, profile_choices
 from tessera.imports.validation import CleanRecord, map_row, validate_mapped
@@ -70,7 +70,6 @@ class UploadForm(TesseraForm):
 
 
 def _kind_label(kind: str) -> str:
-    from tessera.core.models import AgencyKind
 
     return str(AgencyKind(kind).label).lower()
 

@@ -21,7 +21,7 @@ from tessera.linkage import engine
 from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import label_scores
 from tessera.linkage.features import record_features
-from tessera.linkage.match_keys import identity_record
+from tessera.linkage.match_keys import identity_record, latest_addresses
 from tessera.linkage.model_spec import SPEC_VERSION, Bands
 from tessera.linkage.models import LinkageModel, LinkageRun, MatchLabel
 from tessera.linkage.names import SHORT_FORMS
@@ -122,7 +122,6 @@ def evaluate_against_labels(weights: dict[str, Any], bands: Bands) -> dict[str, 
     if not labels:
         return {"labels": 0}
     ids = {i for left, right, _ in labels for i in (left, right)}
-    from tessera.linkage.match_keys import latest_addresses
 
     addresses = latest_addresses(ids)
     features = {

@@ -12,6 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from tessera.people.models import SourceIdentity
+from tessera.people.search_index import rebuild_search_keys
 
 # Sent with link=<Link>, user=<User>.
 link_recorded = Signal()
@@ -25,13 +26,11 @@ persons_unmerged = Signal()
 def _identity_saved(sender: type[SourceIdentity], instance: SourceIdentity, raw: bool, **kwargs: Any) -> None:
     if raw:
         return
-    from tessera.people.search_index import rebuild_search_keys
 
     rebuild_search_keys([instance.person_id])
 
 
 @receiver(post_delete, sender=SourceIdentity, dispatch_uid="people_identity_deleted_rebuilds_keys")
 def _identity_deleted(sender: type[SourceIdentity], instance: SourceIdentity, **kwargs: Any) -> None:
-    from tessera.people.search_index import rebuild_search_keys
 
     rebuild_search_keys([instance.person_id])

@@ -10,9 +10,10 @@ class ReferralsConfig(AppConfig):
         from tessera.access.emergency import register_emergency_target
         from tessera.access.policy import inherit_restriction, register
         from tessera.cases.models import Case
-        from tessera.cases.registry import register_chronology_source
+        from tessera.cases.registry import register_chronology_source, register_referral_counts
         from tessera.people.models import Person
         from tessera.referrals.chronology import KINDS, referral_entries
+        from tessera.referrals.figures import referral_counts_by_district
         from tessera.referrals.models import Referral
         from tessera.referrals.rules import ReferralRule
 
@@ -23,3 +24,4 @@ class ReferralsConfig(AppConfig):
         inherit_restriction(Referral, Person, "case__child")
         register_emergency_target("referrals:referral_detail", Referral)
         register_chronology_source(referral_entries, KINDS)
+        register_referral_counts(referral_counts_by_district)

@@ -10,11 +10,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import Role
 from tessera.cases.timescales import Clock
 from tessera.core.models import District, TeamKind
+from tessera.linkage.search import compare_with_people
 from tessera.people.models import Person
+from tessera.people.search import search_people
 from tessera.referrals.models import Referral
 
 
@@ -36,8 +39,6 @@ def matching_children(
     Uses the people app's search (sounds-like names, nicknames, dates of birth with day and month
     swapped), which starts from what the reporter may see.
     """
-    from tessera.linkage.search import compare_with_people
-    from tessera.people.search import search_people
 
     text = " ".join(
         part for part in (given.strip(), family.strip(), born.isoformat() if born else "") if part
@@ -119,7 +120,6 @@ def triage_queue(
 
 
 def queue_districts(user: Any) -> QuerySet[District]:
-    from tessera.access.scope import scope_of
 
     return District.objects.filter(pk__in=scope_of(user).district_ids).order_by("name")
 

@@ -16,6 +16,7 @@ from tessera.audit.log import record_access, record_list_view
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import StaleVersionError, changes_since
 from tessera.cases.models import SubjectKind
+from tessera.cases.rules import is_district_team
 from tessera.referrals import selectors, services
 from tessera.referrals.forms import DecisionForm, PartnerConcernForm, StaffConcernForm, seen_at
 from tessera.referrals.models import Decision
@@ -159,7 +160,6 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
 
 
 def _require_triage(user: User) -> None:
-    from tessera.cases.rules import is_district_team
 
     if not is_district_team(scope_of(user)):
         raise PermissionDenied("The triage queue is for the district's multi-agency team")

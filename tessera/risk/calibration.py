@@ -34,7 +34,7 @@ from tessera.risk.calibration_fit import (
     weights_to_points,
 )
 from tessera.risk.calibration_metrics import Figures, LabelledAssessment, evaluate, score_all
-from tessera.risk.instrument import InstrumentDefinition, Level, problems_with
+from tessera.risk.instrument import InstrumentDefinition, Level, problems_with, to_json
 from tessera.risk.scoring import long_date
 
 # Follow-up after an assessment: was the child harmed before the next three-monthly review was due?
@@ -251,7 +251,6 @@ def _figures_json(f: Figures) -> dict[str, Any]:
 
 
 def report_to_json(report: StudyReport) -> dict[str, Any]:
-    from tessera.risk.instrument import to_json
 
     return {
         "caveat": report.caveat,

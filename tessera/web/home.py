@@ -10,8 +10,14 @@ from django.urls import NoReverseMatch, reverse
 
 from tessera.access.policy import registered_models, visible_to
 from tessera.access.scope import scope_of
+from tessera.access.services import grants_to_review
 from tessera.accounts.roles import CASEWORK_ROLES, Role
 from tessera.audit.models import AccessLog, AuditAction
+from tessera.cases.rules import is_district_team
+from tessera.cases.selectors import my_actions, overdue_actions
+from tessera.referrals.selectors import my_referrals, queue_counts
+from tessera.referrals.services import may_report
+from tessera.risk.selectors import due_counts
 
 
 @dataclass
@@ -109,24 +115,16 @@ def home_for(user: Any) -> HomePage:
         page.recent = recently_viewed(user)
     _add_case_work(user, page)
     if scope.roles & CASEWORK_ROLES:
-        from tessera.risk.selectors import due_counts
-
         counts = due_counts(user)
         page.reassessments_overdue = counts.overdue
         page.reassessments_due_soon = counts.due_soon
     if scope.has(Role.SUPERVISOR):
-        from tessera.access.services import grants_to_review
-
         page.reviews_waiting = len(grants_to_review(user))
     return page
 
 
 def _add_case_work(user: Any, page: HomePage) -> None:
     """My actions, the triage queue, overdue actions and the outcomes of concerns the user reported."""
-    from tessera.cases.rules import is_district_team
-    from tessera.cases.selectors import my_actions, overdue_actions
-    from tessera.referrals.selectors import my_referrals, queue_counts
-    from tessera.referrals.services import may_report
 
     scope = scope_of(user)
     if scope.works_with_named_children:

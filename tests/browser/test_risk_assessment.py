@@ -78,7 +78,9 @@ def test_assess_override_upward_and_see_both_levels_and_the_trajectory(page: Pag
     page.get_by_role("link", name=re.compile("chart of risk over time")).click()
     chart = page.locator("svg#risk-trajectory")
     expect(chart).to_be_visible()
-    assert chart.locator("rect.tessera-chart__final-point").count() == 2
+    # Two assessments, each drawn as a computed and a final point by Vega-Lite.
+    assert chart.locator("g.mark-symbol.role-mark path").count() == 4
+    assert page.locator("[style]").count() == 0
     table = page.locator("#trajectory-table")
     expect(table).to_contain_text("Significant risk")
     expect(table).to_contain_text("Not at risk")

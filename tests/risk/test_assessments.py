@@ -257,9 +257,14 @@ def test_the_child_page_shows_the_trajectory_chart_and_its_table(client_for, cas
         officer, assess(officer, rotherham_child, [("missing_overnight", 10)]), Level.MODERATE, "Worried"
     )
     page = client_for("cse.rotherham").get(f"/risk/children/{rotherham_child.pk}/").content.decode()
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="tessera-chart"' in page
+    chart = page.split('<svg xmlns="http://www.w3.org/2000/svg"', 1)[1].split("</svg>", 1)[0]
+    # Drawn by Vega-Lite (vl-convert's mark classes), one image with a title and a description.
+    assert 'class="tessera-chart marks"' in chart
+    assert 'role="img" aria-labelledby="risk-trajectory-title risk-trajectory-desc"' in chart
+    assert "mark-line role-mark" in chart
+    assert "mark-symbol role-mark" in chart
     assert 'id="trajectory-table"' in page
-    assert "style=" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert re.search(r"\sstyle\s*=|<style", page) is None
     assert page.count("Moderate risk") >= 1
 
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from tessera.core.models import Agency, District
 from tessera.people.models import EntityKind, Link, LinkKind, Location, LocationKind, PoleEntity
 from tessera.people.signals import link_recorded
+from tessera.referrals.models import Referral
+from tessera.referrals.signals import referral_received
 from tessera.risk import receivers
 from tessera.risk.models import ReassessmentTask, TaskReason
 from tessera.risk.selectors import due_counts
@@ -81,21 +83,11 @@ def test_adults_are_not_given_reassessment_tasks(cast):
     assert not ReassessmentTask.objects.exists()
 
 
-def test_a_referral_or_missing_episode_creates_a_task(cast, rotherham_child):
-    referral = SimpleNamespace(
-        child=rotherham_child, pk=7, _meta=SimpleNamespace(label_lower="referrals.referral")
-    )
-    receivers.on_referral_received(sender=None, referral=referral)
-    episode = SimpleNamespace(
-        person=rotherham_child, pk=3, _meta=SimpleNamespace(label_lower="missing.episode")
-    )
-    receivers.on_missing_episode(sender=None, episode=episode)
-    reasons = set(ReassessmentTask.objects.filter(child=rotherham_child).values_list("reason", flat=True))
-    assert reasons == {TaskReason.NEW_REFERRAL, TaskReason.MISSING_EPISODE}
-
-
-def test_the_receiver_is_connected_to_the_people_signal():
-    assert "tessera.people.signals.link_recorded" in receivers.connect()
+def test_a_referral_about_a_child_sent_by_the_referrals_app_creates_a_task(cast, rotherham_child):
+    referral_received.send(sender=Referral, referral=SimpleNamespace(pk=7), child=rotherham_child)
+    task = ReassessmentTask.objects.get(child=rotherham_child)
+    assert task.reason == TaskReason.NEW_REFERRAL
+    assert task.prompted_by == "referrals.referral:7"
 
 
 def test_due_and_overdue_reassessments_show_on_the_team_list_and_home(
