@@ -204,4 +204,4 @@ def test_a_model_from_the_earlier_spec_is_not_reused_by_a_run(linked_world, cast
     assert run_pending() == 1
     second.refresh_from_db()
     assert second.model_id != first.model_id, "its levels are numbered differently: trained afresh"
-    assert LinkageModel.objects.filter(pk=second.model_id, spec_version__gt=1).exists()
+    assert LinkageModel.objects.filter(runs=second, spec_version__gt=1).exists()
