@@ -7,9 +7,7 @@ from django.utils import timezone
 
 from tessera.core.models import Agency, District
 from tessera.core.reference_data import seed_reference_data
-from tessera.linkage.features import record_features
-from tessera.linkage.match_keys import keys_for
-from tessera.linkage.names import SHORT_FORMS
+from tessera.people.match_index import keys_for_record
 from tessera.synth.cast import seed_cast
 
 BATCH = 50_000
@@ -46,11 +44,9 @@ def load_world(raw) -> None:
                   r["family_name"], r["date_of_birth"], r["sex"], r["police_person_id"], r["nhs_number"],
                   r["pupil_number"], r["la_person_id"], now, now) for i, r in enumerate(chunk)],
             )  # fmt: skip
-            keys = []
-            for i, r in enumerate(chunk):
-                features = record_features(r, SHORT_FORMS)
-                keys += [(base + i, key) for key in keys_for(features)]
-            cursor.executemany("INSERT INTO linkage_matchkey (identity_id, key) VALUES (%s, %s)", keys)
+            # One person per record here, so each record's keys are its person's.
+            keys = [(base + i, key) for i, r in enumerate(chunk) for key in keys_for_record(r)]
+            cursor.executemany("INSERT INTO people_matchkey (person_id, key) VALUES (%s, %s)", keys)
             located = [(i, r) for i, r in enumerate(chunk) if r["postcode"]]
             offset = len(rows) + start + 1
             cursor.executemany(

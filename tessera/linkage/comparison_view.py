@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tessera.linkage.features import record_features
-from tessera.linkage.match_keys import identity_record
-from tessera.linkage.names import SHORT_FORMS
 from tessera.linkage.scoring import FieldVerdict, score
 from tessera.linkage.search import active_weights
+from tessera.people.match_index import identity_record
 from tessera.people.models import SourceIdentity
 
 
@@ -28,8 +27,8 @@ def _latest_address(identity: SourceIdentity):  # type: ignore[no-untyped-def]
 def side_by_side(left: SourceIdentity, right: SourceIdentity) -> list[Row]:
     left_address, right_address = _latest_address(left), _latest_address(right)
     result = score(
-        record_features(identity_record(left, left_address), SHORT_FORMS),
-        record_features(identity_record(right, right_address), SHORT_FORMS),
+        record_features(identity_record(left, left_address)),
+        record_features(identity_record(right, right_address)),
         active_weights(),
     )
     verdicts = {v.comparison: v for v in result.fields}

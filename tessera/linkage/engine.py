@@ -31,7 +31,6 @@ from tessera.linkage.model_spec import (
     settings_creator,
     training_rules,
 )
-from tessera.linkage.names import SHORT_FORMS
 
 RAW_COLUMNS = (
     "unique_id",
@@ -259,7 +258,7 @@ def _name_keys(names: Iterable[str]) -> pa.Table:
     for name in names:
         rows["name"].append(name)
         rows["sx"].append(soundex(name) or None)
-        rows["forms"].append(given_forms(name, SHORT_FORMS) or None)
+        rows["forms"].append(given_forms(name) or None)
     return pa.table(
         rows, schema=pa.schema([("name", pa.string()), ("sx", pa.string()), ("forms", pa.list_(pa.string()))])
     )
@@ -386,7 +385,7 @@ def edges_with_facts(
     for uid, dob, nhs, upn, given, others, year, family, address, dob_year, police, la in rows:
         forms = forms_of.get(given)
         if forms is None:
-            forms = forms_of[given] = frozenset(given_forms(given, SHORT_FORMS)) if given else frozenset()
+            forms = forms_of[given] = frozenset(given_forms(given)) if given else frozenset()
         facts[uid] = RecordFacts(
             dob, nhs, upn, given, forms, frozenset(others) if others else frozenset(), year, family, address,
             dob_year, _identifiers(nhs, upn, police, la),

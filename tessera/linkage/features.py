@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 from tessera.people.identifiers import is_valid_nhs_number, normalise_nhs_number
+from tessera.people.name_variants import forms_of
 
 _NOT_LETTER = re.compile(r"[^a-z]")
 _SOUNDEX_CODES = str.maketrans("aeiouyhwbfpvcgjkqsxzdtlmnr", "00000000111122222222334556")
@@ -168,20 +169,16 @@ def keyed_identifier(value: Any) -> str:
     return re.sub(r"\s", "", str(value or "")).upper()
 
 
-def given_forms(given: str, short_forms: Mapping[str, Iterable[str]]) -> list[str]:
-    """Every form of the first name the record could mean: itself, its short forms, the full names it shortens.
+def given_forms(given: str | None) -> list[str]:
+    """The first name and every full name it may stand for, from the people app's one table of variants.
 
-    Two records whose forms overlap ("Becky" and "Rebecca") may be the same first name.
+    Two records whose forms overlap ("Becky" and "Rebecca", "Becky" and "Bex") may be the same first
+    name; "Alexander" and "Alexandra" do not overlap, though both are "Alex".
     """
-    name = normalise_name(given)
-    if not name:
-        return []
-    forms = {name, *short_forms.get(name, ())}
-    forms |= {full for full, shorts in short_forms.items() if name in shorts}
-    return sorted(normalise_name(f) for f in forms if f)
+    return sorted(forms_of(normalise_name(given)))
 
 
-def record_features(record: Mapping[str, Any], short_forms: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+def record_features(record: Mapping[str, Any]) -> dict[str, Any]:
     """The linkage row for one record given as SourceIdentity-like fields (the interactive twin of
     ``engine.prepare``)."""
     dob, year = date_of_birth(record.get("date_of_birth"))
@@ -198,7 +195,7 @@ def record_features(record: Mapping[str, Any], short_forms: Mapping[str, Iterabl
         "unique_id": record.get("unique_id"),
         "given_name": blank_to_none(given),
         "family_name": blank_to_none(family),
-        "given_forms": given_forms(given, short_forms) or None,
+        "given_forms": given_forms(given) or None,
         "other_names": others or None,
         "given_sx": blank_to_none(soundex(given)),
         "family_sx": blank_to_none(soundex(family)),

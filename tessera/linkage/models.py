@@ -128,21 +128,3 @@ class MatchLabel(models.Model):
     def __str__(self) -> str:
         verdict = "same" if self.is_match else "different"
         return f"Records {self.left_id} and {self.right_id}: {verdict}"
-
-
-class MatchKey(models.Model):
-    """One blocking key of one source record, so search before create finds candidates by index.
-
-    The keys are the model's blocking rules written out (e.g. first initial with birthday), so a person
-    typed into a form is compared with exactly the records the batch model would compare it with.
-    """
-
-    identity = models.ForeignKey("people.SourceIdentity", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=120)
-
-    class Meta:
-        indexes = [models.Index(fields=["key"], name="match_key_idx")]
-        constraints = [models.UniqueConstraint(fields=["identity", "key"], name="one_key_per_identity")]
-
-    def __str__(self) -> str:
-        return self.key

@@ -21,12 +21,11 @@ from tessera.linkage import engine
 from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import label_scores
 from tessera.linkage.features import record_features
-from tessera.linkage.match_keys import identity_record, latest_addresses
 from tessera.linkage.model_spec import SPEC_VERSION, Bands
 from tessera.linkage.models import LinkageModel, LinkageRun, MatchLabel
-from tessera.linkage.names import SHORT_FORMS
 from tessera.linkage.scoring import score
 from tessera.linkage.services import current_labels
+from tessera.people.match_index import identity_record, latest_addresses
 from tessera.people.models import IdentityAddress, SourceIdentity
 
 EXPORT_BATCH = 20000
@@ -122,10 +121,9 @@ def evaluate_against_labels(weights: dict[str, Any], bands: Bands) -> dict[str, 
     if not labels:
         return {"labels": 0}
     ids = {i for left, right, _ in labels for i in (left, right)}
-
     addresses = latest_addresses(ids)
     features = {
-        identity.pk: record_features(identity_record(identity, addresses.get(identity.pk)), SHORT_FORMS)
+        identity.pk: record_features(identity_record(identity, addresses.get(identity.pk)))
         for identity in SourceIdentity.objects.filter(pk__in=ids)
     }
     decisions = [(score(features[a], features[b], weights).match_probability, same) for a, b, same in labels]

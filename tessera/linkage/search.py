@@ -1,8 +1,9 @@
-"""Search before create: the existing people a record being typed in may already be.
+"""Search before create, and linkage's check of a single new record: the people it may already be.
 
-One indexed lookup of the record's blocking keys finds the stored records the model would compare it
-with; each is scored in Python with the active model's weights, best per person, and only people the
-user may see are returned. Each candidate says which fields agree and which do not.
+One lookup of the record's blocking keys in the people app's match-key index finds the people whose
+records the model would compare it with; each of their records is scored in Python with the active
+model's weights, best per person, and only people the user may see are returned. Each candidate says
+which fields agree and which do not.
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ from typing import Any
 from tessera.access.policy import visible_to
 from tessera.linkage import engine
 from tessera.linkage.features import record_features
-from tessera.linkage.match_keys import identity_record, keys_for, latest_addresses
+from tessera.linkage.match_keys import keys_for
 from tessera.linkage.model_spec import SPEC_VERSION, settings_for
-from tessera.linkage.models import LinkageModel, MatchKey
-from tessera.linkage.names import SHORT_FORMS
+from tessera.linkage.models import LinkageModel
 from tessera.linkage.scoring import PairScore, score
+from tessera.people.match_index import identity_record, latest_addresses, people_sharing_keys
 from tessera.people.models import Person, SourceIdentity
 
-# Records compared per search. Stored records sharing a key with the typed one are read a page at a time
-# and kept only if the user may see the person, so records the user may not see (another district, a
-# restriction) cannot crowd out the ones they may. After MAX_PAGES the search says it was narrowed.
-MAX_RECORDS = 300
+# People compared per search. People sharing a key with the typed record are read a page at a time and
+# kept only if the user may see them, so people the user may not see (another district, a restriction)
+# cannot crowd out the ones they may. After MAX_PAGES the search says it was narrowed.
+MAX_PEOPLE = 300
 MAX_PAGES = 8
 SHOW_FROM_PROBABILITY = 0.01
 
@@ -40,7 +41,7 @@ class Candidate:
 @dataclass(frozen=True)
 class CandidateSearch:
     candidates: list[Candidate]
-    # True when more stored records shared the typed details than one search compares: the user is told
+    # True when more people shared the typed details than one search compares: the user is told
     # to add a date of birth or an identifier.
     narrowed: bool = False
 
@@ -58,7 +59,7 @@ def active_weights() -> dict[str, Any]:
 
 
 def candidates_for(user: Any, typed: dict[str, Any], *, limit: int = 5) -> CandidateSearch:
-    features = record_features(typed, SHORT_FORMS)
+    features = record_features(typed)
     keys = keys_for(features)
     if not keys:
         return CandidateSearch([])
@@ -69,24 +70,26 @@ def candidates_for(user: Any, typed: dict[str, Any], *, limit: int = 5) -> Candi
 
 
 def _visible_records_sharing(user: Any, keys: list[str]) -> tuple[list[SourceIdentity], bool]:
-    """Up to MAX_RECORDS stored records sharing a key with the typed record, of people the user may see."""
-    sharing = MatchKey.objects.filter(key__in=keys).values_list("identity_id", flat=True).distinct()
-    found: list[SourceIdentity] = []
+    """The records of up to MAX_PEOPLE people sharing a key with the typed record whom the user may see."""
+    sharing = people_sharing_keys(keys)
+    visible_ids: list[int] = []
+    narrowed = True
     for page in range(MAX_PAGES):
-        identity_ids = list(sharing.order_by("identity_id")[page * MAX_RECORDS : (page + 1) * MAX_RECORDS])
-        identities = list(
-            SourceIdentity.objects.filter(pk__in=identity_ids).select_related("person", "agency")
-        )
+        person_ids = list(sharing[page * MAX_PEOPLE : (page + 1) * MAX_PEOPLE])
         # Visibility is asked of these few people only: as a subquery over every person the user may see
         # it would cost a scan of a million rows per keystroke.
-        person_ids = {identity.person_id for identity in identities}
-        visible = set(visible_to(user, Person).filter(pk__in=person_ids).values_list("pk", flat=True))
-        found += [identity for identity in identities if identity.person_id in visible]
-        if len(identity_ids) < MAX_RECORDS:
-            return found, False
-        if len(found) >= MAX_RECORDS:
+        visible_ids += visible_to(user, Person).filter(pk__in=person_ids).values_list("pk", flat=True)
+        if len(person_ids) < MAX_PEOPLE:
+            narrowed = False
             break
-    return found, True
+        if len(visible_ids) >= MAX_PEOPLE:
+            break
+    identities = list(
+        SourceIdentity.objects.filter(person_id__in=visible_ids[:MAX_PEOPLE]).select_related(
+            "person", "agency"
+        )
+    )
+    return identities, narrowed
 
 
 def compare_with_people(typed: dict[str, Any], people: Iterable[Person]) -> dict[int, PairScore]:
@@ -95,7 +98,7 @@ def compare_with_people(typed: dict[str, Any], people: Iterable[Person]) -> dict
     identities = list(
         SourceIdentity.objects.filter(person__in=list(people)).select_related("person", "agency")
     )
-    best = _best_record_per_person(record_features(typed, SHORT_FORMS), identities)
+    best = _best_record_per_person(record_features(typed), identities)
     return {person_id: candidate.score for person_id, candidate in best.items()}
 
 
@@ -106,7 +109,7 @@ def _best_record_per_person(
     weights = active_weights()
     best: dict[int, Candidate] = {}
     for identity in identities:
-        theirs = record_features(identity_record(identity, addresses.get(identity.pk)), SHORT_FORMS)
+        theirs = record_features(identity_record(identity, addresses.get(identity.pk)))
         result = score(features, theirs, weights)
         current = best.get(identity.person_id)
         if current is None or result.match_weight > current.score.match_weight:

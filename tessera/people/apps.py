@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from tessera.access.emergency import register_emergency_target
         from tessera.access.policy import register
-        from tessera.people import signals  # noqa: F401 - connects the search-key handlers
+        from tessera.people import signals  # noqa: F401 - connects the match-key handlers
         from tessera.people.models import Person
         from tessera.people.rules import PersonRule
 

@@ -1,13 +1,18 @@
 """Normalising and validating identifiers, as pure functions.
 
 Each agency writes the same identifier its own way ("ab12 cde", "AB12CDE"; "07700 900123",
-"+447700900123"). Tessera stores one normal form so the same car, phone or place matches across agencies.
+"+447700900123", "0044 7700 900123"). Tessera stores one normal form so the same car, phone or place matches across agencies.
 """
 
 from __future__ import annotations
 
 import re
 
+import phonenumbers
+
+# Numbers written without a country code are read as dialled from here.
+DEFAULT_PHONE_REGION = "GB"
+_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
 _NON_ALNUM = re.compile(r"[^A-Z0-9]")
 _NON_DIGIT = re.compile(r"\D")
 
@@ -57,35 +62,44 @@ def normalise_registration(raw: str) -> str:
     return _NON_ALNUM.sub("", (raw or "").upper())
 
 
-def normalise_phone(raw: str) -> str:
-    """UK numbers to E.164 ('07700 900123' -> '+447700900123'); other international numbers keep their code."""
+def _parsed_phone(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_possible_number_with_reason(number) == _POSSIBLE else None
+
+
+def normalise_phone(raw: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """Any phone number in E.164, read by ``phonenumbers`` with the UK as the region a number is dialled from.
+
+    "07700 900123", "+44 7700 900123", "0044 7700 900123" and "+44 (0)7700 900123" are all
+    "+447700900123"; "+40 721 234 567", "0040 721 234 567" and "+40 (0)721 234 567" are all
+    "+40721234567". Digits too long for a UK number that make a real number once read as international
+    ("40721234567") are taken as that number written without its "+". Text that is no possible phone
+    number keeps its digits (and a leading "+"), so nothing typed is lost.
+    """
     text = (raw or "").strip()
     digits = _NON_DIGIT.sub("", text)
     if not digits:
         return ""
-    if text.startswith("+"):
-        international: str | None = digits
-    elif digits.startswith("00"):
-        international = digits[2:]
-    else:
-        international = _uk_with_country_code(digits)
-    if international is None:
-        return digits
-    # "+44 (0)7700 900123": the bracketed trunk zero is not dialled from abroad.
-    if international.startswith("440") and len(international) == 13:
-        international = "44" + international[3:]
-    return "+" + international
+    number = _parsed_phone(text, region)
+    if number is None and not text.startswith("+"):
+        abroad = _parsed_phone("+" + digits, region)
+        number = abroad if abroad is not None and phonenumbers.is_valid_number(abroad) else None
+    if number is None:
+        return ("+" if text.startswith("+") else "") + digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _uk_with_country_code(digits: str) -> str | None:
-    """A UK number typed without '+' or '00', with its country code; None when it is not recognisably UK."""
-    if digits.startswith("44") and len(digits) in (12, 13):
-        return digits
-    if digits.startswith("0") and len(digits) == 11:
-        return "44" + digits[1:]
-    if len(digits) == 10 and digits.startswith("7"):
-        return "44" + digits
-    return None
+def display_phone(number: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """A stored number as people write it: '07700 900123' at home, '+40 721 234 567' from abroad."""
+    parsed = _parsed_phone(number, region)
+    if parsed is None:
+        return number
+    home = parsed.country_code == phonenumbers.country_code_for_region(region)
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style)
 
 
 def normalise_handle(raw: str) -> str:

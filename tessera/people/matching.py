@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from tessera.people.name_variants import shared_full_name
 from tessera.people.names import name_tokens, phonetic_key, spelling_similarity
-from tessera.people.nicknames import same_name_by_short_form
 from tessera.people.search_query import SearchQuery, day_month_swapped
 
 # Tokens spelt at least this alike (Jaro-Winkler) count as a misspelling of each other.
@@ -72,7 +72,7 @@ def match_token(typed: str, recorded_token: str, recorded_name: str) -> NameMatc
         if recorded_token.startswith(typed):
             return NameMatch(typed, recorded_name, NameMatchKind.INITIAL)
         return None
-    full = same_name_by_short_form(typed, recorded_token)
+    full = shared_full_name(typed, recorded_token)
     if full:
         return NameMatch(typed, recorded_name, NameMatchKind.SHORT_FORM, full)
     if phonetic_key(typed) == phonetic_key(recorded_token):

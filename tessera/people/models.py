@@ -7,12 +7,15 @@ Events (referrals, missing episodes, crimes) live in their own apps and refer to
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
+from tessera.people.identifiers import display_phone, normalise_phone
 
 
 class EntityKind(models.TextChoices):
@@ -199,8 +202,13 @@ class Phone(TimeStampedModel):
     entity = models.OneToOneField(PoleEntity, on_delete=models.PROTECT, related_name="phone")
     number = models.CharField(max_length=20, unique=True, help_text="Normalised to E.164")
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # However the number was written, it is stored one way, so every agency's record of it is one phone.
+        self.number = normalise_phone(self.number)
+        super().save(*args, **kwargs)
+
     def __str__(self) -> str:
-        return self.number
+        return display_phone(self.number)
 
 
 class OnlineAccount(TimeStampedModel):
@@ -330,20 +338,21 @@ class PersonMerge(models.Model):
         return f"Person {self.absorbed_id} merged into {self.survivor_id}"
 
 
-class PersonSearchKey(models.Model):
-    """One name key of a person: the sound of a name they are recorded under, or a full name it may shorten.
+class MatchKey(models.Model):
+    """One key a person can be found under: a name's sound, a full name it may shorten, a blocking key.
 
-    Kept per person (not per source record) so a name recorded by five agencies is one row, and rebuilt
-    from the person's source identities whenever they change (``people.search_index``). The (key,
-    person) index answers "everyone whose names sound like these" from the index alone.
+    The one index behind person search, search before create and linkage's check of a single new record
+    (see ``people.match_index``). Kept per person (not per source record) so a name recorded by five
+    agencies is one row; rebuilt from the person's source records whenever they change. The (key, person)
+    index answers "everyone under these keys" from the index alone.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=40)
+    key = models.CharField(max_length=120)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "key"], name="one_search_key_per_person")]
-        indexes = [models.Index(fields=["key", "person"], name="search_key_idx")]
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="one_match_key_per_person")]
+        indexes = [models.Index(fields=["key", "person"], name="person_match_key_idx")]
 
     def __str__(self) -> str:
         return f"{self.key} for person {self.person_id}"

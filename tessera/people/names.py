@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import jellyfish
 
-from tessera.people.nicknames import full_names_for
+from tessera.people.name_variants import full_names_for
 
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _APOSTROPHES = re.compile(r"['’`]")

@@ -2,7 +2,7 @@
 
 The search never scans people. Each part of the query picks candidates through an index:
 
-- names: ``PersonSearchKey`` rows (sound of each name and the full names it may shorten), grouped by
+- names: ``MatchKey`` rows (the sound of each name and the full names it may shorten), grouped by
   person so every typed name must match one of the person's keys;
 - a date of birth: source identities with that date, or with day and month exchanged, whose names are
   then compared letter by letter (so a misspelling the sound key misses is still found);
@@ -23,15 +23,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tessera.access.scope import Scope, scope_of
-from tessera.people.identifiers import normalise_postcode
+from tessera.people.identifiers import display_phone, normalise_postcode
 from tessera.people.matching import RecordedIdentity, explain_match
 from tessera.people.models import (
     IdentityAddress,
     LinkKind,
     Location,
+    MatchKey,
     OnlineAccount,
     Person,
-    PersonSearchKey,
     Phone,
     SourceIdentity,
     Vehicle,
@@ -69,13 +69,6 @@ class _Candidates:
     reasons_by_person: dict[int, list[str]]
     reasons_by_entity: dict[int, list[str]]
     truncated: bool = False
-
-
-def _spaced_phone(number: str) -> str:
-    if number.startswith("+44") and len(number) == 13:
-        national = "0" + number[3:]
-        return f"{national[:5]} {national[5:]}"
-    return number
 
 
 def _by_identifiers(query: SearchQuery, found: _Candidates) -> None:
@@ -120,7 +113,7 @@ def _by_things(query: SearchQuery, found: _Candidates, scope: Scope) -> None:
         for entity_id, number in Phone.objects.filter(number__in=query.phones).values_list(
             "entity_id", "number"
         ):
-            things[entity_id] = f"phone {_spaced_phone(number)}"
+            things[entity_id] = f"phone {display_phone(number)}"
     if query.handles:
         for entity_id, platform, handle in OnlineAccount.objects.filter(handle__in=query.handles).values_list(
             "entity_id", "platform", "handle"
@@ -177,13 +170,13 @@ def _by_names(query: SearchQuery, found: _Candidates, *, only_without_date_of_bi
     if not key_sets:
         return
     driver, *others = key_sets
-    matching = PersonSearchKey.objects.filter(key__in=driver)
+    matching = MatchKey.objects.filter(key__in=driver)
     if only_without_date_of_birth:
         undated = SourceIdentity.objects.filter(person_id=OuterRef("person_id"), date_of_birth__isnull=True)
         matching = matching.filter(Exists(undated))
     for keys in others:
         matching = matching.filter(
-            Exists(PersonSearchKey.objects.filter(person_id=OuterRef("person_id"), key__in=keys))
+            Exists(MatchKey.objects.filter(person_id=OuterRef("person_id"), key__in=keys))
         )
     # Ids first, visibility after (in the final query): asking for both at once with a LIMIT tempts
     # PostgreSQL into walking every person in id order hoping to stop early.

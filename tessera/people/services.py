@@ -23,6 +23,7 @@ from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import save_changes
 from tessera.core.models import Agency
+from tessera.people.match_index import rebuild_match_keys
 from tessera.people.models import (
     Link,
     LinkKind,
@@ -32,7 +33,6 @@ from tessera.people.models import (
     SourceIdentity,
 )
 from tessera.people.rules import may_record_links
-from tessera.people.search_index import rebuild_search_keys
 from tessera.people.signals import link_recorded, persons_merged, persons_unmerged
 from tessera.people.summary import SourceSays, summarise
 
@@ -207,7 +207,7 @@ def merge_persons(
     carry_restriction(survivor=survivor, absorbed=absorbed, user=user)
     _save_after_merge(absorbed)
     _save_after_merge(survivor)
-    rebuild_search_keys([survivor.pk, absorbed.pk])
+    rebuild_match_keys([survivor.pk, absorbed.pk])
     merge = PersonMerge.objects.create(
         survivor=survivor,
         absorbed=absorbed,
@@ -256,7 +256,7 @@ def unmerge_persons(
     absorbed.merged_into = None
     _save_after_merge(absorbed)
     _save_after_merge(survivor)
-    rebuild_search_keys([survivor.pk, absorbed.pk])
+    rebuild_match_keys([survivor.pk, absorbed.pk])
     merge.undone_at = timezone.now()
     merge.undone_by = user
     merge.undo_reason = reason

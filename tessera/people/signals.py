@@ -1,4 +1,4 @@
-"""Signals other apps listen to, and the handlers that keep search keys current.
+"""Signals other apps listen to, and the handlers that keep the match-key index current.
 
 ``link_recorded``, ``persons_merged`` and ``persons_unmerged`` are sent only after the transaction that
 made the change commits, so a listener (risk reassessment, say) never acts on a change that rolled back.
@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from tessera.people.models import SourceIdentity
-from tessera.people.search_index import rebuild_search_keys
+from tessera.people.match_index import rebuild_match_keys
+from tessera.people.models import IdentityAddress, SourceIdentity
 
 # Sent with link=<Link>, user=<User>.
 link_recorded = Signal()
@@ -23,14 +23,21 @@ persons_unmerged = Signal()
 
 
 @receiver(post_save, sender=SourceIdentity, dispatch_uid="people_identity_saved_rebuilds_keys")
-def _identity_saved(sender: type[SourceIdentity], instance: SourceIdentity, raw: bool, **kwargs: Any) -> None:
-    if raw:
-        return
-
-    rebuild_search_keys([instance.person_id])
-
-
 @receiver(post_delete, sender=SourceIdentity, dispatch_uid="people_identity_deleted_rebuilds_keys")
-def _identity_deleted(sender: type[SourceIdentity], instance: SourceIdentity, **kwargs: Any) -> None:
+def _identity_changed(
+    sender: type[SourceIdentity], instance: SourceIdentity, raw: bool = False, **kwargs: Any
+) -> None:
+    if not raw:
+        rebuild_match_keys([instance.person_id])
 
-    rebuild_search_keys([instance.person_id])
+
+@receiver(post_save, sender=IdentityAddress, dispatch_uid="people_address_saved_rebuilds_keys")
+@receiver(post_delete, sender=IdentityAddress, dispatch_uid="people_address_deleted_rebuilds_keys")
+def _address_changed(
+    sender: type[IdentityAddress], instance: IdentityAddress, raw: bool = False, **kwargs: Any
+) -> None:
+    """Linkage's blocking keys include the latest address, so a new or removed address changes them."""
+    if not raw:
+        rebuild_match_keys(
+            SourceIdentity.objects.filter(pk=instance.identity_id).values_list("person_id", flat=True)
+        )

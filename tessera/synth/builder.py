@@ -12,7 +12,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from tessera.people.names import search_keys_for_names
 from tessera.people.summary import SourceSays, summarise
 from tessera.synth.errors import age_on, nickname, swap_day_and_month, typo
 from tessera.synth.numbers import Numbers
@@ -245,12 +244,8 @@ class WorldBuilder:
                 summary.sex, self.ref.district_ids[human.district], None, 1, now, now,
             ),
         )  # fmt: skip
-        names: list[str] = []
         for _, _, row, _ in cluster:
             self.rows.add("people_sourceidentity", (row[0], person_id, *row[2:]))
-            names += [str(row[7]), str(row[8]), str(row[9]), *row[10]]  # type: ignore[misc]
-        for key in sorted(search_keys_for_names(names)):
-            self.rows.add("people_personsearchkey", (self.ids.take("people_personsearchkey"), person_id, key))
         return person_id, entity_id
 
     def _record(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from tessera.people.nicknames import short_forms_of
+from tessera.people.name_variants import everyday_short_forms
 
 # Neighbouring keys on a UK keyboard, for slips of the finger.
 _KEY_NEIGHBOURS = {
@@ -49,7 +49,7 @@ def typo(rng: random.Random, name: str) -> str:
 
 def nickname(rng: random.Random, given: str) -> str | None:
     """A short form of the given name, as a friend or the child would say it, or None if it has none."""
-    shorts = short_forms_of(given.lower())
+    shorts = everyday_short_forms(given.lower())
     return rng.choice(shorts).title() if shorts else None
 
 

@@ -1,7 +1,7 @@
 """Writing generated rows to the database in bulk: COPY on PostgreSQL, executemany on SQLite.
 
 Rows bypass the ORM (and so its signals) on purpose: at a million people the ORM would take hours.
-The generator computes search keys itself, so nothing the signals would have done is lost.
+The match-key index the signals would have kept is written for each slice by ``generate_world``.
 """
 
 from __future__ import annotations

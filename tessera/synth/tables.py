@@ -37,7 +37,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "source_record_id", "recorded_by_id", "from_intelligence", "source_evaluation",
         "intelligence_assessment", "handling_code", "legacy_grade", "created_at", "updated_at",
     ),
-    "people_personsearchkey": ("id", "person_id", "key"),
+    "people_matchkey": ("id", "person_id", "key"),
     "synth_groundtruthperson": (
         "id", "role", "given_name", "family_name", "date_of_birth", "sex", "ethnicity", "district_code",
         "exploitation_status", "exploitation_started_on", "network", "person_id",

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tessera.core.models import Agency, District
 from tessera.core.reference_data import DEFAULT_DISTRICTS, default_agencies
+from tessera.people.match_index import keys_by_person
 from tessera.synth.loader import finish_load, ids_in_use, tidy_after_load, write_rows
 from tessera.synth.parquet import ParquetWorld
 from tessera.synth.population import generate_rows
@@ -41,7 +42,7 @@ class WorldSummary:
     phones: int = 0
     online_accounts: int = 0
     links: int = 0
-    search_keys: int = 0
+    match_keys: int = 0
     exploited_children: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -54,7 +55,7 @@ class WorldSummary:
         self.phones += rows.count("people_phone")
         self.online_accounts += rows.count("people_onlineaccount")
         self.links += rows.count("people_link")
-        self.search_keys += rows.count("people_personsearchkey")
+        self.match_keys += rows.count("people_matchkey")
         exploited = Counter(
             row[_DISTRICT] for row in rows.by_table["synth_groundtruthperson"] if row[_STATUS] == "exploited"
         )
@@ -78,6 +79,16 @@ def _parquet(directory: Path | str, ref: Reference) -> ParquetWorld:
     )
 
 
+def _match_keys(rows: Rows, ids: IdBlocks) -> Rows:
+    """The match-key index rows of the persons in one written slice, from their records as stored."""
+    index = Rows()
+    person_ids = [row[0] for row in rows.by_table["people_person"]]
+    for person_id, keys in keys_by_person(person_ids).items():
+        for key in sorted(keys):
+            index.add("people_matchkey", (ids.take("people_matchkey"), person_id, key))
+    return index
+
+
 def generate_world(
     people: int = 2000,
     seed: int = 2013,
@@ -92,11 +103,15 @@ def generate_world(
     parquet = _parquet(parquet_dir, ref) if parquet_dir else None
     try:
         with transaction.atomic():
-            for rows in generate_rows(people, seed, ref, IdBlocks(ids_in_use())):
+            ids = IdBlocks(ids_in_use())
+            for rows in generate_rows(people, seed, ref, ids):
                 write_rows(rows)
                 if parquet:
                     parquet.add(rows)
                 summary.add(rows)
+                index = _match_keys(rows, ids)
+                write_rows(index)
+                summary.add(index)
             finish_load()
     finally:
         if parquet:

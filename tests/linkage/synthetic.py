@@ -18,8 +18,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from tessera.linkage.names import SHORT_FORMS
 from tessera.people.identifiers import nhs_number_check_digit
+from tessera.people.name_variants import everyday_short_forms
 
 FEMALE = [
     "olivia",
@@ -244,7 +244,7 @@ def _typo(rng: random.Random, name: str) -> str:
 
 
 def _short_form(rng: random.Random, given: str) -> str | None:
-    forms = SHORT_FORMS.get(given.lower())
+    forms = everyday_short_forms(given.lower())
     return rng.choice(forms).title() if forms else None
 
 

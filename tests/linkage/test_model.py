@@ -12,7 +12,6 @@ from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import pairwise_cluster_scores
 from tessera.linkage.features import LINKAGE_COLUMNS, record_features
 from tessera.linkage.model_spec import Bands, settings_for, with_trained_parameters
-from tessera.linkage.names import SHORT_FORMS
 from tessera.linkage.scoring import comparison_levels
 from tests.linkage.synthetic import generate
 
@@ -115,9 +114,7 @@ def test_prepared_rows_equal_the_interactive_features(trained):
         row["unique_id"]: row for row in con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pylist()
     }
     for record in raw.slice(0, 500).to_pylist():
-        assert record_features(record, SHORT_FORMS) == {
-            c: prepared[record["unique_id"]][c] for c in LINKAGE_COLUMNS
-        }
+        assert record_features(record) == {c: prepared[record["unique_id"]][c] for c in LINKAGE_COLUMNS}
 
 
 def test_the_trained_parameters_carry_to_spark_settings_unchanged(trained):

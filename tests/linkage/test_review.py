@@ -10,7 +10,6 @@ from tessera.access.policy import visible_to
 from tessera.audit.models import AccessLog, AuditAction
 from tessera.jobs.queue import run_pending
 from tessera.linkage.jobs import NOT_YOURS_TO_MERGE
-from tessera.linkage.match_keys import refresh_keys
 from tessera.linkage.models import LinkageModel, LinkageRun, MatchLabel, PairStatus, ReviewPair, RunStatus
 from tessera.linkage.search import candidates_for
 from tessera.linkage.services import start_run
@@ -137,14 +136,16 @@ def test_keys_can_be_rebuilt_after_a_bulk_load(cast):
 
     from django.core.management import call_command
 
-    from tessera.linkage.models import MatchKey
+    from tessera.people.models import MatchKey
 
     load(20)
-    before = set(MatchKey.objects.values_list("identity_id", "key"))
+    before = set(MatchKey.objects.values_list("person_id", "key"))
+    assert any(key.startswith("gi+dob:") for _, key in before), "linkage's blocking keys are in the index"
+    assert any(key.startswith("p:") for _, key in before), "person search's name keys are in the index"
     MatchKey.objects.all().delete()
     out = StringIO()
     call_command("index_match_keys", stdout=out)
-    assert set(MatchKey.objects.values_list("identity_id", "key")) == before
+    assert set(MatchKey.objects.values_list("person_id", "key")) == before
     assert "keys for" in out.getvalue()
 
 
@@ -180,12 +181,11 @@ def test_search_before_create_is_not_crowded_out_by_records_the_user_may_not_see
     from tessera.core.models import District
     from tessera.linkage import search
 
-    monkeypatch.setattr(search, "MAX_RECORDS", 5)
+    monkeypatch.setattr(search, "MAX_PEOPLE", 5)
     sheffield = District.objects.get(code="sheffield")
     for _ in range(12):
         make_person("sheffield", "Tiegan", "Marsden", date(2010, 4, 3))
     wanted = make_person("rotherham", "Tiegan", "Marsden", date(2010, 4, 3))
-    refresh_keys(SourceIdentity.objects.values_list("pk", flat=True))
     assert Person.objects.filter(district=sheffield).count() >= 12
     typed = {"given_name": "Tiegan", "family_name": "Marsden", "date_of_birth": date(2010, 4, 3)}
     found = candidates_for(cast["cse.rotherham"], typed)

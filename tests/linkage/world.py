@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils import timezone
 
 from tessera.core.models import Agency, District
-from tessera.linkage.match_keys import refresh_keys
 from tessera.people.models import (
     EntityKind,
     IdentityAddress,
@@ -46,5 +45,4 @@ def load(people: int, seed: int = 5) -> dict[int, int]:
             )  # fmt: skip
             IdentityAddress.objects.create(identity=identity, location=location)
         truth[identity.pk] = row["person_id"]
-    refresh_keys(truth)
     return truth

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tessera.access.models import RestrictedRecord
 from tessera.audit.models import AccessLog, AuditAction
-from tessera.people.models import LinkKind
+from tessera.people.identifiers import normalise_phone
+from tessera.people.models import LinkKind, Phone
 from tests.people.helpers import account, add_identity, link, person, phone, vehicle
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,29 @@ def test_a_phone_number_in_another_format_finds_who_uses_it(client_for):
         page = search(client_for("cse.rotherham"), typed)
         assert f"/people/{adult.pk}/" in page, typed
         assert "Uses phone: phone 07700 900123" in page
+
+
+@pytest.mark.parametrize(
+    ("recorded", "typed_forms", "shown"),
+    [
+        ("0040 721 234 567", ("+40 721 234 567", "0040721234567", "+40 (0)721-234-567"), "+40 721 234 567"),
+        ("+421 905 123 456", ("00421 905 123 456", "+421905123456", "421 905 123 456"), "+421 905 123 456"),
+    ],
+)
+def test_a_foreign_phone_in_any_format_is_one_phone_and_finds_who_uses_it(
+    client_for, recorded, typed_forms, shown
+):
+    adult = person("rotherham", "Marian", "Lupu", date(1988, 6, 1))
+    link(adult, phone(recorded), LinkKind.USES_PHONE)
+    for typed in typed_forms:
+        # Recording the number again in another format finds the phone already held, not a second one.
+        assert Phone.objects.get_or_create(number=normalise_phone(typed))[0].number == normalise_phone(
+            recorded
+        )
+        page = search(client_for("cse.rotherham"), typed)
+        assert f"/people/{adult.pk}/" in page, typed
+        assert f"Uses phone: phone {shown}" in page, typed
+    assert Phone.objects.count() == 1
 
 
 def test_an_online_handle_finds_who_uses_the_account(client_for):

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tessera.core.reference_data import seed_reference_data
-from tessera.linkage.match_keys import refresh_keys
-from tessera.people.models import Person, SourceIdentity
+from tessera.people.models import Person
 from tessera.synth.casework import generate_casework
 from tessera.synth.cast import CAST, DEMO_PASSWORD, seed_cast
 from tessera.synth.risk_seed import seed_risk_history
@@ -35,11 +34,9 @@ class Command(BaseCommand):
             exploited = sum(summary.exploited_children.values())
             self.stdout.write(
                 f"Synthetic world: {summary.people:,} people ({summary.identities:,} agency records,"
-                f" {summary.links:,} links, {exploited} exploited children) in {summary.seconds:.1f} s."
+                f" {summary.links:,} links, {exploited} exploited children, {summary.match_keys:,} match keys)"
+                f" in {summary.seconds:.1f} s."
             )
-            # The bulk loader skips the signals that keep search-before-create's keys; build them once here.
-            indexed = refresh_keys(SourceIdentity.objects.values_list("pk", flat=True))
-            self.stdout.write(f"Search-before-create: {indexed:,} match keys built.")
             risk = seed_risk_history(seed=options["seed"])
             self.stdout.write(
                 f"Synthetic risk history: {risk.assessments} assessments of {risk.children} children, "
