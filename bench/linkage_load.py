@@ -37,8 +37,9 @@ def load_world(raw) -> None:
             cursor.executemany(
                 "INSERT INTO people_sourceidentity (id, person_id, agency_id, source_system, source_record_id, "
                 "received_at, district_id, given_name, middle_names, family_name, other_names, date_of_birth, sex, "
-                "ethnicity, disability, police_person_id, nhs_number, pupil_number, la_person_id, created_at, "
-                "updated_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,'',%s,'[]',%s,%s,'not_stated','',%s,%s,%s,%s,%s,%s)",
+                "ethnicity, disability, police_person_id, nhs_number, pupil_number, la_person_id, "
+                "identifiers_failing_check, created_at, updated_at) "
+                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,'',%s,'[]',%s,%s,'not_stated','',%s,%s,%s,%s,'{}',%s,%s)",
                 [(base + i, base + i, agency, r["agency"], str(r["unique_id"]), now, district, r["given_name"],
                   r["family_name"], r["date_of_birth"], r["sex"], r["police_person_id"], r["nhs_number"],
                   r["pupil_number"], r["la_person_id"], now, now) for i, r in enumerate(chunk)],

@@ -61,6 +61,8 @@ class CleanRecord:
     police_person_id: str = ""
     pupil_number: str = ""
     la_person_id: str = ""
+    # Identifiers that fail their check, as given (see SourceIdentity.identifiers_failing_check).
+    identifiers_failing_check: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_address(self) -> bool:
@@ -80,6 +82,7 @@ class CleanRecord:
             "police_person_id": self.police_person_id,
             "pupil_number": self.pupil_number,
             "la_person_id": self.la_person_id,
+            "identifiers_failing_check": self.identifiers_failing_check,
         }
 
     def address_fields(self) -> dict[str, str]:
@@ -263,15 +266,18 @@ def validate_mapped(
         )
         if message:
             problems.append(Problem("ethnicity", message))
+    # An identifier that fails its check does not cost the row: it is kept as given, marked, and not
+    # matched on; the name, date of birth and address still link the record.
+    failing: dict[str, str] = {}
     nhs, message = check_nhs_number(mapped.get("nhs_number", ""), describe("nhs_number"))
     if message:
-        problems.append(Problem("nhs_number", message))
+        failing["nhs_number"] = mapped["nhs_number"]
     postcode, message = check_postcode(mapped.get("postcode", ""), describe("postcode"))
     if message:
         problems.append(Problem("postcode", message))
     upn, message = check_pupil_number(mapped.get("pupil_number", ""), describe("pupil_number"))
     if message:
-        problems.append(Problem("pupil_number", message))
+        failing["pupil_number"] = mapped["pupil_number"]
 
     if problems:
         return Outcome(None, tuple(problems))
@@ -293,5 +299,6 @@ def validate_mapped(
         police_person_id=mapped.get("police_person_id", ""),
         pupil_number=upn,
         la_person_id=mapped.get("la_person_id", ""),
+        identifiers_failing_check=failing,
     )
     return Outcome(record, ())

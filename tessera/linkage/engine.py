@@ -1,8 +1,12 @@
 """Splink on DuckDB: prepare records, train the model, score pairs. No Django in here.
 
-Records come in as an Arrow table of SourceIdentity-like columns (from the database, or a Parquet file
-for the benchmark); everything heavy runs inside DuckDB. Names are tidied in SQL, then sound-alike keys
-and short forms are computed in Python once per distinct name (thousands, not millions) and joined back.
+Records come in as an Arrow table (or a DuckDB table) with any of ``RAW_COLUMNS``: from the database,
+a Parquet file for the benchmark, or a partner's file with no identifiers, text dates or foreign
+postcodes. Everything heavy runs inside DuckDB. Names are tidied in SQL, then sound-alike keys and short
+forms are computed in Python once per distinct name (thousands, not millions) and joined back.
+
+A value that cannot be used (a date of birth that is not a date, an NHS number failing its check digit)
+never stops a run: it is used as missing, and counted (``bad_values``) so the run can show it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,20 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from splink import DuckDBAPI, Linker, block_on
+from splink import DuckDBAPI, Linker
 
 from tessera.linkage.clustering import RecordFacts
-from tessera.linkage.features import given_forms, soundex
-from tessera.linkage.model_spec import SPEC_VERSION, settings_creator, training_blocking_rules
+from tessera.linkage.features import EARLIEST_YEAR, LINKAGE_COLUMNS, given_forms, soundex
+from tessera.linkage.model_spec import (
+    BROAD_PAIRS_PER_RECORD,
+    BROAD_RULES,
+    IDENTIFIERS,
+    SPEC_VERSION,
+    Rule,
+    prediction_rules,
+    settings_creator,
+    training_rules,
+)
 
 RAW_COLUMNS = (
     "unique_id",
@@ -35,47 +48,139 @@ RAW_COLUMNS = (
     # Year of birth estimated from an approximate age when no date was recorded (received year - age).
     "approximate_birth_year",
 )
+# A rule must find at least this many pairs to train on; fewer says nothing about m.
+MIN_TRAINING_PAIRS = 50
+TESSERA_KEYS = ("tessera_spec_version", "tessera_prediction_rules")
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
 
+def _text(expression: str) -> str:
+    return f"CAST({expression} AS VARCHAR)"
+
+
 def _norm(expression: str) -> str:
-    return f"NULLIF(regexp_replace(lower(strip_accents(coalesce({expression}, ''))), '[^a-z]', '', 'g'), '')"
+    return f"NULLIF(regexp_replace(lower(strip_accents(coalesce({_text(expression)}, ''))), '[^a-z]', '', 'g'), '')"
 
 
-def _blank(expression: str) -> str:
-    return f"NULLIF(trim(coalesce({expression}, '')), '')"
+def _compact(expression: str, keep: str) -> str:
+    return f"NULLIF(regexp_replace(upper(coalesce({_text(expression)}, '')), '{keep}', '', 'g'), '')"
 
 
-def _compact_postcode(expression: str) -> str:
-    return f"NULLIF(regexp_replace(upper(coalesce({expression}, '')), '[^A-Z0-9]', '', 'g'), '')"
+def _source_columns(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    rows = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608 - engine table names
+    return {name: str(kind) for name, kind, *_ in rows}
+
+
+def _column(present: dict[str, str], name: str) -> str:
+    return f'"{name}"' if name in present else "NULL"
+
+
+def _other_names(present: dict[str, str]) -> str:
+    kind = present.get("other_names", "")
+    if kind.endswith("[]"):
+        items = "coalesce(other_names, [])"
+    elif kind:
+        items = "string_split_regex(coalesce(CAST(other_names AS VARCHAR), ''), '[;,]')"
+    else:
+        return "[]"
+    return f"list_filter(list_transform({items}, lambda x: {_norm('x')}), lambda x: x IS NOT NULL)"
+
+
+def _dob_text(present: dict[str, str]) -> str:
+    kind = present.get("date_of_birth", "")
+    if not kind:
+        return "NULL"
+    if kind == "DATE" or kind.startswith("TIMESTAMP"):
+        return "strftime(CAST(date_of_birth AS DATE), '%Y-%m-%d')"
+    return "NULLIF(trim(CAST(date_of_birth AS VARCHAR)), '')"
+
+
+_NHS_VALID = (
+    "(length(nhs_digits) = 10 AND nhs_digits <> repeat(substr(nhs_digits, 1, 1), 10) AND "
+    "(11 - list_sum(list_transform(range(1, 10), lambda i: CAST(substr(nhs_digits, i, 1) AS INTEGER) * (11 - i)))"
+    " % 11) % 11 = CAST(substr(nhs_digits, 10, 1) AS INTEGER))"
+)
+_UK_POSTCODE = "'^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$'"
 
 
 def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "linkage_records") -> str:
-    """Build the linkage table ``table`` in ``con`` from raw records (an Arrow table or a table name)."""
+    """Build the linkage table ``table`` in ``con`` from raw records (an Arrow table or a table name).
+
+    Any of ``RAW_COLUMNS`` but ``unique_id`` may be absent, and any may be text; bad values are counted in
+    the table ``linkage_bad_values`` (see ``bad_values``).
+    """
     source = raw if isinstance(raw, str) else "raw_records_input"
     if not isinstance(raw, str):
         con.register(source, raw)
+    present = _source_columns(con, source)
+    if "unique_id" not in present:
+        raise ValueError("The records have no unique_id column")
+    col = {name: _column(present, name) for name in RAW_COLUMNS}
+    keyed = {
+        name: _compact(col[name], r"\s") for name in ("pupil_number", "police_person_id", "la_person_id")
+    }
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE linkage_given AS
+        SELECT
+            CAST(unique_id AS BIGINT) AS unique_id,
+            {_norm(col["given_name"])} AS given_name,
+            {_norm(col["family_name"])} AS family_name,
+            {_other_names(present)} AS other_names,
+            {_dob_text(present)} AS dob_given,
+            NULLIF(lower(trim(coalesce({_text(col["sex"])}, ''))), '') AS sex_given,
+            {_compact(col["postcode"], "[^A-Z0-9]")} AS postcode,
+            NULLIF(regexp_replace(lower(coalesce({_text(col["address_line_1"])}, '')), '[^a-z0-9]', '', 'g'), '')
+                AS address_line,
+            NULLIF(regexp_replace(coalesce({_text(col["nhs_number"])}, ''), '[^0-9]', '', 'g'), '') AS nhs_digits,
+            {keyed["pupil_number"]} AS pupil_number,
+            {keyed["police_person_id"]} AS police_person_id,
+            {keyed["la_person_id"]} AS la_person_id,
+            TRY_CAST({col["approximate_birth_year"]} AS INTEGER) AS approx_birth_year
+        FROM {source}
+        """  # noqa: S608 - table and column names are this module's own, never user input
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE linkage_tidy AS
+        WITH parsed AS (
+            SELECT *,
+                CASE
+                    WHEN regexp_matches(dob_given, '^\\d{{4}}-\\d{{2}}-\\d{{2}}$') THEN try_strptime(dob_given, '%Y-%m-%d')
+                    WHEN regexp_matches(dob_given, '^\\d{{8}}$') THEN try_strptime(dob_given, '%Y%m%d')
+                    WHEN regexp_matches(dob_given, '^\\d{{1,2}}/\\d{{1,2}}/\\d{{4}}$') THEN try_strptime(dob_given, '%d/%m/%Y')
+                END::DATE AS dob_date,
+                regexp_extract(dob_given, '^(\\d{{4}})(-\\d{{2}})?$', 1) AS partial_year
+            FROM linkage_given
+        )
+        SELECT *,
+            CASE WHEN year(dob_date) >= {EARLIEST_YEAR} AND dob_date <= current_date
+                THEN strftime(dob_date, '%Y-%m-%d') END AS dob,
+            CASE WHEN year(dob_date) >= {EARLIEST_YEAR} AND dob_date <= current_date
+                THEN strftime(dob_date, '%Y')
+                WHEN dob_date IS NULL AND partial_year <> ''
+                    AND CAST(partial_year AS INTEGER) BETWEEN {EARLIEST_YEAR} AND year(current_date)
+                THEN partial_year END AS dob_year,
+            CASE WHEN sex_given IN ('male', 'm') THEN 'male' WHEN sex_given IN ('female', 'f') THEN 'female'
+                WHEN sex_given = 'other' THEN 'other' END AS sex,
+            CASE WHEN {_NHS_VALID} THEN nhs_digits END AS nhs_number
+        FROM parsed
+        """  # noqa: S608 - this module's own tables
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE linkage_bad_values AS
         SELECT
-            unique_id,
-            {_norm("given_name")} AS given_name,
-            {_norm("family_name")} AS family_name,
-            list_filter(list_transform(coalesce(other_names, []), lambda x: {_norm("x")}), lambda x: x IS NOT NULL)
-                AS other_names,
-            strftime(CAST(date_of_birth AS DATE), '%Y-%m-%d') AS dob,
-            CASE WHEN sex IN ('male', 'female', 'other') THEN sex END AS sex,
-            {_compact_postcode("postcode")} AS postcode,
-            regexp_replace(lower(coalesce(address_line_1, '')), '[^a-z0-9]', '', 'g') AS address_line,
-            {_blank("nhs_number")} AS nhs_number,
-            {_blank("pupil_number")} AS pupil_number,
-            {_blank("police_person_id")} AS police_person_id,
-            {_blank("la_person_id")} AS la_person_id,
-            CAST(approximate_birth_year AS INTEGER) AS approx_birth_year
-        FROM {source}
-        """  # noqa: S608 - table names are this module's own, never user input
+            count(*) FILTER (WHERE dob_given IS NOT NULL AND dob_year IS NULL) AS date_of_birth_not_a_date,
+            count(*) FILTER (WHERE dob IS NULL AND dob_year IS NOT NULL) AS date_of_birth_partial,
+            count(*) FILTER (WHERE nhs_digits IS NOT NULL AND nhs_number IS NULL) AS nhs_number_fails_check,
+            count(*) FILTER (WHERE postcode IS NOT NULL AND NOT regexp_matches(postcode, {_UK_POSTCODE}))
+                AS postcode_not_uk,
+            count(*) FILTER (WHERE sex_given IS NOT NULL AND sex IS NULL AND sex_given <> 'unknown')
+                AS sex_not_understood
+        FROM linkage_tidy
+        """  # noqa: S608 - this module's own tables
     )
     names = con.execute(
         "SELECT DISTINCT given_name FROM linkage_tidy WHERE given_name IS NOT NULL "
@@ -83,6 +188,7 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
     ).fetchall()
     keys = _name_keys(name for (name,) in names)
     con.register("linkage_name_keys", keys)
+    # Ordered by unique_id so the same records give the same table whatever order they came in.
     con.execute(
         f"""
         CREATE OR REPLACE TABLE {table} AS
@@ -95,12 +201,15 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
             g.sx AS given_sx,
             f.sx AS family_sx,
             t.dob,
-            substr(t.dob, 1, 4) AS dob_year,
+            t.dob_year,
             t.sex,
-            CASE WHEN t.postcode IS NOT NULL THEN t.address_line || '|' || t.postcode END AS address_key,
+            NULLIF(regexp_replace(coalesce(t.address_line, ''), '[^a-z]', '', 'g'), '') AS street,
+            CASE WHEN t.postcode IS NOT NULL OR t.address_line IS NOT NULL
+                THEN coalesce(t.address_line, '') || '|' || coalesce(t.postcode, '') END AS address_key,
             t.postcode,
-            CASE WHEN length(t.postcode) >= 5 THEN substr(t.postcode, 1, length(t.postcode) - 2) END
-                AS postcode_sector,
+            CASE WHEN regexp_matches(t.postcode, {_UK_POSTCODE}) THEN substr(t.postcode, 1, length(t.postcode) - 2)
+                WHEN regexp_matches(t.postcode, '^[0-9]{{4,6}}$') THEN substr(t.postcode, 1, length(t.postcode) - 1)
+                END AS postcode_sector,
             t.nhs_number,
             t.pupil_number,
             t.police_person_id,
@@ -109,11 +218,39 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
         FROM linkage_tidy t
         LEFT JOIN linkage_name_keys g ON g.name = t.given_name
         LEFT JOIN linkage_name_keys f ON f.name = t.family_name
+        ORDER BY t.unique_id
         """  # noqa: S608 - table names are this module's own, never user input
     )
+    con.execute("DROP TABLE linkage_given")
     con.execute("DROP TABLE linkage_tidy")
     con.unregister("linkage_name_keys")
     return table
+
+
+def bad_values(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """How many values of each kind the last ``prepare`` could not use (see ``features.BAD_VALUES``)."""
+    (row,) = con.sql("SELECT * FROM linkage_bad_values").to_arrow_table().to_pylist()
+    return {name: int(count) for name, count in row.items()}
+
+
+def recorded_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The linkage columns at least two records have: the fields a source actually has."""
+    columns = [c for c in LINKAGE_COLUMNS if c != "unique_id"]
+    (counts,) = con.execute(
+        "SELECT " + ", ".join(f'count("{c}")' for c in columns) + f" FROM {table}"  # noqa: S608 - engine names
+    ).fetchall()
+    return {c for c, n in zip(columns, counts, strict=True) if n >= 2}
+
+
+def pairs_found(con: duckdb.DuckDBPyConnection, table: str, rule: Rule) -> int:
+    """How many record pairs a block_on rule finds (without building them)."""
+    keys = ", ".join(rule.columns)
+    recorded = " AND ".join(f"({c}) IS NOT NULL" for c in rule.columns)
+    ((pairs,),) = con.execute(
+        f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM "  # noqa: S608 - engine names and model_spec rules
+        f"(SELECT count(*) AS n FROM {table} WHERE {recorded} GROUP BY {keys})"
+    ).fetchall()
+    return int(pairs)
 
 
 def _name_keys(names: Iterable[str]) -> pa.Table:
@@ -127,35 +264,70 @@ def _name_keys(names: Iterable[str]) -> pa.Table:
     )
 
 
+def _linker(con: duckdb.DuckDBPyConnection, table: str, settings: Any, **options: Any) -> Linker:
+    return Linker(DuckDBAPI(connection=con).register(table), settings, log_level=None, **options)
+
+
 def train(
     con: duckdb.DuckDBPyConnection, table: str, *, seed: int = 7, max_pairs: float = 2e6
 ) -> dict[str, Any]:
     """Train the model unsupervised on the records in ``table``; returns Splink's model JSON.
 
-    u (how often fields agree by chance) comes from random pairs; the prior from pairs that share an
-    NHS number or a full name and birthday; m (how often the same person's records agree) from EM.
+    Blocking and training rules are chosen from the fields the records have. u (how often fields agree
+    by chance) comes from random pairs; the prior from pairs that share an identifier or a full name and
+    birthday (or address); m (how often the same person's records agree) from EM.
     """
-    linker = Linker(table, settings_creator(), DuckDBAPI(connection=con), set_up_basic_logging=False)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("nhs_number"), block_on("given_name", "family_name", "dob")], recall=0.8
-    )
+    recorded = recorded_columns(con, table)
+    ((records,),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()  # noqa: S608 - engine names
+    rules = prediction_rules(recorded) + [
+        rule
+        for rule in BROAD_RULES
+        if all(c in recorded for c in rule.needs)
+        and pairs_found(con, table, rule) <= BROAD_PAIRS_PER_RECORD * records
+    ]
+    linker = _linker(con, table, settings_creator(rules))
+    deterministic = [r for r in _deterministic_rules(recorded) if pairs_found(con, table, r) > 0]
+    if deterministic:
+        linker.training.estimate_probability_two_random_records_match(
+            [r.creator() for r in deterministic], recall=0.8
+        )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in training_blocking_rules():
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    trained_on_identifier = False
+    for rule in training_rules(recorded):
+        is_identifier = rule.name in IDENTIFIERS
+        if (is_identifier and trained_on_identifier) or pairs_found(con, table, rule) < MIN_TRAINING_PAIRS:
+            continue
+        linker.training.estimate_parameters_using_expectation_maximisation(rule.creator())
+        trained_on_identifier |= is_identifier
     model = linker.misc.save_model_to_json()
-    model[SPEC_KEY] = SPEC_VERSION
+    model["tessera_spec_version"] = SPEC_VERSION
+    model["tessera_prediction_rules"] = [rule.name for rule in rules]
     return model
 
 
-SPEC_KEY = "tessera_spec_version"
+def _deterministic_rules(recorded: set[str]) -> list[Rule]:
+    """Rules that admit almost no false matches, for the prior: a shared identifier, or every name and
+    the birthday (the address when there is no birthday)."""
+    rules = [Rule(c, (c,), columns=(c,)) for c in IDENTIFIERS if c in recorded]
+    for third in ("dob", "address_key"):
+        if {"given_name", "family_name", third} <= recorded:
+            rules.append(
+                Rule(
+                    f"names+{third}",
+                    ("given_name", "family_name", third),
+                    columns=("given_name", "family_name", third),
+                )
+            )
+            break
+    return rules
 
 
 def splink_settings(model: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in model.items() if k != SPEC_KEY}
+    return {k: v for k, v in model.items() if k not in TESSERA_KEYS}
 
 
 def linker_for(con: duckdb.DuckDBPyConnection, table: str, model: dict[str, Any]) -> Linker:
-    return Linker(table, splink_settings(model), DuckDBAPI(connection=con), set_up_basic_logging=False)
+    return _linker(con, table, splink_settings(model))
 
 
 def scoring_weights(model: dict[str, Any]) -> dict[str, Any]:
@@ -163,13 +335,7 @@ def scoring_weights(model: dict[str, Any]) -> dict[str, Any]:
     for the pure-Python scorer used by search before create."""
     con = duckdb.connect()
     con.execute("CREATE TABLE empty_records AS SELECT * FROM (SELECT 1 AS unique_id) WHERE false")
-    linker = Linker(
-        "empty_records",
-        splink_settings(model),
-        DuckDBAPI(connection=con),
-        set_up_basic_logging=False,
-        validate_settings=False,
-    )
+    linker = _linker(con, "empty_records", splink_settings(model), validate_settings=False)
     settings = linker._settings_obj
     comparisons: dict[str, dict[str, Any]] = {}
     for comparison in settings.comparisons:
@@ -210,19 +376,25 @@ def edges_with_facts(
     )
     rows = con.execute(
         "SELECT r.unique_id, r.dob, r.nhs_number, r.pupil_number, r.given_name, r.other_names, "  # noqa: S608 - engine table names
-        f"r.approx_birth_year FROM {table} r SEMI JOIN linkage_touched t ON t.unique_id = r.unique_id"
+        "r.approx_birth_year, r.family_name, r.address_key, r.dob_year, r.police_person_id, r.la_person_id "
+        f"FROM {table} r SEMI JOIN linkage_touched t ON t.unique_id = r.unique_id"
     ).fetchall()
     # Short forms depend on the name alone: worked out once per distinct name, not per record.
     forms_of: dict[str | None, frozenset[str]] = {}
     facts = {}
-    for uid, dob, nhs, upn, given, others, year in rows:
+    for uid, dob, nhs, upn, given, others, year, family, address, dob_year, police, la in rows:
         forms = forms_of.get(given)
         if forms is None:
             forms = forms_of[given] = frozenset(given_forms(given)) if given else frozenset()
         facts[uid] = RecordFacts(
-            dob, nhs, upn, given, forms, frozenset(others) if others else frozenset(), year
-        )
+            dob, nhs, upn, given, forms, frozenset(others) if others else frozenset(), year, family, address,
+            dob_year, _identifiers(nhs, upn, police, la),
+        )  # fmt: skip
     return edges, facts
+
+
+def _identifiers(*values: str | None) -> frozenset[str]:
+    return frozenset(f"{kind}:{value}" for kind, value in zip(IDENTIFIERS, values, strict=True) if value)
 
 
 def predict(con: duckdb.DuckDBPyConnection, table: str, model: dict[str, Any], threshold: float) -> str:

@@ -1,16 +1,26 @@
 """What the linkage model compares and how it finds pairs to compare: the Splink settings, as plain code.
 
-One definition serves every backend. ``settings_for(dialect)`` builds the settings for DuckDB (one
+One definition serves every backend. ``settings_for(dialect, rules)`` builds the settings for DuckDB (one
 machine) or Spark (a cluster) from the same comparisons and blocking rules; the parameters trained on
 one are carried to the other by ``with_trained_parameters``.
 
+Blocking and training rules are chosen from the fields a source actually has (``prediction_rules`` and
+``training_rules`` take the columns that are recorded): data with no identifier, no date of birth or no
+address still trains and links on what it does have.
+
 Choices that matter, and why:
-- The address is ONE comparison (the whole address, then the postcode, then the postcode sector). Separate
-  postcode, street and town comparisons would count one shared home three times: published evaluations
-  show that is what merges siblings and other members of one household.
+- The address is ONE comparison (the whole address, then the postcode with a similar street name, the
+  postcode, a similar street name alone, the postcode sector). Separate postcode, street and town
+  comparisons would count one shared home three times: published evaluations show that is what merges
+  siblings and other members of one household.
 - Identifiers (NHS number, pupil number, police and council IDs) are ONE comparison too: any shared one
-  agreeing is strong evidence, any disagreeing is strong evidence against.
+  agreeing is strong evidence, any disagreeing is strong evidence against. A keyed identifier one slip
+  apart (one digit wrong, two swapped) is its own level; an NHS number never is, since its check digit
+  catches every such slip and an NHS number that fails its check is not used at all.
 - Names carry term-frequency adjustment: agreeing on "Smith" says less than agreeing on "Oughtibridge".
+  A first name recorded as the last name and the other way round is its own level of both.
+- The date of birth compares partial dates (a year alone) and slips: a swapped day and month, one digit
+  wrong or two swapped (Damerau-Levenshtein 1), within a month.
 - Blocking on sound-alike keys with the date of birth finds a child recorded under a step-parent's
   surname at a new address (first name sounds the same, same birthday), and a child recorded under a
   nickname (surname sounds the same, same birthday).
@@ -19,6 +29,7 @@ Choices that matter, and why:
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,12 +37,24 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.blocking_rule_library import CustomRule
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.dialects import SplinkDialect
 
 # Bump when comparisons or blocking change: a saved model records the spec it was trained with.
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 
 IDENTIFIERS = ("nhs_number", "pupil_number", "police_person_id", "la_person_id")
+# Identifiers typed by hand with no check digit of their own, where one slip is a keying error. An NHS
+# number's check digit catches every single slip, and a UPN's check letter does too.
+KEYED_IDENTIFIERS = ("police_person_id", "la_person_id")
+# How many days apart two dates of birth may be and still be one date written with a slip.
+WITHIN_A_MONTH_DAYS = 31
+# How alike a first name must be to the other record's last name (and the other way) to count as swapped.
+SWAP_SIMILARITY = 0.9
+# How often one person's two records have wholly different names (see _name_comparison).
+DIFFERENT_NAME_M = {"given_name": None, "family_name": 0.05}
 
 
 @dataclass(frozen=True)
@@ -39,8 +62,8 @@ class Bands:
     """Match probability bands: at or above ``auto_link`` link automatically; at or above ``review``
     a person decides; below, do not link."""
 
-    # Chosen on the 1M-record synthetic world: the lowest band whose automatic links stay above 0.998
-    # precision once the safety rules have held back what cannot be one person (bench/linkage.py).
+    # Chosen on the 1M-record synthetic world and FEBRL: the lowest band whose automatic links stay above
+    # 0.999 precision once the safety rules have held back what cannot be one person (bench/).
     auto_link: float = 0.99
     review: float = 0.5
 
@@ -49,10 +72,34 @@ def _both(column: str) -> str:
     return f'("{column}_l" IS NOT NULL AND "{column}_r" IS NOT NULL)'
 
 
-def _name_comparison(column: str, forms_column: str | None) -> ComparisonCreator:
+class NamesSwappedLevel(ComparisonLevelCreator):
+    """A name found in the other record's other name field, spelt almost the same.
+
+    ``both_ways`` asks for the swap in both directions ("Jack Neville" and "Neville Jack"); otherwise one
+    direction is enough ("Neville Jack" and "Timothy Neville"). Written with each backend's own
+    Jaro-Winkler function, so the level means the same on DuckDB and Spark.
+    """
+
+    def __init__(self, column: str, other: str, *, both_ways: bool) -> None:
+        self.column, self.other, self.both_ways = column, other, both_ways
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        similarity = sql_dialect.jaro_winkler_function_name
+        one = f'{similarity}("{self.column}_l", "{self.other}_r") >= {SWAP_SIMILARITY}'
+        two = f'{similarity}("{self.other}_l", "{self.column}_r") >= {SWAP_SIMILARITY}'
+        return f"({one}) {'AND' if self.both_ways else 'OR'} ({two})"
+
+    def create_label_for_charts(self) -> str:
+        return "First and last names swapped"
+
+
+def _name_comparison(column: str, other: str, forms_column: str | None) -> ComparisonCreator:
+    # Swapped: the first name's comparison counts either name found in the other's other place (one fact);
+    # the last name's counts only a swap both ways (a second fact), so one fact is not counted twice.
     levels: list[Any] = [
         cll.NullLevel(column),
         cll.ExactMatchLevel(column).configure(tf_adjustment_column=column, label_for_charts="Same"),
+        NamesSwappedLevel(column, other, both_ways=forms_column is None),
     ]
     if forms_column:
         levels.append(
@@ -66,7 +113,14 @@ def _name_comparison(column: str, forms_column: str | None) -> ComparisonCreator
             label_for_charts="Matches a recorded other name",
             base_dialect_str="duckdb",
         ),
-        cll.ElseLevel().configure(label_for_charts="Different"),
+        # Fixed: EM, blocking on the other fields, learns from its own first guesses that one person's
+        # names never differ, so a new surname (marriage, a step-parent) or an alias would count as
+        # near-proof of two people. Children's records change surname often; first names less often.
+        cll.ElseLevel().configure(label_for_charts="Different")
+        if DIFFERENT_NAME_M[column] is None
+        else cll.ElseLevel().configure(
+            label_for_charts="Different", m_probability=DIFFERENT_NAME_M[column], fix_m_probability=True
+        ),
     ]
     return cl.CustomComparison(comparison_levels=levels, output_column_name=column)
 
@@ -80,10 +134,18 @@ def _dob_comparison() -> ComparisonCreator:
     return cl.CustomComparison(
         output_column_name="dob",
         comparison_levels=[
-            cll.NullLevel("dob"),
+            # A year alone (a partial date) still counts: only no year at all on one side is missing.
+            cll.CustomLevel(
+                '"dob_year_l" IS NULL OR "dob_year_r" IS NULL', "Not recorded on both", "duckdb"
+            ).configure(is_null_level=True),
             cll.ExactMatchLevel("dob").configure(label_for_charts="Same"),
             cll.CustomLevel(swapped, "Day and month swapped", "duckdb"),
-            cll.LevenshteinLevel("dob", 1).configure(label_for_charts="One digit different"),
+            cll.DamerauLevenshteinLevel("dob", 1).configure(
+                label_for_charts="One digit wrong or two swapped"
+            ),
+            cll.AbsoluteDateDifferenceLevel(
+                "dob", input_is_string=True, threshold=WITHIN_A_MONTH_DAYS, metric="day"
+            ).configure(label_for_charts="Within a month"),
             cll.CustomLevel('"dob_year_l" = "dob_year_r"', "Same year only", "duckdb"),
             # Fixed: EM would otherwise learn from parents and children who share a name and a home that
             # one person's birthdays often differ completely. A keying error that changes more than one
@@ -96,16 +158,23 @@ def _dob_comparison() -> ComparisonCreator:
 
 
 def _address_comparison() -> ComparisonCreator:
+    def similar_line() -> Any:
+        return cll.JaroWinklerLevel("street", 0.9)
+
     return cl.CustomComparison(
         output_column_name="address",
         comparison_levels=[
             cll.CustomLevel(
-                '"postcode_l" IS NULL OR "postcode_r" IS NULL', "Address missing", "duckdb"
+                '"address_key_l" IS NULL OR "address_key_r" IS NULL', "Address missing", "duckdb"
             ).configure(is_null_level=True),
             cll.ExactMatchLevel("address_key").configure(
                 tf_adjustment_column="address_key", label_for_charts="Same address"
             ),
+            cll.And(cll.ExactMatchLevel("postcode"), similar_line()).configure(
+                label_for_charts="Same postcode, street spelt almost the same"
+            ),
             cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
+            similar_line().configure(label_for_charts="Street spelt almost the same, postcode differs"),
             cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same neighbourhood"),
             cll.ElseLevel().configure(label_for_charts="Different"),
         ],
@@ -122,6 +191,9 @@ def _identifier_comparison() -> ComparisonCreator:
                 is_null_level=True
             ),
             cll.CustomLevel(any_agrees, "A shared identifier is the same", "duckdb"),
+            cll.Or(*(cll.DamerauLevenshteinLevel(c, 1) for c in KEYED_IDENTIFIERS)).configure(
+                label_for_charts="A shared identifier one keying slip apart"
+            ),
             # One person's NHS or pupil number differs between records only by a keying error: fixed small,
             # so EM cannot learn from a few mixed-up pairs that disagreeing identifiers are normal.
             cll.ElseLevel().configure(
@@ -133,8 +205,8 @@ def _identifier_comparison() -> ComparisonCreator:
 
 def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     return [
-        _name_comparison("given_name", "given_forms"),
-        _name_comparison("family_name", None),
+        _name_comparison("given_name", "family_name", "given_forms"),
+        _name_comparison("family_name", "given_name", None),
         _dob_comparison(),
         cl.CustomComparison(
             output_column_name="sex",
@@ -149,34 +221,93 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     ]
 
 
-def prediction_blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
-    return [
-        block_on("nhs_number"),
-        block_on("pupil_number"),
-        # The first letter of the first name with the birthday: survives a new surname, a new address
-        # and most typos (which rarely touch the first letter).
-        block_on("substr(given_name, 1, 1)", "dob"),
-        block_on("family_sx", "dob"),
-        block_on("given_sx", "family_sx", "dob_year"),
-        block_on("given_sx", "address_key"),
-    ]
+@dataclass(frozen=True)
+class Rule:
+    """A blocking rule and the linkage columns it needs recorded to find any pair at all."""
+
+    name: str
+    needs: tuple[str, ...]
+    columns: tuple[str, ...] = ()  # equal on both sides (block_on); empty for a custom condition
+    condition: str = ""  # Splink SQL with l. and r. (DuckDB)
+
+    def creator(self) -> BlockingRuleCreator:
+        if self.condition:
+            return CustomRule(self.condition, sql_dialect="duckdb")
+        return block_on(*self.columns)
 
 
-def training_blocking_rules() -> list[BlockingRuleCreator]:
-    """EM sessions: each leaves out what it blocks on, so together they train every comparison."""
-    return [
-        block_on("nhs_number"),
-        block_on("dob", "given_sx"),
-        block_on("given_sx", "family_sx", "postcode_sector"),
-    ]
+def _equal(name: str, *columns: str, needs: tuple[str, ...] = ()) -> Rule:
+    return Rule(name, needs or columns, columns=columns)
 
 
-def settings_creator(bands: Bands | None = None) -> SettingsCreator:
+_IDENTIFIER_RULES = tuple(_equal(c, c) for c in IDENTIFIERS)
+
+PREDICTION_RULES: tuple[Rule, ...] = (
+    *_IDENTIFIER_RULES,
+    # The first letter of the first name with the birthday: survives a new surname, a new address
+    # and most typos (which rarely touch the first letter).
+    _equal("initial+dob", "substr(given_name, 1, 1)", "dob", needs=("given_name", "dob")),
+    _equal("family_sx+dob", "family_sx", "dob"),
+    _equal("names_sx+year", "given_sx", "family_sx", "dob_year"),
+    _equal("given_sx+address", "given_sx", "address_key"),
+    # Names swapped and misspelt, or replaced: the same birthday in one neighbourhood or street.
+    _equal("dob+sector", "dob", "postcode_sector"),
+    _equal("dob+street", "dob", "street"),
+    # No date of birth: both names sound the same in one neighbourhood.
+    _equal("names_sx+sector", "given_sx", "family_sx", "postcode_sector"),
+    Rule(
+        "names_swapped",
+        ("given_sx", "family_sx"),
+        condition="l.given_sx = r.family_sx AND l.family_sx = r.given_sx",
+    ),
+)
+# One field alone finds what every combined rule misses (two fields wrong at once), but at a million
+# records each finds tens of millions of pairs: used only where the records are few enough that the rule
+# finds at most BROAD_PAIRS_PER_RECORD pairs per record (the engine counts them first).
+BROAD_RULES: tuple[Rule, ...] = (
+    _equal("dob", "dob"),
+    _equal("given_sx", "given_sx"),
+    _equal("family_sx", "family_sx"),
+    _equal("postcode", "postcode"),
+)
+BROAD_PAIRS_PER_RECORD = 5
+# Only when a source has neither dates of birth nor addresses: names alone.
+NAMES_ONLY = _equal("names_sx", "given_sx", "family_sx")
+
+# EM sessions: each leaves out what it blocks on, so together they train every comparison.
+TRAINING_RULES: tuple[Rule, ...] = (
+    *_IDENTIFIER_RULES,
+    _equal("dob+given_sx", "dob", "given_sx"),
+    _equal("names_sx+sector", "given_sx", "family_sx", "postcode_sector"),
+    _equal("family_sx+dob", "family_sx", "dob"),
+    # Trains the names on pairs found without them: swapped and replaced names are seen.
+    _equal("dob+sector", "dob", "postcode_sector"),
+    NAMES_ONLY,
+)
+RULES_BY_NAME = {rule.name: rule for rule in (*PREDICTION_RULES, *BROAD_RULES, *TRAINING_RULES)}
+
+
+def prediction_rules(recorded: Collection[str]) -> list[Rule]:
+    """The prediction rules a source's recorded columns can use (names alone if nothing else)."""
+    rules = [rule for rule in PREDICTION_RULES if all(c in recorded for c in rule.needs)]
+    if not ({"dob", "dob_year", "address_key", "postcode_sector"} & set(recorded)) and all(
+        c in recorded for c in NAMES_ONLY.needs
+    ):
+        rules.append(NAMES_ONLY)
+    return rules
+
+
+def training_rules(recorded: Collection[str]) -> list[Rule]:
+    """Candidate EM sessions for these columns; the engine keeps those that find enough pairs."""
+    return [rule for rule in TRAINING_RULES if all(c in recorded for c in rule.needs)]
+
+
+def settings_creator(rules: Iterable[Rule] = PREDICTION_RULES) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=prediction_blocking_rules(),
+        blocking_rules_to_generate_predictions=[rule.creator() for rule in rules],
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=[],
@@ -185,9 +316,10 @@ def settings_creator(bands: Bands | None = None) -> SettingsCreator:
     )
 
 
-def settings_for(dialect: str) -> dict[str, Any]:
-    """The settings dict in one backend's SQL ('duckdb' or 'spark')."""
-    return settings_creator().create_settings_dict(dialect)
+def settings_for(dialect: str, rule_names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The settings dict in one backend's SQL ('duckdb' or 'spark'), with the named blocking rules."""
+    rules = PREDICTION_RULES if rule_names is None else [RULES_BY_NAME[name] for name in rule_names]
+    return settings_creator(rules).create_settings_dict(dialect)
 
 
 def with_trained_parameters(untrained: dict[str, Any], trained: dict[str, Any]) -> dict[str, Any]:

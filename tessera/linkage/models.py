@@ -60,6 +60,8 @@ class LinkageRun(models.Model):
     pair_count = models.PositiveIntegerField(default=0)
     merges_made = models.PositiveIntegerField(default=0)
     review_pairs = models.PositiveIntegerField(default=0)
+    # Values the run could not use and treated as missing, by kind (features.BAD_VALUES): never a failure.
+    bad_values = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

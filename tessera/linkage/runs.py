@@ -137,10 +137,14 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
     raw, person_of = export_records()
     con = duckdb.connect()
     table = engine.prepare(con, raw)
-    model = None if run.retrain else LinkageModel.objects.filter(is_active=True).first()
+    # A model trained under an earlier spec compares other fields in other ways: train afresh instead.
+    active = LinkageModel.objects.filter(is_active=True, spec_version=SPEC_VERSION)
+    model = None if run.retrain else active.first()
     if model is None:
         model = train_new_version(con, table, raw.num_rows, run.started_by)
-    LinkageRun.objects.filter(pk=run.pk).update(model=model, record_count=raw.num_rows)
+    LinkageRun.objects.filter(pk=run.pk).update(
+        model=model, record_count=raw.num_rows, bad_values=engine.bad_values(con)
+    )
     pairs = engine.predict(con, table, model.parameters, model.review_threshold)
     must, cannot = current_labels()
     members: dict[int, list[int]] = defaultdict(list)
@@ -161,8 +165,7 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
     for records in result.clusters().values():
         persons = sorted({person_of[r] for r in records})
         merges += [[persons[0], absorbed, evidence.get(absorbed)] for absorbed in persons[1:]]
-    refused = {(a, b): "A safety rule held it back: the records' dates of birth, first names or identifiers "
-               "cannot belong to one person" for a, b, _ in result.refused}  # fmt: skip
+    refused = result.reasons
     review = []
     for a, b, probability, weight in scored:
         in_review_band = probability < model.auto_link_threshold

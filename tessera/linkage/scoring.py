@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from tessera.linkage.model_spec import IDENTIFIERS
+from tessera.linkage.model_spec import IDENTIFIERS, KEYED_IDENTIFIERS, SWAP_SIMILARITY, WITHIN_A_MONTH_DAYS
 
 Features = Mapping[str, Any]
 
@@ -37,12 +38,15 @@ def _in(value: Any, values: Any) -> bool:
     return bool(values) and value in values
 
 
-def _name_level(left: Features, right: Features, column: str, with_forms: bool) -> int:
+def _name_level(left: Features, right: Features, column: str, other: str, with_forms: bool) -> int:
     x, y = left.get(column), right.get(column)
     if x is None or y is None:
         return -1
     levels = []  # (condition, from the top) as in model_spec._name_comparison
     levels.append(x == y)
+    one = _similar(x, right.get(other), SWAP_SIMILARITY)
+    two = _similar(left.get(other), y, SWAP_SIMILARITY)
+    levels.append((one or two) if with_forms else (one and two))
     if with_forms:
         levels.append(_overlap(left.get("given_forms"), right.get("given_forms")))
     similarity = JaroWinkler.similarity(x, y)
@@ -55,15 +59,18 @@ def _name_level(left: Features, right: Features, column: str, with_forms: bool) 
 
 
 def _dob_level(left: Features, right: Features) -> int:
-    x, y = left.get("dob"), right.get("dob")
-    if x is None or y is None:
+    if left.get("dob_year") is None or right.get("dob_year") is None:
         return -1
-    if x == y:
-        return 4
-    if x[:4] == y[:4] and x[5:7] == y[8:10] and x[8:10] == y[5:7]:
-        return 3
-    if Levenshtein.distance(x, y) <= 1:
-        return 2
+    x, y = left.get("dob"), right.get("dob")
+    if x is not None and y is not None:
+        if x == y:
+            return 5
+        if x[:4] == y[:4] and x[5:7] == y[8:10] and x[8:10] == y[5:7]:
+            return 4
+        if DamerauLevenshtein.distance(x, y) <= 1:
+            return 3
+        if abs((date.fromisoformat(x) - date.fromisoformat(y)).days) <= WITHIN_A_MONTH_DAYS:
+            return 2
     if left.get("dob_year") == right.get("dob_year"):
         return 1
     return 0
@@ -76,12 +83,26 @@ def _sex_level(left: Features, right: Features) -> int:
     return 1 if x == y else 0
 
 
+def _similar(x: Any, y: Any, threshold: float) -> bool:
+    return x is not None and y is not None and JaroWinkler.similarity(x, y) >= threshold
+
+
 def _address_level(left: Features, right: Features) -> int:
-    if left.get("postcode") is None or right.get("postcode") is None:
+    if left.get("address_key") is None or right.get("address_key") is None:
         return -1
-    for value, column in ((3, "address_key"), (2, "postcode"), (1, "postcode_sector")):
-        if left.get(column) is not None and left.get(column) == right.get(column):
-            return value
+    same_postcode = left.get("postcode") is not None and left.get("postcode") == right.get("postcode")
+    similar_line = _similar(left.get("street"), right.get("street"), 0.9)
+    sector = left.get("postcode_sector")
+    levels = [  # as in model_spec._address_comparison, from the top
+        left["address_key"] == right["address_key"],
+        same_postcode and similar_line,
+        same_postcode,
+        similar_line,
+        sector is not None and sector == right.get("postcode_sector"),
+    ]
+    for index, matched in enumerate(levels):
+        if matched:
+            return len(levels) - index
     return 0
 
 
@@ -89,14 +110,18 @@ def _identifier_level(left: Features, right: Features) -> int:
     shared = [c for c in IDENTIFIERS if left.get(c) is not None and right.get(c) is not None]
     if not shared:
         return -1
-    return 1 if any(left[c] == right[c] for c in shared) else 0
+    if any(left[c] == right[c] for c in shared):
+        return 2
+    if any(DamerauLevenshtein.distance(left[c], right[c]) <= 1 for c in shared if c in KEYED_IDENTIFIERS):
+        return 1
+    return 0
 
 
 def comparison_levels(left: Features, right: Features) -> dict[str, int]:
     """Splink's gamma values for the pair: -1 missing, 0 the lowest level, higher is closer."""
     return {
-        "given_name": _name_level(left, right, "given_name", with_forms=True),
-        "family_name": _name_level(left, right, "family_name", with_forms=False),
+        "given_name": _name_level(left, right, "given_name", "family_name", with_forms=True),
+        "family_name": _name_level(left, right, "family_name", "given_name", with_forms=False),
         "dob": _dob_level(left, right),
         "sex": _sex_level(left, right),
         "address": _address_level(left, right),

@@ -17,7 +17,7 @@ from tessera.access.policy import visible_to
 from tessera.linkage import engine
 from tessera.linkage.features import record_features
 from tessera.linkage.match_keys import keys_for
-from tessera.linkage.model_spec import settings_for
+from tessera.linkage.model_spec import SPEC_VERSION, settings_for
 from tessera.linkage.models import LinkageModel
 from tessera.linkage.scoring import PairScore, score
 from tessera.people.match_index import identity_record, latest_addresses, people_sharing_keys
@@ -53,7 +53,8 @@ def _starting_weights() -> dict[str, Any]:
 
 
 def active_weights() -> dict[str, Any]:
-    model = LinkageModel.objects.filter(is_active=True).only("weights").first()
+    # A model trained under an earlier spec numbers its levels differently from today's scorer.
+    model = LinkageModel.objects.filter(is_active=True, spec_version=SPEC_VERSION).only("weights").first()
     return model.weights if model and model.weights else _starting_weights()
 
 

@@ -45,8 +45,10 @@ def predict_on_spark(
     from splink import Linker
     from splink.backends.spark import SparkAPI
 
-    settings = with_trained_parameters(settings_for("spark"), splink_settings(model))
-    linker = Linker(records, settings, SparkAPI(spark_session=session), set_up_basic_logging=False)
+    settings = with_trained_parameters(
+        settings_for("spark", model["tessera_prediction_rules"]), splink_settings(model)
+    )
+    linker = Linker(SparkAPI(spark_session=session).register(records), settings, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     rows = (
         predictions.as_spark_dataframe().select("unique_id_l", "unique_id_r", "match_probability").collect()

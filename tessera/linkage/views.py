@@ -13,6 +13,7 @@ from tessera.audit.log import record_access, record_list_view
 from tessera.audit.models import AuditAction
 from tessera.linkage import selectors, services
 from tessera.linkage.comparison_view import side_by_side
+from tessera.linkage.features import BAD_VALUES
 from tessera.linkage.forms import CandidateQueryForm, DecisionForm, RunForm, UndoForm
 from tessera.linkage.models import PairStatus
 from tessera.linkage.search import Candidate, candidates_for
@@ -88,7 +89,8 @@ def run_start(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_for_page(request.user, pk)
     job = run.job if run.job and run.job.created_by_id == request.user.pk else None
-    return render(request, "linkage/run_detail.html", {"run": run, "job": job})
+    bad_values = [(BAD_VALUES[kind], count) for kind, count in run.bad_values.items() if count]
+    return render(request, "linkage/run_detail.html", {"run": run, "job": job, "bad_values": bad_values})
 
 
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:

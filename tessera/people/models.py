@@ -123,6 +123,10 @@ class SourceIdentity(TimeStampedModel):
     nhs_number = models.CharField(max_length=10, blank=True)
     pupil_number = models.CharField(max_length=13, blank=True)
     la_person_id = models.CharField(max_length=30, blank=True)
+    # Identifiers the source sent that fail their check (an NHS number's check digit, a UPN's form), kept
+    # exactly as given by field name ({"nhs_number": "943 476 5918"}). The field itself stays empty, so
+    # they are never used for matching; the record is linked on its other fields.
+    identifiers_failing_check = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

@@ -306,7 +306,7 @@ class WorldBuilder:
             identity_id, 0, self.ref.agency_ids[agency], source_system(agency), record_id, received,
             self.ref.district_ids[human.district], given, human.middle if kind in {"health", "education"} else "",
             family, other_names, born, approximate_age, sex, ethnicity, human.disability if kind != "police" else "",
-            police_id, nhs, pupil, la_id, now, now,
+            police_id, nhs, pupil, la_id, {}, now, now,
         )  # fmt: skip
         self._addresses(human, kind, identity_id, errors)
         return row, SourceSays(kind, given, family, born, sex), errors, record_id

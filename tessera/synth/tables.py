@@ -29,7 +29,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "id", "person_id", "agency_id", "source_system", "source_record_id", "received_at", "district_id",
         "given_name", "middle_names", "family_name", "other_names", "date_of_birth", "approximate_age",
         "sex", "ethnicity", "disability", "police_person_id", "nhs_number", "pupil_number", "la_person_id",
-        "created_at", "updated_at",
+        "identifiers_failing_check", "created_at", "updated_at",
     ),
     "people_identityaddress": ("id", "identity_id", "location_id", "from_date", "to_date"),
     "people_link": (
@@ -48,7 +48,10 @@ TABLES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 # Columns holding JSON, which COPY and executemany need as text.
-JSON_COLUMNS = {("people_sourceidentity", "other_names")}
+JSON_COLUMNS = {
+    ("people_sourceidentity", "other_names"),
+    ("people_sourceidentity", "identifiers_failing_check"),
+}
 
 
 class IdBlocks:

@@ -249,3 +249,30 @@ def test_an_importer_from_another_district_cannot_see_the_batch(cse, client_for)
     batch = ImportBatch.objects.get()
     assert client_for("sw.sheffield").get(f"/imports/{batch.pk}/").status_code == 404
     assert client_for("hotel.sheffield").get("/imports/").status_code == 403
+
+
+def test_a_row_whose_nhs_number_fails_its_check_is_imported_with_the_number_kept_as_sent(cse):
+    from tessera.core.models import Agency, District
+
+    content = (
+        b"patientId,givenName,familyName,birthDate,genderCode,addressLine1,addressPostcode,nhsNumber\n"
+        b"H7,Ellie,Cawthorne,2011-07-21,2,12 Furnace Lane,S60 1AA,943 476 5918\n"
+    )
+    cse.post(
+        "/imports/new/",
+        {
+            "profile": "health_systmone",
+            "agency": Agency.objects.get(code="health-rotherham").pk,
+            "district": District.objects.get(code="rotherham").pk,
+            "file": SimpleUploadedFile("systmone.csv", content, content_type="text/csv"),
+        },
+    )
+    run_pending()
+    batch = ImportBatch.objects.get()
+    assert (batch.created_count, batch.quarantined_count) == (1, 0)
+    identity = SourceIdentity.objects.get(source_record_id="H7")
+    assert identity.nhs_number == ""
+    assert identity.identifiers_failing_check == {"nhs_number": "943 476 5918"}
+    page = cse.get(f"/people/{identity.person_id}/").content.decode()
+    assert "943 476 5918" in page
+    assert "Fails its check" in page

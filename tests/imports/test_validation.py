@@ -67,14 +67,19 @@ def test_every_problem_is_reported_not_only_the_first():
     assert {p.field for p in outcome.problems} == {"date_of_birth", "sex", "postcode"}
 
 
-def test_an_nhs_number_with_a_wrong_check_digit_is_refused():
+def test_a_row_whose_nhs_number_fails_its_check_digit_is_kept_with_the_number_marked_not_matched():
     health = PROFILES["health_systmone"]
     good = {"patientId": "H1", "givenName": "Ellie", "familyName": "Cawthorne", "nhsNumber": "943 476 5919"}
     record = validate(good, health, today=TODAY, seen_ids={}).record
     assert record is not None
     assert record.nhs_number == "9434765919"
-    bad = validate({**good, "nhsNumber": "9434765918"}, health, today=TODAY, seen_ids={})
-    assert "its check digit is wrong" in bad.problems[0].message
+    assert record.identifiers_failing_check == {}
+    outcome = validate({**good, "nhsNumber": "943 476 5918"}, health, today=TODAY, seen_ids={})
+    assert outcome.ok, "the row is taken: its name and the rest still link it"
+    assert outcome.record is not None
+    assert outcome.record.nhs_number == "", "a number failing its check is never matched on"
+    assert outcome.record.identifiers_failing_check == {"nhs_number": "943 476 5918"}
+    assert outcome.record.given_name == "Ellie"
 
 
 def test_a_record_id_used_twice_in_one_file_names_the_first_row():

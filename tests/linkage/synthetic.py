@@ -2,7 +2,9 @@
 
 Each invented person gets one to four records from different agencies, with the mistakes agencies make:
 typos, short forms of first names, a step-parent's surname, a move, a missing or day/month-swapped date of
-birth, missing identifiers. Households put siblings with one surname at one address, some with similar
+birth, missing identifiers. How often each mistake happens is an ``ErrorModel``: ``ERROR_MODELS`` holds the
+usual one and worlds heavy in one kind of mistake (surname changes, swapped names, missing birthdays,
+slips of one digit), so linkage is measured on more than one generator's habits. Households put siblings with one surname at one address, some with similar
 first names, so the tests can check siblings are never merged. Everything is invented.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import random
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -260,14 +262,56 @@ class _Person:
     upn: str
 
 
+@dataclass(frozen=True)
+class ErrorModel:
+    """How often each mistake is made, per record (``new_surname`` and ``moved``: per person)."""
+
+    given_typo: float = 0.08
+    given_short_form: float = 0.08
+    family_typo: float = 0.06
+    new_surname: float = 0.06
+    new_surname_used: float = 0.7
+    names_swapped: float = 0.0
+    dob_missing: float = 0.04
+    dob_day_month_swapped: float = 0.03
+    dob_shifted: float = 0.02
+    dob_one_digit: float = 0.0
+    nhs_one_digit: float = 0.0
+    moved: float = 0.2
+    address_missing: float = 0.05
+
+
+USUAL = ErrorModel()
+ERROR_MODELS = {
+    "usual": USUAL,
+    "surname-changes": replace(USUAL, new_surname=0.35, new_surname_used=0.8),
+    "swapped-names": replace(USUAL, names_swapped=0.15),
+    "missing-birthdays": replace(USUAL, dob_missing=0.3),
+    "one-digit-slips": replace(USUAL, dob_one_digit=0.12, nhs_one_digit=0.15),
+}
+
+
+def _one_digit_wrong(rng: random.Random, text: str) -> str:
+    """One digit keyed wrong, or two neighbouring digits swapped."""
+    positions = [i for i, c in enumerate(text) if c.isdigit()]
+    i = rng.choice(positions)
+    if rng.random() < 0.5 and i + 1 in positions and text[i] != text[i + 1]:
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    return text[:i] + rng.choice([d for d in string.digits if d != text[i]]) + text[i + 1 :]
+
+
 def _address(rng: random.Random) -> tuple[str, str]:
     outward = rng.choice(OUTWARD)
     postcode = f"{outward} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
     return f"{rng.randint(1, 180)} {rng.choice(STREETS)}", postcode
 
 
-def generate(people: int, seed: int = 2013) -> pa.Table:
-    """About 2.5 records per person. Columns: the engine's raw columns plus person_id and household."""
+def generate(people: int, seed: int = 2013, errors: ErrorModel = USUAL) -> pa.Table:
+    """About 2.5 records per person. Columns: the engine's raw columns plus person_id and household.
+
+    A one-digit slip in a date of birth can make it no date at all ('2010-02-31'): such dates are given as
+    text, as a partner's file would give them.
+    """
     rng = random.Random(seed)
     surnames = _surnames(rng, max(200, people // 20))
     weights = [1 / (rank + 1) ** 0.8 for rank in range(len(surnames))]
@@ -309,8 +353,8 @@ def generate(people: int, seed: int = 2013) -> pa.Table:
     surnames_later = surnames[len(surnames) // 2 :]
     for person in persons:
         agencies = rng.sample(AGENCIES, rng.choice((1, 2, 2, 3, 3, 4)))
-        moved = rng.random() < 0.2
-        new_family = rng.choice(surnames_later) if rng.random() < 0.06 else None
+        moved = rng.random() < errors.moved
+        new_family = rng.choice(surnames_later) if rng.random() < errors.new_surname else None
         new_address = _address(rng) if moved else None
         for index, agency in enumerate(agencies):
             uid += 1
@@ -318,25 +362,34 @@ def generate(people: int, seed: int = 2013) -> pa.Table:
             line_1, postcode = person.line_1, person.postcode
             if index > 0 and new_address and rng.random() < 0.6:
                 line_1, postcode = new_address
-            if index > 0 and new_family and rng.random() < 0.7:
+            if index > 0 and new_family and rng.random() < errors.new_surname_used:
                 family = new_family
             roll = rng.random()
-            if roll < 0.08:
+            if roll < errors.given_typo:
                 given = _typo(rng, given)
-            elif roll < 0.16:
+            elif roll < errors.given_typo + errors.given_short_form:
                 given = _short_form(rng, given) or given
-            if rng.random() < 0.06:
+            if rng.random() < errors.family_typo:
                 family = _typo(rng, family)
-            dob_value: date | None = dob
+            # Rates of nothing draw nothing, so the usual world stays the one the tests were written on.
+            if errors.names_swapped and rng.random() < errors.names_swapped:
+                given, family = family, given
+            dob_value: date | str | None = dob
             roll = rng.random()
-            if roll < 0.04:
+            swap_until = errors.dob_missing + errors.dob_day_month_swapped
+            if roll < errors.dob_missing:
                 dob_value = None
-            elif roll < 0.07 and dob.day <= 12 and dob.day != dob.month:
+            elif roll < swap_until and dob.day <= 12 and dob.day != dob.month:
                 dob_value = date(dob.year, dob.day, dob.month)
-            elif roll < 0.09:
+            elif roll < swap_until + errors.dob_shifted:
                 dob_value = dob + timedelta(days=rng.choice((-1, 1, 10, -10)))
-            if rng.random() < 0.05:
+            elif roll < swap_until + errors.dob_shifted + errors.dob_one_digit:
+                dob_value = _one_digit_wrong(rng, dob.isoformat())
+            if rng.random() < errors.address_missing:
                 line_1, postcode = "", ""
+            nhs = person.nhs if agency in ("health", "csc") and rng.random() < 0.8 else ""
+            if nhs and errors.nhs_one_digit and rng.random() < errors.nhs_one_digit:
+                nhs = _one_digit_wrong(rng, nhs)
             rows["unique_id"].append(uid)
             rows["given_name"].append(given)
             rows["family_name"].append(family)
@@ -347,9 +400,7 @@ def generate(people: int, seed: int = 2013) -> pa.Table:
             rows["sex"].append(person.sex if rng.random() > 0.03 else "unknown")
             rows["address_line_1"].append(line_1)
             rows["postcode"].append(postcode)
-            rows["nhs_number"].append(
-                person.nhs if agency in ("health", "csc") and rng.random() < 0.8 else ""
-            )
+            rows["nhs_number"].append(nhs)
             rows["pupil_number"].append(person.upn if agency == "education" else "")
             rows["police_person_id"].append(f"P{person.pid:07d}" if agency == "police" else "")
             rows["la_person_id"].append(f"LA{person.pid:07d}" if agency == "csc" else "")
@@ -357,6 +408,8 @@ def generate(people: int, seed: int = 2013) -> pa.Table:
             rows["person_id"].append(person.pid)
             rows["household"].append(f"{person.line_1}|{person.postcode}")
             rows["agency"].append(agency)
+    if any(isinstance(d, str) for d in rows["date_of_birth"]):
+        rows["date_of_birth"] = [d.isoformat() if isinstance(d, date) else d for d in rows["date_of_birth"]]
     table = pa.table(rows)
     years = pa.array(rows["approximate_birth_year"], pa.int64())  # all unknown here; typed for the engine
     return table.set_column(

@@ -5,9 +5,11 @@ from tessera.linkage.evaluation import exact_cluster_scores, household_false_mer
 from tessera.linkage.features import address_key, given_forms, normalise_name, soundex
 
 
-def _facts(given, dob, nhs=None):
+def _facts(given, dob, nhs=None, family="hallamshire", address="41cutlersrow|S614QT"):
+    """A record of a child in one household (the same surname and address unless given)."""
     return RecordFacts(dob=dob, nhs_number=nhs, given_name=normalise_name(given),
-                       given_forms=frozenset(given_forms(given)))  # fmt: skip
+                       given_forms=frozenset(given_forms(given)), family_name=family,
+                       address_key=address, dob_year=dob[:4] if dob else None)  # fmt: skip
 
 
 def test_siblings_are_never_merged_even_through_a_record_with_no_birthday():
@@ -82,3 +84,18 @@ def test_sound_alike_keys_and_one_address_key():
     assert address_key("12 Furnace Lane", "s60 1aa") == address_key("12, Furnace lane", "S601AA")
     assert {"becky", "rebecca"} <= set(given_forms("Becky"))
     assert not set(given_forms("Alexander")) & set(given_forms("Alexandra"))
+
+
+def test_tied_edges_give_the_same_people_in_any_order():
+    # Two sisters' records and a vague one that scores exactly the same with both: whichever edge comes
+    # first in the input, the vague record goes with the lower record id.
+    facts = {
+        1: _facts("Kayleigh", "2010-03-14"),
+        2: _facts("Kayla", "2012-06-02"),
+        3: _facts("Kayleigh", None),
+    }
+    edges = [(1, 3, 0.995), (2, 3, 0.995)]
+    forwards = cluster([1, 2, 3], edges, facts)
+    backwards = cluster([3, 2, 1], [(b, a, p) for a, b, p in reversed(edges)], facts)
+    assert forwards.cluster_of == backwards.cluster_of == {1: 1, 2: 2, 3: 1}
+    assert forwards.reasons == backwards.reasons

@@ -195,3 +195,13 @@ def test_search_before_create_is_not_crowded_out_by_records_the_user_may_not_see
     narrowed = candidates_for(cast["cse.rotherham"], typed)
     assert narrowed.narrowed
     assert narrowed.candidates == []
+
+
+def test_a_model_from_the_earlier_spec_is_not_reused_by_a_run(linked_world, cast):
+    _, first = linked_world
+    LinkageModel.objects.filter(pk=first.model_id).update(spec_version=1)
+    second = start_run(cast["analyst"], retrain=False)
+    assert run_pending() == 1
+    second.refresh_from_db()
+    assert second.model_id != first.model_id, "its levels are numbered differently: trained afresh"
+    assert LinkageModel.objects.filter(runs=second, spec_version__gt=1).exists()
