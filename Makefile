@@ -2,6 +2,7 @@
 #   make demo   install, build assets, migrate SQLite, seed a synthetic world, serve on 127.0.0.1:8000
 #               (gunicorn and a background worker, as in production, with TESSERA_DEMO: no DEBUG)
 #   make test   install test tools (Debian's chromium included), then ruff, mypy and the whole pytest suite
+#   make audit-deps  pip-audit of constraints.txt where a vulnerability service can be reached
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -12,7 +13,7 @@ ASSETS := tessera/web/static/dist/app.css
 DEMO_ENV := TESSERA_DEMO=true
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test install assets chromium pdf-fonts lint typecheck pytest serve clean
+.PHONY: demo test install assets chromium pdf-fonts lint typecheck pytest serve clean audit-deps
 
 demo: install assets pdf-fonts
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
@@ -59,6 +60,11 @@ typecheck: install
 
 pytest: install assets
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the locked dependencies. Needs a vulnerability service (PyPI's JSON API or
+# OSV); where none answers it says COULD NOT AUDIT and exits 2, never passing silently. Not part of `test`.
+audit-deps: install
+	$(PY) scripts/audit_deps.py $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules tessera/web/static/dist var

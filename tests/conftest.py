@@ -10,6 +10,7 @@ The cast (tessera.synth.cast) has one user per role. The people tests care about
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings
 
 from tessera.accounts.idle import ACTIVITY_COOKIE, activity_cookie_value
 from tessera.accounts.models import User
@@ -28,6 +30,13 @@ from tessera.people.models import EntityKind, Person, PoleEntity, Sex, SourceIde
 from tessera.synth.cast import CAST, seed_cast
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
+
+# Property-based tests on a 2-core machine shared by a team: no per-example deadline (a busy machine is
+# not a slow function), and the failing example printed so it can be replayed. `HYPOTHESIS_PROFILE=thorough`
+# searches harder; the form and import guards take their example count from TESSERA_GUARD_EXAMPLES.
+settings.register_profile("ci", deadline=None, print_blob=True)
+settings.register_profile("thorough", deadline=None, print_blob=True, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def _seed() -> None:

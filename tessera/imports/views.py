@@ -115,6 +115,10 @@ def row_correct(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
 @require_POST
 def row_set_aside(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     row = selectors.row_for_page(request.user, pk, row_pk)
+    if row.status != RowStatus.WAITING:
+        # Dealt with already (a second sending, or someone else got there first): the page says so and
+        # draws no form, so no errors are shown for one.
+        return redirect("imports:row_correct", pk=row.batch_id, row_pk=row.pk)
     form = SetAsideForm(request.POST)
     if form.is_valid():
         services.set_aside_row(request.user, row, form.cleaned_data["note"], request=request)

@@ -55,7 +55,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.pair_for_page(request.user, pk)
-    form = DecisionForm(request.POST or None)
+    # A pair already decided draws no form, so a late second sending is not shown errors for it.
+    form = DecisionForm(
+        request.POST if request.method == "POST" and pair.status == PairStatus.WAITING else None
+    )
     if request.method == "POST" and pair.status == PairStatus.WAITING and form.is_valid():
         same = form.cleaned_data["decision"] == "same"
         services.decide_pair(
@@ -95,7 +98,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     merge = selectors.merge_for_undo(request.user, pk)
-    form = UndoForm(request.POST or None)
+    # A link already undone draws no form, so a late second sending is not shown errors for it.
+    form = UndoForm(request.POST if request.method == "POST" and merge.undone_at is None else None)
     if request.method == "POST" and merge.undone_at is None and form.is_valid():
         try:
             restored = services.undo_merge(

@@ -95,9 +95,12 @@ def decide_version(
     version = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise ValidationError({"decision": "This version has already been decided"})
-    if approve and version.drafted_by_id == user.pk:
+    if version.drafted_by_id == user.pk:
+        # Withdrawing is a decision too: the database holds every decision to a second manager, so a
+        # drafter's withdrawal was refused there as a server error (found by tests/guards, issue 17).
+        verb = "approve" if approve else "withdraw"
         raise ValidationError(
-            {"decision": "A second manager must approve: you drafted this version, so you cannot approve it"}
+            {"decision": f"A second manager must decide: you drafted this version, so you cannot {verb} it"}
         )
     now = timezone.now()
     if approve:

@@ -7,11 +7,14 @@ Each field's widget gets the GOV.UK class for its kind, the error modifier when 
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
@@ -126,6 +129,100 @@ class TesseraFormMixin:
                 _limit_text(name, label, field)
 
 
+def _field_messages(label: str, field: forms.Field) -> dict[str, str]:
+    """Tessera's words for each way Django can refuse a value, naming the field (issue 17, build 7: a
+    message such as "Select a valid choice." leaves the user guessing which box is wrong)."""
+    lower = label.lower()
+    choose = f"Select {lower}: what was sent is not one of the choices given"
+    if label.endswith("?"):
+        choose = f"Answer “{label}” with one of the choices given"
+    if isinstance(field, forms.IntegerField):
+        invalid = f"{label} must be a whole number"
+    elif isinstance(field, (forms.DecimalField, forms.FloatField)):
+        invalid = f"{label} must be a number"
+    elif isinstance(field, forms.EmailField):
+        invalid = f"Enter {lower} in the right form, like name@example.org"
+    elif isinstance(field, (forms.DateField, forms.DateTimeField)):
+        invalid = f"{label} must be a real date"
+    elif isinstance(field, forms.TimeField):
+        invalid = f"{label} must be a time, like 14:30"
+    elif isinstance(field, forms.SlugField):
+        invalid = f"{label} must be letters, numbers, hyphens or underscores only"
+    elif isinstance(field, forms.FileField):
+        invalid = f"Select {lower}"
+    else:
+        invalid = f"{label} is not in a form Tessera can read"
+    return {
+        "invalid": invalid,
+        "invalid_choice": choose,
+        "invalid_list": choose,
+        "invalid_pk_value": choose,
+        "min_value": f"{label} must be %(limit_value)s or more",
+        "max_value": f"{label} must be %(limit_value)s or less",
+        "step_size": f"{label} must be a multiple of %(limit_value)s",
+        "max_digits": f"{label} must have no more than %(max)s digits",
+        "max_decimal_places": f"{label} must have no more than %(max)s decimal places",
+        "max_whole_digits": f"{label} must have no more than %(max)s digits before the decimal point",
+        "null_characters_not_allowed": f"{label} must not contain a NUL character (U+0000)",
+        "max_length": f"{label} must be %(limit_value)d characters or fewer",
+        "min_length": f"{label} must be at least %(limit_value)d characters",
+        "missing": f"Select {lower}",
+        "empty": f"{label} is empty",
+    }
+
+
+@functools.cache
+def _generic_templates() -> frozenset[str]:
+    """Django's own message templates: the form fields' and the validators' defaults."""
+    templates: set[str] = set()
+    for klass in (*_all_subclasses(forms.Field),):
+        templates.update(str(v) for v in getattr(klass, "default_error_messages", {}).values())
+    for validator in (
+        validators.MinValueValidator,
+        validators.MaxValueValidator,
+        validators.StepValueValidator,
+        validators.ProhibitNullCharactersValidator,
+        validators.EmailValidator,
+        validators.MaxLengthValidator,
+        validators.MinLengthValidator,
+    ):
+        templates.add(str(validator.message))
+    templates.update(str(v) for v in validators.DecimalValidator.messages.values())
+    templates.update(str(v.message) for v in (validators.validate_slug, validators.validate_unicode_slug))
+    return frozenset(templates)
+
+
+def _all_subclasses(klass: type) -> list[type]:
+    found = [klass]
+    sub: type
+    for sub in klass.__subclasses__():
+        found.extend(_all_subclasses(sub))
+    return found
+
+
+def name_fields_in_errors(form: forms.BaseForm) -> None:
+    """Put the field's name into every refusal that is still in Django's generic words, however the
+    field was made (declared, added in ``__init__``) and wherever the refusal came from (``to_python``,
+    a validator, the choice check). A form's own messages are left as they are."""
+    generic = _generic_templates()
+    for name, errors in list(form.errors.items()):
+        if name not in form.fields:
+            continue
+        field = form.fields[name]
+        label = str(field.label or name.replace("_", " ").capitalize())
+        ours = _field_messages(label, field)
+        rewritten = []
+        changed = False
+        for error in errors.as_data():
+            message = str(error.message)
+            if error.code in ours and message in generic:
+                error = ValidationError(ours[error.code], code=error.code, params=error.params)
+                changed = True
+            rewritten.append(error)
+        if changed:
+            form.errors[name] = form.error_class(rewritten, renderer=form.renderer)
+
+
 def _limit_text(name: str, label: str, field: forms.CharField) -> None:
     if field.max_length is None:
         field.max_length = LONG_TEXT_LIMIT if isinstance(field.widget, forms.Textarea) else SHORT_TEXT_LIMIT
@@ -135,12 +232,51 @@ def _limit_text(name: str, label: str, field: forms.CharField) -> None:
         field.validators.append(_CharacterRule(label, name_problem if _is_name(name) else free_text_problem))
 
 
+_RECORD_NUMBER = re.compile(r"-?[0-9]+")
+# The largest key a database integer holds (PostgreSQL bigint, SQLite INTEGER).
+_LARGEST_KEY = 2**63 - 1
+
+
+def _refuse_keys_too_big(field: forms.ModelChoiceField[Any]) -> None:
+    """A choice of record sent as a number too big for the database is not one of the choices. Django
+    passes it to the query, where SQLite raises OverflowError (a 500): refuse it before then."""
+    if getattr(field, "_keys_checked", False):
+        return
+    clean = field.clean
+
+    def clean_checked(value: Any) -> Any:
+        for part in value if isinstance(value, (list, tuple)) else [value]:
+            text = str(part).strip() if part is not None else ""
+            if _RECORD_NUMBER.fullmatch(text) and (len(text) > 20 or abs(int(text)) > _LARGEST_KEY):
+                raise ValidationError(
+                    field.error_messages["invalid_choice"], code="invalid_choice", params={"value": text[:20]}
+                )
+        return clean(value)
+
+    field.clean = clean_checked  # type: ignore[method-assign]
+    field._keys_checked = True  # type: ignore[attr-defined]
+
+
+def _check_record_choices(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            _refuse_keys_too_big(field)
+
+
 class TesseraForm(TesseraFormMixin, forms.Form):
-    pass
+    def full_clean(self) -> None:
+        _check_record_choices(self)
+        super().full_clean()
+        if self.errors:
+            name_fields_in_errors(self)
 
 
 class TesseraModelForm(TesseraFormMixin, forms.ModelForm):
-    pass
+    def full_clean(self) -> None:
+        _check_record_choices(self)
+        super().full_clean()
+        if self.errors:
+            name_fields_in_errors(self)
 
 
 class SubmitOnceMixin(forms.Form):
