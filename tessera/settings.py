@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tessera.risk",
     "tessera.imports",
     "tessera.linkage",
+    "tessera.information",
     "tessera.synth",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/", include("tessera.imports.urls")),
     path("linkage/", include("tessera.linkage.urls")),
     path("administration/", include("tessera.administration.urls")),
+    path("information-rights/", include("tessera.information.urls")),
     path("api/", include("tessera.api.urls")),
 ]
 

@@ -39,6 +39,7 @@ ALL_CAST = (
     "commissioner",
     "hotel.sheffield",
     "sysadmin",
+    "dpo",
 )
 
 # Roles that work with named children (see tessera.access.scope.Scope.works_with_named_children).
@@ -69,8 +70,10 @@ ROTHERHAM_IMPORTERS = ("cse.rotherham", "youthworker.rotherham", "analyst", "sup
 # with youthworker.rotherham on its team; officer.rotherham reported the concern that opened it.
 ROTHERHAM_CASE_TEAM = ("cse.rotherham", "youthworker.rotherham", "supervisor.rotherham")
 # Everyone but the roles that see no named child (Scope.works_with_named_children).
-WORK_WITH_CHILDREN = tuple(u for u in ALL_CAST if u not in {"commissioner", "hotel.sheffield", "sysadmin"})
-STAFF_REPORTERS = (*WORK_WITH_CHILDREN, "commissioner")
+WORK_WITH_CHILDREN = tuple(
+    u for u in ALL_CAST if u not in {"commissioner", "hotel.sheffield", "sysadmin", "dpo"}
+)
+STAFF_REPORTERS = (*WORK_WITH_CHILDREN, "commissioner", "dpo")
 DISTRICT_TEAMS = ("cse.rotherham", "sw.sheffield", "youthworker.rotherham", "supervisor.rotherham")
 
 
@@ -159,15 +162,18 @@ ROWS: dict[str, Row] = {
     "people:person_search": Row(
         lambda w: "/people/search/?q=Kayleigh+Thornley",
         default=403,
-        expect=only([u for u in ALL_CAST if u not in ("commissioner", "hotel.sheffield", "sysadmin")]),
+        expect=only([u for u in ALL_CAST if u not in ("commissioner", "hotel.sheffield", "sysadmin", "dpo")]),
     ),
+    # The data protection officer reaches every person (a subject access request can be about anyone).
     "people:person_detail": Row(
-        lambda w: f"/people/{w.rotherham_child.pk}/", default=404, expect=only(ROTHERHAM_PEOPLE_VIEWERS)
+        lambda w: f"/people/{w.rotherham_child.pk}/",
+        default=404,
+        expect=only((*ROTHERHAM_PEOPLE_VIEWERS, "dpo")),
     ),
     "api:person-detail": Row(
         lambda w: f"/api/v1/people/{w.rotherham_child.pk}/",
         default=404,
-        expect=only(ROTHERHAM_PEOPLE_VIEWERS),
+        expect=only((*ROTHERHAM_PEOPLE_VIEWERS, "dpo")),
         anonymous=403,
     ),
     "api:person-list": Row(lambda w: "/api/v1/people/", default=405, anonymous=403),
@@ -302,7 +308,7 @@ ROWS: dict[str, Row] = {
     "linkage:merge_undo": Row(
         lambda w: f"/linkage/merges/{w.person_merge.pk}/undo/",
         default=404,
-        expect={**only(ROTHERHAM_PEOPLE_VIEWERS, 403), **only(ROTHERHAM_IMPORTERS)},
+        expect={**only((*ROTHERHAM_PEOPLE_VIEWERS, "dpo"), 403), **only(ROTHERHAM_IMPORTERS)},
     ),
     "linkage:candidates": Row(
         lambda w: (
@@ -447,6 +453,47 @@ ROWS.update(
         ),
         "risk:calibration_propose": Row(
             lambda w: f"/risk/calibration/{risk_world(w).study.pk}/propose/", default=405
+        ),
+    }
+)
+
+
+# Retention and subject access (issue 17, build 6): the data protection officer only. The forms post to
+# their own addresses (405 to a GET).
+def subject_access_request_of(w: Any) -> Any:
+    if not hasattr(w, "subject_access_request"):
+        from tessera.information.services import record_request
+
+        w.subject_access_request = record_request(
+            w.cast["dpo"],
+            w.rotherham_child,
+            requester="The child's mother, with the child's written consent",
+            identity_checked="Passport seen",
+            received_on=timezone.localdate(),
+        )
+    return w.subject_access_request
+
+
+ROWS.update(
+    {
+        "information:hub": Row(lambda w: "/information-rights/", default=403, expect={"dpo": 200}),
+        "information:person": Row(
+            lambda w: f"/information-rights/people/{w.rotherham_child.pk}/", default=403, expect={"dpo": 200}
+        ),
+        "information:decide": Row(
+            lambda w: f"/information-rights/people/{w.rotherham_child.pk}/retention/", default=405
+        ),
+        "information:erase": Row(
+            lambda w: f"/information-rights/people/{w.rotherham_child.pk}/erase/", default=405
+        ),
+        "information:new_request": Row(
+            lambda w: f"/information-rights/people/{w.rotherham_child.pk}/subject-access/", default=405
+        ),
+        "information:pack": Row(
+            lambda w: f"/information-rights/requests/{subject_access_request_of(w).pk}/pack.zip",
+            default=403,
+            expect={"dpo": 200},
+            html=False,
         ),
     }
 )

@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     CHIEF_OFFICER = "chief_officer", "Chief officer or commissioner"
     PARTNER_REPORTER = "partner_reporter", "Partner reporter"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+    # Retention review, erasure and subject access requests (issue 17, build 6).
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
 
 
 # Roles that must be held alone: each one promises a limit (no case data, aggregates only, submit only)

@@ -131,6 +131,15 @@ CAST: tuple[CastMember, ...] = (
         ("Sheffield Hotel Watch",),
     ),
     CastMember(
+        "dpo",
+        "Nadia",
+        "Ferriby",
+        "Information rights officer",
+        "police",
+        (Role.DATA_PROTECTION_OFFICER,),
+        (),
+    ),
+    CastMember(
         "sysadmin",
         "Alex",
         "Rowan",

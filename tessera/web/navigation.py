@@ -156,6 +156,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
+        "Information rights",
+        "information:hub",
+        frozenset({Role.DATA_PROTECTION_OFFICER}),
+        ("/information-rights/",),
+    ),
+    NavItem(
         "Users",
         "administration:user_list",
         frozenset({Role.SYSTEM_ADMINISTRATOR}),

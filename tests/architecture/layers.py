@@ -32,6 +32,9 @@ TIERS: tuple[frozenset[str], ...] = (
     frozenset({"cases", "linkage"}),
     frozenset({"referrals", "imports"}),
     frozenset({"risk"}),
+    # Retention and subject access read everything recorded about a person: people, cases, referrals,
+    # risk assessments and the access log.
+    frozenset({"information"}),
     # Consumers of the domain: pages and API, user administration, the synthetic world.
     frozenset({"web", "api", "administration", "synth"}),
     frozenset({"settings", "urls", "wsgi"}),
