@@ -203,7 +203,8 @@ def test_action_owner_must_be_on_the_case_team(client_for, cast, world):
         )
         .content.decode()
     )
-    assert "Select a valid choice" in body
+    # The refusal names the field (issue 17, build 7), rather than Django's "Select a valid choice".
+    assert "Select owner: what was sent is not one of the choices given" in body
 
 
 def test_a_professional_added_from_another_district_sees_the_case_and_the_child(client_for, cast, world):
