@@ -13,6 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
 from tessera.people.models import Person
@@ -92,6 +93,11 @@ class OverrideDirection(models.TextChoices):
     LOWERED = "lowered", "Lowered"
 
 
+class InCare(models.TextChoices):
+    YES = "yes", "In care (looked after)"
+    NO = "no", "Not in care"
+
+
 class RiskAssessment(VersionedModel):
     """An exploitation risk assessment of one child, made with one pinned instrument version."""
 
@@ -110,6 +116,9 @@ class RiskAssessment(VersionedModel):
     )
     assessed_on = models.DateField()
     learning_disability = models.BooleanField(default=False)
+    # Whether the child was in local authority care when assessed ("" when not recorded): the calibration
+    # study's fairness table compares children in care with others.
+    in_care = models.CharField(max_length=10, choices=InCare.choices, blank=True)
     # Professional instinct, kept apart from the evidence: it never changes the computed level.
     gut_feeling = models.TextField(blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -178,6 +187,9 @@ class IndicatorObservation(TimeStampedModel):
     assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT, related_name="observations")
     indicator = models.CharField(max_length=60)
     observed_on = models.DateField()
+    # When it was entered on file. An import sets the source system's own entry time, so the calibration
+    # study can score each assessment only with what was on file when it was completed.
+    entered_at = models.DateTimeField(default=timezone.now)
     evidence = models.TextField()
     source_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -67,7 +67,12 @@ class ChildResampler:
     """
 
     def __init__(
-        self, children: Sequence[int], *, draws: int = DRAWS, seed: int = SEED, level: float = LEVEL
+        self,
+        children: Sequence[int] | np.ndarray,
+        *,
+        draws: int = DRAWS,
+        seed: int = SEED,
+        level: float = LEVEL,
     ) -> None:
         ids, self.index = np.unique(np.asarray(children), return_inverse=True)
         self.clusters = len(ids)

@@ -69,6 +69,7 @@ def start_assessment(
     *,
     assessed_on: date,
     learning_disability: bool,
+    in_care: str = "",
     case: Case | None = None,
     request: HttpRequest | None = None,
 ) -> RiskAssessment:
@@ -89,6 +90,7 @@ def start_assessment(
         instrument_version=version,
         assessed_on=assessed_on,
         learning_disability=learning_disability,
+        in_care=in_care,
         started_by=user,
     )
     record_access(

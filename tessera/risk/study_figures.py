@@ -41,7 +41,7 @@ class CalibrationPoint:
 class NetBenefit:
     threshold: float
     version: Interval
-    flag_everyone: float
+    flag_everyone: Interval
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,6 @@ def decision_curve(resampler: ChildResampler, predicted: np.ndarray, y: np.ndarr
     """Net benefit of flagging when the predicted chance reaches each threshold: true flags per assessment
     less false flags weighted by the threshold's odds (Vickers and Elkin, 2006); beside it, flagging all."""
     harmed = y == 1
-    prevalence = float(harmed.mean())
     rows = []
     for threshold in DECISION_THRESHOLDS:
         odds = threshold / (1 - threshold)
@@ -93,7 +92,7 @@ def decision_curve(resampler: ChildResampler, predicted: np.ndarray, y: np.ndarr
             NetBenefit(
                 threshold,
                 resampler.ratio(gain, np.ones(len(y))),
-                prevalence - (1 - prevalence) * odds,
+                resampler.ratio(harmed.astype(float) - odds * (~harmed).astype(float), np.ones(len(y))),
             )
         )
     return rows
@@ -176,7 +175,7 @@ def measured_to_json(m: Measured) -> dict[str, Any]:
         ],
         "curve": [{"predicted": p.predicted, "observed": iv(p.observed), "count": p.count} for p in m.curve],
         "decision_curve": [
-            {"threshold": n.threshold, "version": iv(n.version), "flag_everyone": n.flag_everyone}
+            {"threshold": n.threshold, "version": iv(n.version), "flag_everyone": iv(n.flag_everyone)}
             for n in m.decision_curve
         ],
     }

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tessera.risk.calibration import report_to_json, run_study
+from tessera.risk.calibration_guards import StudyRefusedError
 from tessera.risk.calibration_metrics import LabelledAssessment
 from tessera.risk.instrument import InstrumentDefinition
 from tessera.risk.study_text import report_markdown
@@ -36,7 +37,7 @@ def report_study(
 
     try:
         report = run_study(current, records, current_name=current_name, progress=progress)
-    except ValueError as problem:
+    except StudyRefusedError as problem:
         raise CommandError(str(problem)) from None
     text = report_markdown(report)
     command.stdout.write(text)
