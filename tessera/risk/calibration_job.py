@@ -159,7 +159,8 @@ def run_calibration_job(context: JobContext) -> dict[str, Any]:
     CalibrationStudy.objects.filter(pk=study.pk).update(
         status=StudyStatus.FINISHED,
         report=report_to_json(report),
-        proposed_definition=to_json(proposed.definition),
+        # Nothing to draft when the guards refused a proposal or no alternative beat the current version.
+        proposed_definition=to_json(proposed.definition) if proposed.key != "current" else {},
         synthetic_outcomes=synthetic,
     )
     return {"study": study.pk, "target_met": report.target_met}

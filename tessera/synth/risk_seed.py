@@ -79,7 +79,8 @@ def _final_level(rng: random.Random, result: RiskResult, harmed_soon: bool) -> t
 @transaction.atomic
 def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = None) -> RiskSeedSummary:
     end = end or timezone.localdate()
-    start = months_before(end, 36)
+    # Five years, so that after the 12 months outcomes are given to mature there is history to study.
+    start = months_before(end, 60)
     rng = random.Random(seed)
     if not InstrumentVersion.objects.exists():
         install_reference_version(
