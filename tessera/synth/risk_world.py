@@ -127,6 +127,8 @@ class WorldChild:
     exploited_until: date | None
     observations: tuple[Observation, ...]
     assessment_dates: tuple[date, ...]
+    # Exploited, and showing nothing before the harm beyond what any child shows.
+    silent: bool = False
 
     def harmed_between(self, start: date, end: date) -> bool:
         if self.exploited_from is None or self.exploited_until is None:
@@ -215,6 +217,7 @@ def _child(
         exploited_until,
         observations,
         tuple(dates),
+        silent,
     )
 
 

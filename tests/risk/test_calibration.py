@@ -160,7 +160,7 @@ def test_only_observations_on_file_at_the_assessment_are_scored():
     on = date(2020, 6, 1)
     late = _record(1, on, True, "missing_overnight", entered=on + timedelta(days=90))
     timely = _record(2, on, True, "missing_overnight", entered=on - timedelta(days=5))
-    rows = [late, timely] + _many(60, 3, start=date(2019, 1, 1))
+    rows = [late, timely, *_many(60, 3, start=date(2019, 1, 1))]
     split = split_for_study(rows, as_of=date(2023, 1, 1), settings=SplitSettings(test_child_share=0.5))
     kept = {r.child: r for r in split.train + split.test}
     assert split.late_observations == 1
@@ -204,7 +204,8 @@ def test_no_harm_in_training_proposes_nothing_instead_of_a_version_flagging_3_pe
     rows = [replace(r, harmed=False) if r.child in training else r for r in rows]
     report = run_study(original_instrument(), rows, as_of=date(2023, 1, 1), settings=SMALL)
     assert report.proposed_key == "current"
-    assert not report.target_met and not report.target_judged
+    assert not report.target_met
+    assert not report.target_judged
     assert any("training period" in reason for reason in report.reasons_not_to_propose)
 
 
@@ -220,14 +221,14 @@ def test_a_held_out_period_with_no_harm_is_refused_not_reported_as_nan_percent()
     rows = _many(300, 3)
     held_out = {r.child for r in split_for_study(rows, as_of=date(2023, 1, 1)).test}
     rows = [replace(r, harmed=False) if r.child in held_out else r for r in rows]
-    with pytest.raises(StudyRefusedError, match="held-out period .* no child later confirmed harmed"):
+    with pytest.raises(StudyRefusedError, match=r"held-out period .* no child later confirmed harmed"):
         run_study(original_instrument(), rows, as_of=date(2023, 1, 1), settings=SMALL)
 
 
 def test_no_outcomes_at_all_is_refused_in_plain_words():
     with pytest.raises(StudyRefusedError, match="Without confirmed outcomes"):
         run_study(original_instrument(), _many(100, 0), as_of=date(2023, 1, 1))
-    with pytest.raises(StudyRefusedError, match="nothing to study|no completed assessments"):
+    with pytest.raises(StudyRefusedError, match=r"nothing to study|no completed assessments"):
         run_study(original_instrument(), [], as_of=date(2023, 1, 1))
 
 
