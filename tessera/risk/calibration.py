@@ -484,7 +484,22 @@ def _iv(value: Interval | None) -> dict[str, float] | None:
     return value.to_json() if value is not None else None
 
 
+def _json_safe(value: Any) -> Any:
+    """NaN (no figure: a share of nobody) is not JSON; it is stored as null and shown as "no figure"."""
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def report_to_json(report: StudyReport) -> dict[str, Any]:
+    return _json_safe(_report_json(report))
+
+
+def _report_json(report: StudyReport) -> dict[str, Any]:
     return {
         "caveat": report.caveat,
         "settings": asdict(report.settings),

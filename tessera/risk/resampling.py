@@ -43,7 +43,10 @@ class Interval:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Interval:
-        return cls(float(data["value"]), float(data["low"]), float(data["high"]))
+        def number(x: Any) -> float:
+            return float("nan") if x is None else float(x)
+
+        return cls(number(data["value"]), number(data["low"]), number(data["high"]))
 
 
 NO_FIGURE = Interval(float("nan"), float("nan"), float("nan"))

@@ -32,9 +32,12 @@ class LevelShare:
 
 @dataclass(frozen=True)
 class CalibrationPoint:
+    # The mean predicted chance in the bin places the point on the chart; the bin's edges name it.
     predicted: float
     observed: Interval
     count: int
+    bin_low: float = 0.0
+    bin_high: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,11 @@ def _curve(
         if inside.any():
             points.append(
                 CalibrationPoint(
-                    float(predicted[inside].mean()), resampler.share(y == 1, inside), int(inside.sum())
+                    float(predicted[inside].mean()),
+                    resampler.share(y == 1, inside),
+                    int(inside.sum()),
+                    float(low),
+                    float(high),
                 )
             )
     return points
@@ -173,7 +180,16 @@ def measured_to_json(m: Measured) -> dict[str, Any]:
         "levels": [
             {"level": r.level, "count": r.count, "harmed": r.harmed, "share": iv(r.share)} for r in m.levels
         ],
-        "curve": [{"predicted": p.predicted, "observed": iv(p.observed), "count": p.count} for p in m.curve],
+        "curve": [
+            {
+                "predicted": p.predicted,
+                "observed": iv(p.observed),
+                "count": p.count,
+                "bin_low": p.bin_low,
+                "bin_high": p.bin_high,
+            }
+            for p in m.curve
+        ],
         "decision_curve": [
             {"threshold": n.threshold, "version": iv(n.version), "flag_everyone": iv(n.flag_everyone)}
             for n in m.decision_curve

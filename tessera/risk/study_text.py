@@ -37,15 +37,15 @@ HEADER = (
 
 def fairness_markdown(rows: list[GroupRow]) -> list[str]:
     lines = [
-        "| Group | | Assessments | Later harmed | Sensitivity | Flag rate | Observed harmed | Predicted | "
+        "| Group | | Assessments | Later harmed | Sensitivity | Flag rate | Observed harmed | "
         "Observed − predicted (points) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         gap = r.calibration_gap
         lines.append(
             f"| {r.group} | {r.value} | {r.assessments} | {r.harmed} | {share(r.sensitivity)} | "
-            f"{share(r.flag_rate)} | {share(r.observed)} | {percent(r.predicted)} | "
+            f"{share(r.flag_rate)} | {share(r.observed)} | "
             f"{100 * gap.value:+.1f} ({100 * gap.low:+.1f} to {100 * gap.high:+.1f}) |"
         )
     return lines
