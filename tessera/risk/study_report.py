@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,6 +30,8 @@ def report_study(
     *,
     current_name: str,
     output: str,
+    as_of: date,
+    indicator_labels: dict[str, str] | None = None,
 ) -> None:
     """Run the study, write its report to the command's output and, given a path prefix, to files."""
 
@@ -36,7 +39,14 @@ def report_study(
         command.stderr.write(f"[{done}/{total}] {message}")
 
     try:
-        report = run_study(current, records, current_name=current_name, progress=progress)
+        report = run_study(
+            current,
+            records,
+            current_name=current_name,
+            as_of=as_of,
+            indicator_labels=indicator_labels,
+            progress=progress,
+        )
     except StudyRefusedError as problem:
         raise CommandError(str(problem)) from None
     text = report_markdown(report)

@@ -101,6 +101,7 @@ def test_observations_entered_after_completion_are_not_on_file_for_the_study(cas
     )
     assert observation is not None
     completed = observation.assessment.completed_at
+    assert completed is not None
     IndicatorObservation.objects.filter(pk=observation.pk).update(entered_at=completed + timedelta(days=40))
     records, _ = labelled_from_database(timezone.localdate())
     record = next(
@@ -108,6 +109,7 @@ def test_observations_entered_after_completion_are_not_on_file_for_the_study(cas
         for r in records
         if r.assessed_on == observation.assessment.assessed_on and r.child == observation.assessment.child_id
     )
+    assert record.on_file_by is not None
     late = [o for o in record.observations if o.entered_on and o.entered_on > record.on_file_by]
     assert len(late) == 1
     assert record.groups["district"] == observation.assessment.district.name
