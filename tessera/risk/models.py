@@ -57,6 +57,10 @@ class InstrumentVersion(TimeStampedModel):
     study = models.ForeignKey(
         "CalibrationStudy", null=True, blank=True, on_delete=models.PROTECT, related_name="proposed_versions"
     )
+    # "In shadow": a draft scores every new assessment in the background, never shown to assessors, so its
+    # figures can be compared with the live version's on the same children once outcomes mature.
+    shadow_since = models.DateTimeField(null=True, blank=True)
+    shadow_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -79,6 +83,10 @@ class InstrumentVersion(TimeStampedModel):
     @property
     def instrument(self) -> InstrumentDefinition:
         return from_json(self.definition)
+
+    @property
+    def in_shadow(self) -> bool:
+        return self.shadow_since is not None and self.shadow_until is None
 
 
 class AssessmentStatus(models.TextChoices):
@@ -270,6 +278,27 @@ class ConfirmedOutcome(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Outcome {self.pk} ({self.kind})"
+
+
+class ShadowScore(TimeStampedModel):
+    """What a version in shadow computed for one completed assessment. Read only in aggregate, on the
+    version's approval pages; never shown against a child (no access rule is registered, so the policy
+    shows it to nobody)."""
+
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT, related_name="+")
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="shadow_scores"
+    )
+    computed_level = models.CharField(max_length=20, choices=LEVEL_CHOICES)
+    computed_score = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "instrument_version"], name="one_shadow_score_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Shadow score {self.pk}"
 
 
 class StudyStatus(models.TextChoices):

@@ -36,6 +36,7 @@ from tessera.risk.models import (
 from tessera.risk.rules import may_assess
 from tessera.risk.scoring import long_date, months_before
 from tessera.risk.selectors import result_of, version_in_force
+from tessera.risk.shadow_job import score_in_shadow_later
 
 REVIEW_MONTHS = 3
 # New information asks for a reassessment within this many working days.
@@ -251,6 +252,8 @@ def complete_assessment(
         request=request,
         reason=override_reason,
     )
+    # A version running in shadow scores it in the background; assessors never see that score.
+    score_in_shadow_later(assessment)
     return assessment
 
 
