@@ -56,8 +56,16 @@ def ceiling(
     *,
     seed: int = 2013,
 ) -> Ceiling:
+    # Shallow trees, a slow learning rate and large leaves: on a few thousand noisy assessments a deeper
+    # model overfits and lands below the points table it is meant to bound (checked on the synthetic
+    # worlds: depth 3 gave the highest held-out AUC of the settings tried, at 1,500 and 5,000 children).
     model = HistGradientBoostingClassifier(
-        max_iter=100, learning_rate=0.1, max_leaf_nodes=15, l2_regularization=1.0, random_state=seed
+        max_iter=200,
+        learning_rate=0.03,
+        max_depth=3,
+        min_samples_leaf=50,
+        l2_regularization=2.0,
+        random_state=seed,
     )
     # One thread: on a shared machine OpenMP threads spin against each other and the fit takes ten times
     # longer; the model is small enough that one core fits it in seconds.

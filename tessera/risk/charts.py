@@ -157,6 +157,13 @@ def decision_curve_chart(series: Mapping[str, Sequence[BenefitPoint]]) -> alt.To
         for name, points in series.items()
         for p in points
     ]
+    # Flagging every child falls steeply at higher thresholds; drawn to its own depth it would flatten the
+    # versions into one line. The axis stops a little below zero (as decision curves are drawn) and marks
+    # beyond it are clipped; the table beside the chart gives every figure.
+    lowest = min((p.low for name, s in series.items() if name != FLAG_EVERYONE for p in s), default=0.0)
+    highest = max((p.high for s in series.values() for p in s), default=0.1)
+    bottom = min(lowest, 0.0) - 0.25 * max(highest, 0.01)
+    y_scale = alt.Scale(domain=[bottom, highest], clamp=False)
     colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(SERIES_COLOURS)), title=None)
     dash = alt.StrokeDash(
         "series:N",
@@ -167,12 +174,20 @@ def decision_curve_chart(series: Mapping[str, Sequence[BenefitPoint]]) -> alt.To
         x=alt.X("threshold:Q", title="Chance of harm at which to act", axis=alt.Axis(format="%")),
         color=colour,
     )
-    zero = alt.Chart(alt.Data(values=[{"y": 0.0}])).mark_rule(color="#b1b4b6").encode(y="y:Q")
-    intervals = base.mark_rule(strokeWidth=2).encode(
-        y=alt.Y("low:Q", title="Net benefit per assessment"), y2="high:Q"
+    zero = (
+        alt.Chart(alt.Data(values=[{"y": 0.0}]))
+        .mark_rule(color="#b1b4b6")
+        .encode(y=alt.Y("y:Q", scale=y_scale))
     )
-    lines = base.mark_line(strokeWidth=2).encode(y="benefit:Q", strokeDash=dash)
-    points = base.mark_point(size=60, filled=True, opacity=1).encode(y="benefit:Q")
+    intervals = base.mark_rule(strokeWidth=2, clip=True).encode(
+        y=alt.Y("low:Q", title="Net benefit per assessment", scale=y_scale), y2="high:Q"
+    )
+    lines = base.mark_line(strokeWidth=2, clip=True).encode(
+        y=alt.Y("benefit:Q", scale=y_scale), strokeDash=dash
+    )
+    points = base.mark_point(size=60, filled=True, opacity=1, clip=True).encode(
+        y=alt.Y("benefit:Q", scale=y_scale)
+    )
     return alt.layer(zero, intervals, lines, points).properties(width=340, height=300)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from scipy.stats import norm
 
 DRAWS = 1000
 LEVEL = 0.95
@@ -106,9 +107,19 @@ class ChildResampler:
         return Interval(float(numerator.sum() / total), low, high)
 
     def share(self, hits: np.ndarray, among: np.ndarray | None = None) -> Interval:
-        """The share of ``among`` (all assessments when None) for which ``hits`` holds."""
+        """The share of ``among`` (all assessments when None) for which ``hits`` holds.
+
+        The percentile bootstrap collapses to a single point when every child (or none) is a hit: 7 of 7
+        would read "100% (100 to 100%)". The interval is therefore widened to at least the Wilson score
+        interval on the number of distinct children in ``among``, which never collapses.
+        """
         among = np.ones(len(hits), dtype=bool) if among is None else np.asarray(among, bool)
-        return self.ratio(np.asarray(hits, bool) & among, among)
+        found = self.ratio(np.asarray(hits, bool) & among, among)
+        if found.value != found.value:
+            return found
+        children = len(np.unique(self.index[among]))
+        low, high = wilson_interval(found.value, children, self.level)
+        return Interval(found.value, min(found.low, low), max(found.high, high))
 
     def mean(self, values: np.ndarray, among: np.ndarray | None = None) -> Interval:
         among = np.ones(len(values), dtype=bool) if among is None else np.asarray(among, bool)
@@ -140,6 +151,16 @@ class ChildResampler:
             return NO_FIGURE
         low, high = percentile_interval(self.auc_draws(y, key), self.level)
         return Interval(binned_auc(y, np.asarray(key, dtype=float)), low, high)
+
+
+def wilson_interval(share: float, n: int, level: float = LEVEL) -> tuple[float, float]:
+    """The Wilson score interval for a share observed among ``n`` independent units."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    z = float(norm.ppf(1 - (1 - level) / 2))
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
 def _rank_bins(key: np.ndarray, bins: int = AUC_BINS) -> np.ndarray:

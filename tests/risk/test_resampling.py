@@ -62,3 +62,16 @@ def test_no_figure_when_there_is_nobody_to_divide_by():
     assert nothing.value != nothing.value
     everyone_harmed = resampler.auc(np.array([True, True, True]), np.array([1, 2, 3]))
     assert everyone_harmed.value != everyone_harmed.value
+
+
+def test_all_hits_never_collapse_to_a_zero_width_interval():
+    """Seven of seven harmed children found: the bootstrap alone says 100% (100 to 100%); the interval is
+    widened to the Wilson interval on seven children, 64.6% to 100%."""
+    from tessera.risk.resampling import wilson_interval
+
+    resampler = ChildResampler(np.arange(7), draws=500)
+    found = resampler.share(np.ones(7, dtype=bool))
+    assert found.value == 1.0
+    assert found.low == pytest.approx(0.646, abs=0.001)
+    assert found.high == 1.0
+    assert wilson_interval(352 / 366, 366) == pytest.approx((0.937, 0.977), abs=0.001)
