@@ -113,6 +113,14 @@ def _decision_series(candidates: list[dict[str, Any]]) -> dict[str, list[Benefit
     return series
 
 
+def _clearly_higher(ceiling: dict[str, Any] | None, proposed: dict[str, Any] | None) -> bool:
+    """The ceiling's interval lies wholly above the proposal's AUC interval."""
+    if not ceiling or not proposed or ceiling.get("low") is None:
+        return False
+    auc = proposed["test"]["auc"]
+    return auc.get("high") is not None and ceiling["low"] > auc["high"]
+
+
 def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_aggregates(request)
     study = (
@@ -183,6 +191,7 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if c["key"] in report.get("fairness", {})
             ],
             "proposing": bool(proposed and proposed["key"] != "current"),
+            "ceiling_clearly_higher": _clearly_higher(report.get("ceiling_auc"), proposed),
             "weights": weights,
             "level_rows": level_rows,
             "may_propose": may_manage_instrument(scope_of(request.user))
