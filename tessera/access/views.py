@@ -153,7 +153,7 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
     # look-ups and then the rows by id: an OR of the two in one WHERE would scan the whole log.
     own = (
         AccessLog.objects.filter(target_type=label, target_id=str(pk), action__in=_VIEWER_ACTIONS)
-        .order_by("-seq")
+        .order_by("-id")
         .values_list("pk", flat=True)[:SHOWN_AT_MOST]
     )
     in_lists = (
@@ -165,7 +165,7 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
         (entry, _what(entry, str(pk)))
         for entry in AccessLog.objects.filter(pk__in={*own, *in_lists})
         .select_related("actor")
-        .order_by("-seq")[:SHOWN_AT_MOST]
+        .order_by("-id")[:SHOWN_AT_MOST]
     ]
     emergency = BreakGlassGrant.objects.filter(target_type=label, target_id=pk).select_related(
         "user", "reviewed_by"
