@@ -1,7 +1,7 @@
 """The calibration study: how well an instrument version finds children later harmed, and a re-weighted,
 re-banded version that under-rates less, every figure with its interval. Pure: plain data in, plain data out.
 
-Method (docs/adr/0016-risk-validation-with-intervals.md, succeeding ADR 0009):
+Method (docs/adr/0017-risk-validation-with-intervals.md, succeeding ADR 0009):
 1. Split (``calibration_split``): by child and by date, no training label running past the split date,
    only observations on file when each assessment was completed, only outcomes that have had
    ``maturity_months`` to be confirmed. Guards (``calibration_guards``) refuse, in plain words, a study
