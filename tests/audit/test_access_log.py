@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tessera.audit.chain import GENESIS_HASH, SealedRow, seal_hash, verify_seals
 from tessera.audit.log import record_access
@@ -188,3 +189,30 @@ def test_pure_chain_made_with_another_key_does_not_verify():
     problem, _ = verify_seals(_pure_chain(b"a guess at the key, 32 characters"), b"k" * 32)
     assert problem is not None
     assert (problem.seq, "altered" in problem.problem) == (1, True)
+
+
+def test_appending_is_inserts_only_with_no_shared_row_read_or_locked(cast):
+    with CaptureQueriesContext(connection) as queries:
+        record_access(
+            actor=cast["cse.rotherham"],
+            action=AuditAction.SEARCH,
+            target_type="people.person",
+            shown={"people.person": [1, 2]},
+        )
+    statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
+    # Savepoint bookkeeping aside, the append is two INSERTs: the row and the records it showed.
+    assert [s for s in statements if s not in {"SAVEPOINT", "RELEASE"}] == ["INSERT", "INSERT"]
+    assert not any("FOR UPDATE" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_sqlite_files_are_opened_in_wal_mode_with_a_busy_timeout(tmp_path):
+    import sqlite3
+
+    from tessera.env import sqlite_config
+
+    config = sqlite_config(str(tmp_path / "tessera.sqlite3"))
+    assert config["OPTIONS"]["timeout"] >= 5
+    db = sqlite3.connect(config["NAME"])
+    db.executescript(config["OPTIONS"]["init_command"])
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()

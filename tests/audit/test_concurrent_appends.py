@@ -40,7 +40,9 @@ def test_an_open_transaction_that_wrote_an_audit_row_does_not_block_another_audi
     def long_act() -> None:
         try:
             with transaction.atomic():
-                record_access(actor=importer, action=AuditAction.IMPORT, target_type="imports.batch", target_id=1)
+                record_access(
+                    actor=importer, action=AuditAction.IMPORT, target_type="imports.batch", target_id=1
+                )
                 written.set()
                 release.wait(30)
         finally:
