@@ -76,7 +76,8 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 def _sqlite_connection() -> sqlite3.Connection:
     connection.ensure_connection()
     raw = connection.connection
-    assert isinstance(raw, sqlite3.Connection)
+    if not isinstance(raw, sqlite3.Connection):
+        raise BackupError("The SQLite database connection is not open")
     return raw
 
 

@@ -29,7 +29,7 @@ def _snapshot() -> Snapshot:
     contents: Snapshot = {}
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our own table names
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             contents[table] = sorted((tuple(row) for row in cursor.fetchall()), key=repr)
     return contents
 
@@ -90,7 +90,7 @@ def test_a_restore_never_overwrites_a_newer_checkpoint_file(world, tmp_path, aud
     record_access(actor=world, action=AuditAction.VIEW, target_type="people.person", target_id=1)
     seal_pending()
     rows = AccessLog.objects.count()
-    with pytest.raises(CommandError, match="checkpoint file already exists.*Move it aside"):
+    with pytest.raises(CommandError, match=r"checkpoint file already exists.*Move it aside"):
         _out("restore", str(backup))
     assert AccessLog.objects.count() == rows  # nothing was touched
 
