@@ -13,8 +13,8 @@ from tessera.accounts.models import AccessRequest, RoleGrant, TeamMembership, Us
 from tessera.accounts.password_link import send_set_password_link
 from tessera.administration import services
 from tessera.administration.forms import DistrictForm, EditUserForm, NewUserForm
-from tessera.audit.models import AccessLog
 from tessera.audit.keys import AuditKeyMissingError
+from tessera.audit.models import AccessLog
 from tessera.audit.verify import verify_stored_chain
 from tessera.audit.versioning import StaleVersionError, history_of
 from tessera.core.models import District, Team

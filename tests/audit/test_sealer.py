@@ -41,7 +41,8 @@ def test_rows_wait_unsealed_until_the_worker_seals_them_and_checkpoints_the_head
     [line] = audit_checkpoints.read_text().splitlines()
     checkpoint = json.loads(line)
     assert (checkpoint["seq"], checkpoint["rows"], checkpoint["hash"]) == (3, 3, seals[-1].hash)
-    assert checkpoint["at"] and len(checkpoint["signature"]) == 64
+    assert checkpoint["at"]
+    assert len(checkpoint["signature"]) == 64
     assert "intact: 3 rows verified" in _out("verify_audit_chain", "--no-seal")
 
 
