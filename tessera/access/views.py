@@ -21,11 +21,12 @@ from tessera.access.policy import (
     registered_models,
     within_scope_without_grant,
 )
+from tessera.access.reads import log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES, Role
-from tessera.audit.log import record_access, record_list_view
-from tessera.audit.models import AccessLog, AuditAction, RecordShown
+from tessera.audit.models import AccessLog
+from tessera.audit.selectors import looks_at
 
 
 def emergency_access(request: HttpRequest) -> HttpResponse:
@@ -73,7 +74,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     supervisor = _require_supervisor(request)
     grants = services.grants_to_review(supervisor)
     # The reasons on this list say which child and what happened: reading them is logged like any list.
-    record_list_view(
+    log_list(
         supervisor,
         request,
         list_name="emergency access to review",
@@ -90,7 +91,7 @@ def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No emergency access to review")
     form = ReviewForm(request.POST or None)
     if request.method == "GET":
-        record_access(actor=supervisor, action=AuditAction.VIEW, target=grant, request=request)
+        log_opened(supervisor, grant, via=request, grant=None)
     if request.method == "POST" and form.is_valid():
         services.review_grant(
             supervisor,
@@ -109,13 +110,6 @@ def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 SHOWN_AT_MOST = 500
-_VIEWER_ACTIONS = [
-    AuditAction.VIEW,
-    AuditAction.EXPORT,
-    AuditAction.DISCLOSE,
-    AuditAction.CHANGE,
-    AuditAction.BREAK_GLASS,
-]
 
 
 def _record_model(target_type: str) -> type[Model]:
@@ -149,30 +143,12 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
         raise Http404("No record found")
     # The log stores the model's label as written by record_access; the address may spell it any way.
     label = label_of(model)
-    # The record's own log rows, and rows of lists and searches that showed it among others. Two indexed
-    # look-ups and then the rows by id: an OR of the two in one WHERE would scan the whole log.
-    own = (
-        AccessLog.objects.filter(target_type=label, target_id=str(pk), action__in=_VIEWER_ACTIONS)
-        .order_by("-seq")
-        .values_list("pk", flat=True)[:SHOWN_AT_MOST]
-    )
-    in_lists = (
-        RecordShown.objects.filter(target_type=label, target_id=str(pk))
-        .order_by("-entry_id")
-        .values_list("entry_id", flat=True)[:SHOWN_AT_MOST]
-    )
-    entries = [
-        (entry, _what(entry, str(pk)))
-        for entry in AccessLog.objects.filter(pk__in={*own, *in_lists})
-        .select_related("actor")
-        .order_by("-seq")[:SHOWN_AT_MOST]
-    ]
+    entries = [(entry, _what(entry, str(pk))) for entry in looks_at(label, pk, limit=SHOWN_AT_MOST)]
     emergency = BreakGlassGrant.objects.filter(target_type=label, target_id=pk).select_related(
         "user", "reviewed_by"
     )
-    record_access(
-        actor=user, action=AuditAction.VIEW, target=obj, request=request, details={"page": "who has looked"}
-    )
+    # Logged after the rows are read, so the page does not list its own visit.
+    log_opened(user, obj, via=request, details={"page": "who has looked"}, grant=None)
     return render(
         request, "access/record_viewers.html", {"record": obj, "entries": entries, "emergency": emergency}
     )
@@ -200,9 +176,7 @@ def _render_restrict(
     form: RestrictForm,
     lift_form: LiftRestrictionForm,
 ) -> HttpResponse:
-    record_access(
-        actor=request.user, action=AuditAction.VIEW, target=obj, request=request, details={"page": "restrict"}
-    )
+    log_opened(request.user, obj, via=request, details={"page": "restrict"}, grant=None)
     return render(
         request,
         "access/restrict.html",

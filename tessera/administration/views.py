@@ -13,7 +13,7 @@ from tessera.accounts.models import AccessRequest, RoleGrant, TeamMembership, Us
 from tessera.accounts.password_link import send_set_password_link
 from tessera.administration import services
 from tessera.administration.forms import DistrictForm, EditUserForm, NewUserForm
-from tessera.audit.models import AccessLog
+from tessera.audit.selectors import latest_rows
 from tessera.audit.verify import verify_stored_chain
 from tessera.audit.versioning import StaleVersionError, history_of
 from tessera.core.models import District, Team
@@ -165,7 +165,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
 def audit(request: HttpRequest) -> HttpResponse:
     services.require_administrator(request.user)
     problem, count = verify_stored_chain()
-    latest = AccessLog.objects.order_by("-seq").values("seq", "at", "action", "actor_username")[:20]
+    latest = latest_rows(limit=20)
     memberships = TeamMembership.objects.count()
     return render(
         request,

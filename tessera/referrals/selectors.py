@@ -7,9 +7,11 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.access.reads import open_record
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import Role
@@ -62,11 +64,20 @@ def matching_children(
     return matches
 
 
-def referral_for_page(user: Any, pk: int) -> Referral:
-    queryset = Referral.objects.select_related(
+def _for_page() -> QuerySet[Referral]:
+    return Referral.objects.select_related(
         "district", "child", "place", "referred_by", "referrer_agency", "decided_by", "decided_agency", "case"
     )
-    return get_visible_or_404(user, queryset, pk=pk)
+
+
+def referral_for_page(user: Any, pk: int) -> Referral:
+    """The referral for a decision being posted (the decision is logged by its service); not logged."""
+    return get_visible_or_404(user, _for_page(), pk=pk)
+
+
+def open_referral(user: Any, pk: int, *, via: HttpRequest | None) -> Referral:
+    """The referral page's referral, logged as viewed; 404 for missing and not yours."""
+    return open_record(user, _for_page(), pk, via=via)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.access.reads import log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import Role
 from tessera.cases.models import Case
@@ -54,7 +57,35 @@ def assessment_for_page(user: Any, pk: int) -> RiskAssessment:
 
 
 def child_for_risk(user: Any, pk: int) -> Person:
+    """The child a risk form is about; not logged (the form page logs what it shows, when it shows it)."""
     return get_visible_or_404(user, Person.objects.select_related("district"), pk=pk)
+
+
+def open_child_risk(user: Any, pk: int, *, via: HttpRequest | None) -> Person:
+    """The child's risk page: the child, logged as viewed on the page "risk"."""
+    with transaction.atomic():
+        child = child_for_risk(user, pk)
+        log_opened(user, child, via=via, details={"page": "risk"}, emergency_of=child)
+    return child
+
+
+def open_assessment(user: Any, pk: int, *, via: HttpRequest | None) -> RiskAssessment:
+    """An assessment's page, logged as viewed, naming the emergency access to the child if that is how."""
+    with transaction.atomic():
+        assessment = assessment_for_page(user, pk)
+        log_opened(user, assessment, via=via, emergency_of=assessment.child, shown=_child_shown(assessment))
+    return assessment
+
+
+def _child_shown(assessment: RiskAssessment) -> dict[str, list[int]]:
+    return {"people.person": [assessment.child_id]}
+
+
+def log_assessment_shown(
+    user: Any, assessment: RiskAssessment, *, via: HttpRequest | None, page: str
+) -> None:
+    """A form about the assessment shows who the child is: a view, logged when the form is shown."""
+    log_opened(user, assessment, via=via, details={"page": page}, grant=None, shown=_child_shown(assessment))
 
 
 def same_child(child_id: int) -> Q:

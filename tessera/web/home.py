@@ -12,7 +12,7 @@ from tessera.access.policy import registered_models, visible_to
 from tessera.access.scope import scope_of
 from tessera.access.services import grants_to_review
 from tessera.accounts.roles import CASEWORK_ROLES, Role
-from tessera.audit.models import AccessLog, AuditAction
+from tessera.audit.selectors import recent_views_by
 from tessera.cases.rules import is_district_team
 from tessera.cases.selectors import my_actions, overdue_actions
 from tessera.referrals.selectors import my_referrals, queue_counts
@@ -70,13 +70,7 @@ _DETAIL_URLS = {
 
 def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
     """Records the user viewed lately that they may still see, newest first, from the access log."""
-    rows = (
-        AccessLog.objects.filter(actor=user, action=AuditAction.VIEW)
-        .exclude(target_type="")
-        .exclude(target_id="")  # list pages log one row naming no single record
-        .order_by("-seq")
-        .values_list("target_type", "target_id", "at")[:100]
-    )
+    rows = recent_views_by(user, limit=100)
     latest: dict[tuple[str, str], Any] = {}
     for target_type, target_id, at in rows:
         latest.setdefault((target_type, target_id), at)

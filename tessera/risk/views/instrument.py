@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from tessera.access.reads import log_opened
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_access
-from tessera.audit.models import AuditAction
 from tessera.risk import selectors, version_services
 from tessera.risk.catalogue import seraf_style_default
 from tessera.risk.forms import DecideVersionForm, DraftVersionForm
@@ -117,11 +116,5 @@ def version_decide(request: HttpRequest, number: int) -> HttpResponse:
             else:
                 messages.success(request, f"Version {version.number} withdrawn.")
             return redirect("risk:version_detail", number=version.number)
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=version,
-        request=request,
-        details={"page": "decide"},
-    )
+    log_opened(request.user, version, via=request, details={"page": "decide"}, grant=None)
     return render(request, "risk/version_decide.html", {"version": version, "form": form})

@@ -10,9 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from tessera.access.reads import log_aggregate, log_opened
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_access
-from tessera.audit.models import AuditAction
 from tessera.risk import selectors, version_services
 from tessera.risk.analytics import override_report
 from tessera.risk.calibration_job import start_study
@@ -36,13 +35,7 @@ def _require_aggregates(request: HttpRequest) -> None:
 def overrides(request: HttpRequest) -> HttpResponse:
     _require_aggregates(request)
     report = override_report(request.user)
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target_type="risk.overrides",
-        request=request,
-        details={"aggregate": "override analytics"},
-    )
+    log_aggregate(request.user, request, report="risk.overrides")
     return render(request, "risk/overrides.html", {"report": report})
 
 
@@ -116,13 +109,7 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             for i in current_def.indicators
         ]
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=study,
-        request=request,
-        details={"aggregate": True},
-    )
+    log_opened(request.user, study, via=request, details={"aggregate": True}, grant=None)
     return render(
         request,
         "risk/calibration_detail.html",
