@@ -43,7 +43,7 @@ from tessera.people.models import (
     SourceIdentity,
 )
 from tessera.people.rules import may_record_links
-from tessera.people.services import refresh_after_identity_change
+from tessera.people.services import NewIdentity, create_person, refresh_after_identity_change
 
 JOB_KIND = "imports.import_file"
 
@@ -299,10 +299,7 @@ def take_record(
         .first()
     )
     if existing is None:
-        identity = _create_identity(record, agency, source_system, district)
-        record_access(
-            actor=actor, action=AuditAction.IMPORT, target=identity, request=request, details=source
-        )
+        identity = _create_identity(record, agency, source_system, district, actor, source, request)
         return "created", identity
     if not may_update_through_import(actor, existing.person):
         raise RecordOutOfScopeError(record.source_record_id)
@@ -333,24 +330,32 @@ def take_record(
 
 
 def _create_identity(
-    record: CleanRecord, agency: Agency, source_system: str, district: District | None
+    record: CleanRecord,
+    agency: Agency,
+    source_system: str,
+    district: District | None,
+    actor: Any,
+    source: dict[str, Any],
+    request: HttpRequest | None,
 ) -> SourceIdentity:
-    person = Person.objects.create(
-        entity=PoleEntity.objects.create(kind=EntityKind.PERSON),
+    """A new person from a partner's record (logged as IMPORT, naming the identity), with its address."""
+    _person, identity = create_person(
+        actor,
+        district=district,
         given_name=record.given_name,
         family_name=record.family_name,
         date_of_birth=record.date_of_birth,
         sex=record.sex,
-        district=district,
-    )
-    identity = SourceIdentity.objects.create(
-        person=person,
-        agency=agency,
-        source_system=source_system,
-        source_record_id=record.source_record_id,
-        received_at=timezone.now(),
-        district=district,
-        **record.identity_fields(),
+        identity=NewIdentity(
+            agency=agency,
+            source_system=source_system,
+            source_record_id=record.source_record_id,
+            received_at=timezone.now(),
+            fields=record.identity_fields(),
+        ),
+        action=AuditAction.IMPORT,
+        details=source,
+        request=request,
     )
     if record.has_address:
         _add_address_if_new(identity, record)

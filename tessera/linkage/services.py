@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from tessera.access.policy import Action, require
 from tessera.access.scope import scope_of
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
 from tessera.jobs.queue import enqueue
 from tessera.linkage.models import LinkageRun, MatchLabel, PairStatus, ReviewPair
 from tessera.linkage.rules import RUN_ROLES
@@ -40,7 +42,19 @@ def start_run(user: Any, *, retrain: bool) -> LinkageRun:
     title = "Retrain and run record linkage" if retrain else "Run record linkage"
     run.job = enqueue(RUN_JOB, title=title, params={"run_id": run.pk}, created_by=user)
     run.save(update_fields=["job"])
+    # A run merges people force-wide in the name of the person who started it: the start is on record.
+    record_access(actor=user, action=AuditAction.CREATE, target=run, details={"retrain": retrain})
     return run
+
+
+def record_run_finished(run: LinkageRun, *, merges: int, review_pairs: int) -> None:
+    """The log row closing a run: what it merged (each merge has its own rows) and left for review."""
+    record_access(
+        actor=run.started_by,
+        action=AuditAction.CHANGE,
+        target=run,
+        details={"finished": True, "merges": merges, "review_pairs": review_pairs},
+    )
 
 
 def ordered(a: int, b: int) -> tuple[int, int]:
@@ -77,18 +91,35 @@ def decide_pair(
     if pair.status != PairStatus.WAITING:
         raise PermissionDenied("This pair has already been decided")
     label = _label(user, pair.left_id, pair.right_id, is_match=same_person, reason=reason, pair=pair)
-    if same_person:
-        left_person = _current_person(pair.left.person_id)
-        right_person = _current_person(pair.right.person_id)
-        if left_person.pk != right_person.pk:
-            survivor, absorbed = sorted((left_person, right_person), key=lambda p: p.pk)
-            label.merge = merge_persons(
-                user, survivor=survivor, absorbed=absorbed, reason=reason, request=request
-            )
-            label.save(update_fields=["merge"])
+    context = {"review_pair": pair.pk, "linkage_run": pair.run_id, "model_version": pair.model.version}
+    left_person = _current_person(pair.left.person_id)
+    right_person = _current_person(pair.right.person_id)
+    if same_person and left_person.pk != right_person.pk:
+        survivor, absorbed = sorted((left_person, right_person), key=lambda p: p.pk)
+        label.merge = merge_persons(
+            user, survivor=survivor, absorbed=absorbed, reason=reason, request=request, context=context
+        )
+        label.save(update_fields=["merge"])
     pair.status = PairStatus.LINKED if same_person else PairStatus.NOT_LINKED
     pair.decision = label
     pair.save(update_fields=["status", "decision", "updated_at"])
+    # The decision itself, on the pair: "kept apart" changes no person, and would otherwise leave no trace.
+    people = sorted({left_person.pk, right_person.pk})
+    record_access(
+        actor=user,
+        action=AuditAction.CHANGE,
+        target=pair,
+        reason=reason,
+        request=request,
+        details={
+            "decision": "same person" if same_person else "kept apart",
+            "identities": [pair.left_id, pair.right_id],
+            "people": people,
+            "merge": label.merge_id,
+            **context,
+        },
+        shown={"people.person": people},
+    )
     return label
 
 
