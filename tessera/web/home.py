@@ -59,6 +59,10 @@ class HomePage:
             shown.setdefault("referrals.referral", []).extend(referral.pk for referral in self.my_concerns)
         return shown
 
+    def people_named(self) -> list[int]:
+        """The children the page names: each of my actions says whose case it is on."""
+        return [action.case.child_id for action in self.my_actions if action.case.child_id]
+
 
 _DETAIL_URLS = {
     "people.person": "people:person_detail",

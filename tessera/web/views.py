@@ -16,7 +16,9 @@ def home(request: HttpRequest) -> HttpResponse:
     shown = page.records_shown()
     if shown:
         # Records viewed lately, my actions and my concerns name children: one row with the ids shown.
-        log_list(request.user, request, list_name="home", target_type="", ids=shown)
+        log_list(
+            request.user, request, list_name="home", target_type="", ids=shown, people=page.people_named()
+        )
     return render(request, "web/home.html", {"page": page})
 
 
