@@ -189,7 +189,7 @@ def test_a_new_person_comes_with_their_source_identity_and_one_log_row_naming_bo
         details={"from_referral": "R-2026-TEST01"},
     )
     assert identity.person == person
-    assert (person.full_name, person.district.code) == ("Tia Kirkby", "rotherham")
+    assert (person.full_name, person.district_id) == ("Tia Kirkby", District.objects.get(code="rotherham").pk)
     row = AccessLog.objects.get(action=AuditAction.CREATE)
     assert (row.target_type, row.target_id) == ("people.sourceidentity", str(identity.pk))
     assert row.details == {"from_referral": "R-2026-TEST01"}
