@@ -53,7 +53,7 @@ def people_who_may_be_named(scope: Scope, already: set[int]) -> QuerySet[User]:
     )
 
 
-class NamedUserChoice(forms.ModelMultipleChoiceField):
+class NamedUserChoice(forms.ModelMultipleChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.agency})"
 

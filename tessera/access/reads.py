@@ -19,21 +19,16 @@ record again), logs that showing with ``log_opened``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.http import HttpRequest
 
 from tessera.access.models import BreakGlassGrant
 from tessera.access.policy import active_grant, get_visible_or_404, within_scope_without_grant
+from tessera.accounts.models import Actor
 from tessera.audit.log import record_access, record_list_view
 from tessera.audit.models import AccessLog, AuditAction
-
-if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
-
-    Actor = AbstractBaseUser | AnonymousUser
 
 M = TypeVar("M", bound=models.Model)
 

@@ -25,12 +25,13 @@ from tessera.access.reads import log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES, Role
+from tessera.accounts.signed_in import signed_in
 from tessera.audit.models import AccessLog
 from tessera.audit.selectors import looks_at
 
 
 def emergency_access(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not scope_of(user).may_break_glass:
         raise PermissionDenied("Your role does not allow emergency access")
     path = request.POST.get("path") or request.GET.get("path", "")
@@ -64,7 +65,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
 
 
 def _require_supervisor(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not user.has_role(Role.SUPERVISOR):
         raise PermissionDenied("Only supervisors review emergency access")
     return user
@@ -133,7 +134,7 @@ def _what(entry: AccessLog, pk: str) -> str:
 
 def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
     """Who has looked at a record: for the people responsible for it (DPA 2018 s62 consultation log)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not scope_of(user).roles & CASEWORK_ROLES:
         raise Http404("No record found")
     model = _record_model(target_type)
@@ -158,7 +159,7 @@ def _restrict_page(
     request: HttpRequest, target_type: str, pk: int
 ) -> tuple[User, type[Model], Model, RestrictedRecord | None, list[User]]:
     """The supervisor, the record, the restriction in force on it (if any) and the people it names."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not services.may_restrict(user):
         raise PermissionDenied("Only supervisors restrict records")
     model = _record_model(target_type)

@@ -14,7 +14,7 @@ from tessera.people.models import Person, SourceIdentity
 from tessera.people.selectors import open_person, visible_people
 
 
-class SourceIdentitySerializer(serializers.ModelSerializer):
+class SourceIdentitySerializer(serializers.ModelSerializer[SourceIdentity]):
     agency = serializers.CharField(source="agency.name")
     district = serializers.CharField(source="district.name", allow_null=True, default=None)
 
@@ -42,7 +42,7 @@ class SourceIdentitySerializer(serializers.ModelSerializer):
         ]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(serializers.ModelSerializer[Person]):
     district = serializers.CharField(source="district.name", allow_null=True, default=None)
     identities = SourceIdentitySerializer(many=True, read_only=True)
 

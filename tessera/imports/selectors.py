@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from tessera.access.policy import get_visible_or_404, label_of, visible_to
 from tessera.access.reads import log_opened
+from tessera.accounts.models import Actor
 from tessera.imports.models import ImportBatch, QuarantinedRow, RowStatus
 
 
-def visible_batches(user: Any) -> QuerySet[ImportBatch]:
+def visible_batches(user: Actor) -> QuerySet[ImportBatch]:
     return (
         visible_to(user, ImportBatch)
         .select_related("agency", "district", "uploaded_by", "job")
@@ -22,7 +21,7 @@ def visible_batches(user: Any) -> QuerySet[ImportBatch]:
     )
 
 
-def open_batch(user: Any, pk: int, *, via: HttpRequest | None) -> tuple[ImportBatch, list[QuarantinedRow]]:
+def open_batch(user: Actor, pk: int, *, via: HttpRequest | None) -> tuple[ImportBatch, list[QuarantinedRow]]:
     """An import's page: the batch and the rows it could not take, logged as viewed with the rows shown."""
     with transaction.atomic():
         batch = get_visible_or_404(user, visible_batches(user), pk=pk)
@@ -35,7 +34,7 @@ def rows_of(batch: ImportBatch) -> QuerySet[QuarantinedRow]:
     return batch.quarantined_rows.select_related("identity", "resolved_by").order_by("row_number")
 
 
-def row_for_page(user: Any, batch_pk: int, row_pk: int) -> QuarantinedRow:
+def row_for_page(user: Actor, batch_pk: int, row_pk: int) -> QuarantinedRow:
     """A quarantined row for a correction or set-aside being posted (logged by its service); not logged.
 
     Pages that show the row use ``open_row``, or ``log_opened`` when a posted form comes back.
@@ -44,7 +43,7 @@ def row_for_page(user: Any, batch_pk: int, row_pk: int) -> QuarantinedRow:
     return get_visible_or_404(user, rows, pk=row_pk, batch_id=batch_pk)
 
 
-def open_row(user: Any, batch_pk: int, row_pk: int, *, via: HttpRequest | None) -> QuarantinedRow:
+def open_row(user: Actor, batch_pk: int, row_pk: int, *, via: HttpRequest | None) -> QuarantinedRow:
     """A quarantined row's page (what the partner's file said), logged as viewed."""
     with transaction.atomic():
         row = row_for_page(user, batch_pk, row_pk)
@@ -52,5 +51,5 @@ def open_row(user: Any, batch_pk: int, row_pk: int, *, via: HttpRequest | None) 
     return row
 
 
-def waiting_count(user: Any) -> int:
+def waiting_count(user: Actor) -> int:
     return visible_to(user, QuarantinedRow).filter(status=RowStatus.WAITING).count()

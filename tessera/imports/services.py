@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tessera.access.policy import Action, can, can_see, require, within_scope_without_grant
 from tessera.access.scope import scope_of
+from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.core.models import Agency, District
@@ -48,12 +49,12 @@ from tessera.people.services import NewIdentity, create_person, refresh_after_id
 JOB_KIND = "imports.import_file"
 
 
-def may_import(user: Any) -> bool:
+def may_import(user: User) -> bool:
     scope = scope_of(user)
     return may_record_links(scope) and bool(scope.district_ids)
 
 
-def require_importer(user: Any) -> None:
+def require_importer(user: User) -> None:
     if not may_import(user):
         raise PermissionDenied("Only CSE team members, supervisors and analysts import partner files")
 
@@ -70,7 +71,7 @@ class Started:
 
 @transaction.atomic
 def start_import(
-    user: Any,
+    user: User,
     *,
     profile_code: str,
     agency: Agency,
@@ -264,7 +265,7 @@ class RecordOutOfScopeError(PermissionError):
         self.record_id = record_id
 
 
-def may_update_through_import(actor: Any, person: Person) -> bool:
+def may_update_through_import(actor: User, person: Person) -> bool:
     """Whether an import by ``actor`` may change what Tessera holds about ``person``.
 
     The person must be in the actor's ordinary scope (not only open to them through emergency access,
@@ -280,7 +281,7 @@ def take_record(
     agency: Agency,
     source_system: str,
     district: District | None,
-    actor: Any,
+    actor: User,
     provenance: dict[str, Any],
     request: HttpRequest | None = None,
 ) -> tuple[str, SourceIdentity]:
@@ -334,7 +335,7 @@ def _create_identity(
     agency: Agency,
     source_system: str,
     district: District | None,
-    actor: Any,
+    actor: User,
     source: dict[str, Any],
     request: HttpRequest | None,
 ) -> SourceIdentity:
@@ -398,7 +399,7 @@ def fail_batch(batch: ImportBatch, reason: str) -> None:
 
 @transaction.atomic
 def resubmit_row(
-    user: Any, row: QuarantinedRow, record: CleanRecord, *, request: HttpRequest | None = None
+    user: User, row: QuarantinedRow, record: CleanRecord, *, request: HttpRequest | None = None
 ) -> SourceIdentity:
     """Import a corrected quarantined row. The correction and who made it are kept with the row."""
     require(user, Action.CHANGE, row.batch)
@@ -462,7 +463,7 @@ class RecordIdTakenError(ValueError):
 
 
 @transaction.atomic
-def set_aside_row(user: Any, row: QuarantinedRow, note: str, *, request: HttpRequest | None = None) -> None:
+def set_aside_row(user: User, row: QuarantinedRow, note: str, *, request: HttpRequest | None = None) -> None:
     """Decide a quarantined row will not be imported (a test record, a duplicate). Kept, never deleted."""
     require(user, Action.CHANGE, row.batch)
     row = QuarantinedRow.objects.select_for_update().get(pk=row.pk)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.access.reads import log_opened
 from tessera.access.scope import scope_of
+from tessera.accounts.signed_in import signed_in
 from tessera.core.models import District
 from tessera.imports import selectors, services
 from tessera.imports.forms import CorrectionForm, SetAsideForm, UploadForm
@@ -16,19 +17,19 @@ from tessera.imports.models import RowStatus
 
 
 def batch_list(request: HttpRequest) -> HttpResponse:
-    services.require_importer(request.user)
+    services.require_importer(signed_in(request))
     batches = selectors.visible_batches(request.user)[:100]
     return render(request, "imports/batch_list.html", {"batches": batches})
 
 
 def batch_upload(request: HttpRequest) -> HttpResponse:
-    services.require_importer(request.user)
+    services.require_importer(signed_in(request))
     districts = District.objects.filter(pk__in=scope_of(request.user).district_ids).order_by("name")
     form = UploadForm(request.POST or None, request.FILES or None, districts=districts)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         started = services.start_import(
-            request.user,
+            signed_in(request),
             profile_code=form.cleaned_data["profile"],
             agency=form.cleaned_data["agency"],
             district=form.cleaned_data["district"],
@@ -83,7 +84,7 @@ def row_correct(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
         form = CorrectionForm(request.POST, profile=profile)
         if form.is_valid() and form.record is not None:
             try:
-                identity = services.resubmit_row(request.user, row, form.record, request=request)
+                identity = services.resubmit_row(signed_in(request), row, form.record, request=request)
             except services.RecordIdTakenError as taken:
                 form.add_error("source_record_id", taken.message)
             else:
@@ -119,7 +120,7 @@ def row_set_aside(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     row = selectors.row_for_page(request.user, pk, row_pk)
     form = SetAsideForm(request.POST)
     if form.is_valid():
-        services.set_aside_row(request.user, row, form.cleaned_data["note"], request=request)
+        services.set_aside_row(signed_in(request), row, form.cleaned_data["note"], request=request)
         messages.success(request, f"Row {row.row_number} set aside. It stays on record with your reason.")
         return redirect("imports:batch_detail", pk=row.batch_id)
     profile = row.batch.profile

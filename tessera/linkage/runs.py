@@ -17,6 +17,7 @@ import pyarrow as pa
 from django.conf import settings
 from django.db.models import Max
 
+from tessera.accounts.models import User
 from tessera.linkage import engine
 from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import label_scores
@@ -73,7 +74,7 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
 
 
 def train_new_version(
-    con: duckdb.DuckDBPyConnection, table: str, record_count: int, user: Any
+    con: duckdb.DuckDBPyConnection, table: str, record_count: int, user: User
 ) -> LinkageModel:
     parameters = engine.train(con, table)
     weights = engine.scoring_weights(parameters)

@@ -7,8 +7,6 @@ pair again. Decisions are never deleted: a new one supersedes the old.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -17,6 +15,7 @@ from django.utils import timezone
 
 from tessera.access.policy import Action, require
 from tessera.access.scope import scope_of
+from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.jobs.queue import enqueue
@@ -28,14 +27,14 @@ from tessera.people.services import merge_persons, unmerge_persons
 RUN_JOB = "linkage.run"
 
 
-def may_run(user: Any) -> bool:
+def may_run(user: User) -> bool:
     """Runs merge people in every district, so only force-wide supervisors and analysts start them."""
     scope = scope_of(user)
     return scope.has(*RUN_ROLES) and scope.force_wide
 
 
 @transaction.atomic
-def start_run(user: Any, *, retrain: bool) -> LinkageRun:
+def start_run(user: User, *, retrain: bool) -> LinkageRun:
     if not may_run(user):
         raise PermissionDenied("Only force-wide supervisors and analysts start a linkage run")
     run = LinkageRun.objects.create(started_by=user, retrain=retrain)
@@ -62,7 +61,7 @@ def ordered(a: int, b: int) -> tuple[int, int]:
 
 
 def _label(
-    user: Any, left_id: int, right_id: int, *, is_match: bool, reason: str, pair: ReviewPair | None = None
+    user: User, left_id: int, right_id: int, *, is_match: bool, reason: str, pair: ReviewPair | None = None
 ) -> MatchLabel:
     left_id, right_id = ordered(left_id, right_id)
     label = MatchLabel.objects.create(
@@ -83,7 +82,7 @@ def _label(
 
 @transaction.atomic
 def decide_pair(
-    user: Any, pair: ReviewPair, *, same_person: bool, reason: str, request: HttpRequest | None = None
+    user: User, pair: ReviewPair, *, same_person: bool, reason: str, request: HttpRequest | None = None
 ) -> MatchLabel:
     """A person decides a pair. 'Same person' merges the two people now; either way the decision is kept."""
     require(user, Action.DECIDE, pair)
@@ -132,7 +131,7 @@ def _current_person(person_id: int) -> Person:
 
 @transaction.atomic
 def undo_merge(
-    user: Any, decision: PersonMerge, *, reason: str, request: HttpRequest | None = None
+    user: User, decision: PersonMerge, *, reason: str, request: HttpRequest | None = None
 ) -> Person:
     """Unmerge, and record that the records it joined are not one person, so no run re-merges them."""
     survivor = Person.objects.get(pk=decision.survivor_id)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.access.reads import log_list, log_search
 from tessera.access.scope import scope_of
+from tessera.accounts.signed_in import signed_in
 from tessera.linkage import selectors, services
 from tessera.linkage.comparison_view import side_by_side
 from tessera.linkage.features import BAD_VALUES
@@ -46,7 +47,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "pairs": pairs,
             "runs": list(selectors.visible_runs(request.user)[:5]),
-            "may_run": services.may_run(request.user),
+            "may_run": services.may_run(signed_in(request)),
             "run_form": RunForm(),
         },
     )
@@ -61,7 +62,7 @@ def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
     if pair.status == PairStatus.WAITING and form.is_valid():
         same = form.cleaned_data["decision"] == "same"
         services.decide_pair(
-            request.user, pair, same_person=same, reason=form.cleaned_data["reason"], request=request
+            signed_in(request), pair, same_person=same, reason=form.cleaned_data["reason"], request=request
         )
         messages.success(
             request,
@@ -87,7 +88,7 @@ def _pair_page(request: HttpRequest, pair: ReviewPair, form: DecisionForm) -> Ht
 def run_start(request: HttpRequest) -> HttpResponse:
     form = RunForm(request.POST)
     form.is_valid()
-    run = services.start_run(request.user, retrain=bool(form.cleaned_data.get("retrain")))
+    run = services.start_run(signed_in(request), retrain=bool(form.cleaned_data.get("retrain")))
     messages.success(request, "Linkage run started.")
     return redirect("linkage:run_detail", pk=run.pk)
 
@@ -108,7 +109,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     if merge.undone_at is None and form.is_valid():
         try:
             restored = services.undo_merge(
-                request.user, merge, reason=form.cleaned_data["reason"], request=request
+                signed_in(request), merge, reason=form.cleaned_data["reason"], request=request
             )
         except MergeRefusedError as refused:
             form.add_error(None, str(refused))

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tessera.access.policy import visible_to
+from tessera.accounts.models import Actor
 from tessera.people.identifiers import display_phone, normalise_postcode
 from tessera.people.matching import RecordedIdentity, explain_match
 from tessera.people.models import (
@@ -98,7 +98,7 @@ def _by_identifiers(query: SearchQuery, found: _Candidates) -> None:
                 reasons.append(f"{label} {value} ({agency})")
 
 
-def _by_things(query: SearchQuery, found: _Candidates, user: Any) -> None:
+def _by_things(query: SearchQuery, found: _Candidates, user: Actor) -> None:
     """People linked to the vehicles, phones, accounts and places the search names, or living there.
 
     Only through links the user may see: police intelligence finds people only for those whose scope
@@ -236,7 +236,7 @@ def _explained(
     return explained
 
 
-def search_people(user: Any, text: str) -> SearchOutcome:
+def search_people(user: Actor, text: str) -> SearchOutcome:
     """The people ``user`` may see who answer the search, best first, each with why they matched."""
     query = parse_search(text)
     if query.is_empty:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from tessera.access.policy import get_visible_or_404, visible_to
 from tessera.access.reads import log_opened
+from tessera.accounts.models import Actor
 from tessera.people.models import (
     EntityKind,
     IdentityAddress,
@@ -25,11 +26,11 @@ from tessera.people.models import (
 )
 
 
-def visible_people(user: Any) -> QuerySet[Person]:
+def visible_people(user: Actor) -> QuerySet[Person]:
     return visible_to(user, Person)
 
 
-def person_for_page(user: Any, pk: int) -> Person:
+def person_for_page(user: Actor, pk: int) -> Person:
     """The person with their source identities and addresses, in a fixed number of queries; not logged.
 
     For pages that show the person use ``open_person``.
@@ -50,7 +51,7 @@ def person_for_page(user: Any, pk: int) -> Person:
     return get_visible_or_404(user, queryset, pk=pk)
 
 
-def open_person(user: Any, pk: int, *, via: HttpRequest | None, page: str = "") -> Person:
+def open_person(user: Actor, pk: int, *, via: HttpRequest | None, page: str = "") -> Person:
     """The person page's person (web and API alike), logged as viewed; 404 for missing and not yours.
 
     ``page`` names a page other than the person page that shows the person (the risk overview, say).
@@ -89,7 +90,7 @@ _ENTITY_MODELS: dict[str, Any] = {
 }
 
 
-def links_of(user: Any, person: Person) -> list[LinkedEntity]:
+def links_of(user: Actor, person: Person) -> list[LinkedEntity]:
     """The person's links to people, places and things.
 
     One query for the links and one per kind of thing at the other end, however many links there are.

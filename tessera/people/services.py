@@ -20,6 +20,7 @@ from django.utils import timezone
 from tessera.access.policy import Action, require
 from tessera.access.scope import scope_of
 from tessera.access.services import carry_restriction
+from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import save_changes
@@ -68,7 +69,7 @@ def _person_at(entity: PoleEntity) -> Person | None:
 
 @transaction.atomic
 def record_link(
-    user: Any,
+    user: User,
     *,
     source: models.Model,
     target: models.Model,
@@ -95,6 +96,9 @@ def record_link(
         require(user, Action.CHANGE, person)
     if not people and not may_record_links(scope_of(user)):
         raise PermissionDenied("Your role does not record links")
+    recorded_for = agency or user.agency
+    if recorded_for is None:
+        raise PermissionDenied("A link is recorded for an agency, and your account belongs to none")
     grade = grade or IntelligenceGrade()
     link = Link.objects.create(
         source=source_entity,
@@ -102,7 +106,7 @@ def record_link(
         kind=LinkKind(kind),
         started_on=started_on,
         ended_on=ended_on,
-        agency=agency or user.agency,
+        agency=recorded_for,
         source_system=source_system,
         source_record_id=source_record_id,
         recorded_by=user,
@@ -135,7 +139,7 @@ class NewIdentity:
 
 @overload
 def create_person(
-    actor: Any,
+    actor: User,
     *,
     district: District | None,
     given_name: str,
@@ -151,7 +155,7 @@ def create_person(
 
 @overload
 def create_person(
-    actor: Any,
+    actor: User,
     *,
     district: District | None,
     given_name: str,
@@ -167,7 +171,7 @@ def create_person(
 
 @overload
 def create_person(
-    actor: Any,
+    actor: User,
     *,
     district: District | None,
     given_name: str,
@@ -183,7 +187,7 @@ def create_person(
 
 @transaction.atomic
 def create_person(
-    actor: Any,
+    actor: User,
     *,
     district: District | None,
     given_name: str,
@@ -252,7 +256,7 @@ SUMMARY_FIELDS = ("given_name", "family_name", "date_of_birth", "sex")
 
 @transaction.atomic
 def refresh_after_identity_change(
-    person: Person, *, actor: Any, request: HttpRequest | None = None, reason: str = ""
+    person: Person, *, actor: User, request: HttpRequest | None = None, reason: str = ""
 ) -> int:
     """Bring the person's headline in step with their identities after one of them changed.
 
@@ -293,7 +297,7 @@ def _save_after_merge(person: Person) -> None:
 
 @transaction.atomic
 def merge_persons(
-    user: Any,
+    user: User,
     *,
     survivor: Person,
     absorbed: Person,
@@ -359,7 +363,7 @@ def merge_persons(
 
 @transaction.atomic
 def unmerge_persons(
-    user: Any, *, merge: PersonMerge, reason: str, request: HttpRequest | None = None
+    user: User, *, merge: PersonMerge, reason: str, request: HttpRequest | None = None
 ) -> PersonMerge:
     """Undo a merge: put back exactly the identities and links it moved, and record why."""
     if not reason.strip():

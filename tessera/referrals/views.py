@@ -16,6 +16,7 @@ from tessera.access.reads import log_list, log_opened, log_search
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import Role
+from tessera.accounts.signed_in import signed_in
 from tessera.audit.versioning import StaleVersionError, changes_since
 from tessera.cases.models import SubjectKind
 from tessera.cases.rules import is_district_team
@@ -31,7 +32,7 @@ _SENT_KEY = "tessera_referral_sent"
 
 
 def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+    return signed_in(request)
 
 
 def _staff_reporter(request: HttpRequest) -> User:
@@ -67,7 +68,7 @@ def _sent_before(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 
 def _earlier_sending(request: HttpRequest) -> str | None:
-    return earlier_result(request.user, request.POST.get("submission_token"), "referrals.referral")
+    return earlier_result(_user(request), request.POST.get("submission_token"), "referrals.referral")
 
 
 def report_concern(request: HttpRequest) -> HttpResponse:

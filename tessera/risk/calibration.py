@@ -97,7 +97,9 @@ def _quiet(done: int, total: int, message: str) -> None:
 # The study ------------------------------------------------------------------------------------------------
 
 
-def time_split(records: Sequence[LabelledAssessment], train_share: float) -> tuple[date, list, list]:
+def time_split(
+    records: Sequence[LabelledAssessment], train_share: float
+) -> tuple[date, list[LabelledAssessment], list[LabelledAssessment]]:
     dates = sorted(r.assessed_on for r in records)
     split = dates[min(len(dates) - 1, int(len(dates) * train_share))]
     train = [r for r in records if r.assessed_on < split]

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.jobs.queue import JobContext, enqueue, job_handler
@@ -77,7 +78,7 @@ def labelled_from_database(
     return records, synthetic
 
 
-def start_study(user: Any, version: InstrumentVersion, request: Any = None) -> CalibrationStudy:
+def start_study(user: User, version: InstrumentVersion, request: Any = None) -> CalibrationStudy:
     with transaction.atomic():
         study = CalibrationStudy.objects.create(instrument_version=version, started_by=user)
         job = enqueue(

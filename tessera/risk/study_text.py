@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tessera.risk.calibration import Candidate, Figures, StudyReport
+from tessera.risk.calibration import Candidate, StudyReport
+from tessera.risk.calibration_metrics import Figures
 
 
 def _pct(value: float) -> str:

@@ -139,7 +139,7 @@ class TesseraForm(TesseraFormMixin, forms.Form):
     pass
 
 
-class TesseraModelForm(TesseraFormMixin, forms.ModelForm):
+class TesseraModelForm(TesseraFormMixin, forms.ModelForm[Any]):
     pass
 
 

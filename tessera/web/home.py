@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from tessera.access.policy import registered_models, visible_to
 from tessera.access.scope import scope_of
 from tessera.access.services import grants_to_review
+from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES, Role
 from tessera.audit.selectors import recent_views_by
 from tessera.cases.rules import is_district_team
@@ -72,7 +73,7 @@ _DETAIL_URLS = {
 }
 
 
-def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
+def recently_viewed(user: User, limit: int = 8) -> list[RecentRecord]:
     """Records the user viewed lately that they may still see, newest first, from the access log."""
     rows = recent_views_by(user, limit=100)
     latest: dict[tuple[str, str], Any] = {}
@@ -103,7 +104,7 @@ def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
     return recent
 
 
-def home_for(user: Any) -> HomePage:
+def home_for(user: User) -> HomePage:
     scope = scope_of(user)
     page = HomePage(
         greeting=f"Hello, {user.first_name or user.username}",
@@ -121,7 +122,7 @@ def home_for(user: Any) -> HomePage:
     return page
 
 
-def _add_case_work(user: Any, page: HomePage) -> None:
+def _add_case_work(user: User, page: HomePage) -> None:
     """My actions, the triage queue, overdue actions and the outcomes of concerns the user reported."""
 
     scope = scope_of(user)

@@ -7,12 +7,13 @@ from django.shortcuts import render
 from tessera.access.emergency import target_for_path
 from tessera.access.reads import log_list
 from tessera.access.scope import scope_of
+from tessera.accounts.signed_in import signed_in
 from tessera.web.home import home_for
 from tessera.web.navigation import SECTION_TITLES, hub_pages
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    page = home_for(request.user)
+    page = home_for(signed_in(request))
     shown = page.records_shown()
     if shown:
         # Records viewed lately, my actions and my concerns name children: one row with the ids shown.

@@ -14,6 +14,7 @@ from tessera.access.policy import Action, can
 from tessera.access.reads import emergency_grant, log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import CASEWORK_ROLES
+from tessera.accounts.signed_in import signed_in
 from tessera.audit.versioning import StaleVersionError
 from tessera.cases.page import open_case_page
 from tessera.people.models import Person
@@ -98,7 +99,7 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and version is not None:
         try:
             assessment = services.start_assessment(
-                request.user,
+                signed_in(request),
                 child,
                 assessed_on=form.cleaned_data["assessed_on"],
                 learning_disability=form.cleaned_data["learning_disability"] == "yes",
@@ -172,7 +173,7 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObservationForm(request.POST or None, definition=definition)
     if request.method == "POST" and form.is_valid() and assessment.is_editable:
         try:
-            services.add_observation(request.user, assessment, request=request, **form.cleaned_data)
+            services.add_observation(signed_in(request), assessment, request=request, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -197,7 +198,7 @@ def observation_withdraw(request: HttpRequest, pk: int, observation_pk: int) -> 
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_observation(
-                request.user, observation, reason=form.cleaned_data["reason"], request=request
+                signed_in(request), observation, reason=form.cleaned_data["reason"], request=request
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -231,7 +232,7 @@ def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.complete_assessment(
-                request.user,
+                signed_in(request),
                 assessment,
                 expected_version=form.cleaned_data["version"],
                 final_level=Level(form.cleaned_data["final_level"]),
@@ -279,7 +280,7 @@ def assessment_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and not problem:
         try:
             services.sign_off(
-                request.user,
+                signed_in(request),
                 assessment,
                 expected_version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from tessera.access.reads import log_opened
 from tessera.access.scope import scope_of
+from tessera.accounts.signed_in import signed_in
 from tessera.risk import selectors, version_services
 from tessera.risk.catalogue import seraf_style_default
 from tessera.risk.forms import DecideVersionForm, DraftVersionForm
@@ -82,7 +83,7 @@ def version_draft(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             version = version_services.draft_version(
-                request.user,
+                signed_in(request),
                 form.definition(),
                 change_summary=form.cleaned_data["change_summary"],
                 request=request,
@@ -106,7 +107,7 @@ def version_decide(request: HttpRequest, number: int) -> HttpResponse:
         approve = form.cleaned_data["decision"] == "approve"
         try:
             version_services.decide_version(
-                request.user, version, approve=approve, note=form.cleaned_data["note"], request=request
+                signed_in(request), version, approve=approve, note=form.cleaned_data["note"], request=request
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tessera.access.reads import log_aggregate, log_opened
 from tessera.access.scope import scope_of
+from tessera.accounts.signed_in import signed_in
 from tessera.risk import selectors, version_services
 from tessera.risk.analytics import override_report
 from tessera.risk.calibration_job import start_study
@@ -63,7 +64,7 @@ def calibration_start(request: HttpRequest) -> HttpResponse:
     if version is None:
         messages.error(request, "No instrument version is in force, so there is nothing to calibrate.")
         return redirect("risk:calibration")
-    study = start_study(request.user, version, request=request)
+    study = start_study(signed_in(request), version, request=request)
     messages.success(request, "Calibration study started. This page shows its progress.")
     return redirect("risk:calibration_detail", pk=study.pk)
 
@@ -141,7 +142,7 @@ def calibration_propose(request: HttpRequest, pk: int) -> HttpResponse:
     summary = " ".join(study.report.get("summary", []))
     try:
         version = version_services.draft_version(
-            request.user,
+            signed_in(request),
             definition.with_weights({}, definition.bands, f"Calibrated from study {study.pk}"),
             change_summary=f"Proposed by calibration study {study.pk}. {summary}",
             study=study,
