@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tessera.audit.log import record_access
 from tessera.audit.models import AccessLog, AuditAction
 from tessera.imports import jobs as import_jobs
 from tessera.imports import services as import_services
@@ -179,7 +180,7 @@ def test_a_row_set_aside_is_kept_with_its_reason(cse):
 def test_a_worker_killed_mid_import_resumes_without_duplicates(cse, monkeypatch):
     monkeypatch.setattr(import_jobs, "CHUNK_ROWS", 2)
     calls = {"n": 0}
-    real_record_access = import_services.record_access
+    real_record_access = record_access
 
     # Calls: 1 the batch, 2-3 rows 1-2 (first chunk), then row 3 is quarantined and row 4's audit is
     # call 4: the worker dies there, in the middle of the second chunk.
