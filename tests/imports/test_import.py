@@ -14,6 +14,7 @@ from tessera.imports import services as import_services
 from tessera.imports.models import BatchStatus, ImportBatch, QuarantinedRow, RowStatus
 from tessera.jobs.models import Job, JobStatus
 from tessera.jobs.queue import claim_next, run_job, run_pending
+from tessera.people import services as people_services
 from tessera.people.models import SourceIdentity
 
 HEADER = "PersonURN,Forename1,Forename2,Surname,AKA,DOB,Sex,SDE,AddressLine1,AddressLine2,Town,Postcode\n"
@@ -191,6 +192,8 @@ def test_a_worker_killed_mid_import_resumes_without_duplicates(cse, monkeypatch)
         return real_record_access(**kwargs)
 
     monkeypatch.setattr(import_services, "record_access", dies_on_the_fourth_audit)
+    # A new record's row is written by people.services.create_person, which every new person goes through.
+    monkeypatch.setattr(people_services, "record_access", dies_on_the_fourth_audit)
     _upload(cse)
     job = claim_next("worker-a")
     assert job is not None
