@@ -26,7 +26,7 @@ from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES, Role
 from tessera.accounts.signed_in import signed_in
-from tessera.audit.models import AccessLog
+from tessera.audit.models import AccessLog, AuditAction
 from tessera.audit.selectors import looks_at
 
 
@@ -124,12 +124,28 @@ def _record_model(target_type: str) -> type[Model]:
     return model
 
 
-def _what(entry: AccessLog, pk: str) -> str:
-    """What the user did with the record, in words: "Viewed", or "Seen in a list: triage queue"."""
-    if entry.target_id == pk:
+# Pages about another record that name this one (the case page names its child).
+_PAGES_ABOUT = {
+    "cases.case": "a case page",
+    "referrals.referral": "a referral",
+    "risk.riskassessment": "a risk assessment",
+    "linkage.reviewpair": "records to compare",
+    "imports.importbatch": "an import",
+    "people.person": "another person's page",
+}
+
+
+def _what(entry: AccessLog, target_type: str, pk: str) -> str:
+    """What the user did with the record, in words: "Viewed", "Seen in a list: triage queue", or
+    "Seen on a case page"."""
+    if entry.target_type == target_type and entry.target_id == pk:
         return entry.get_action_display()
-    where = entry.details.get("list") or entry.details.get("purpose") or "search results"
-    return f"Seen in {'a list' if entry.details.get('list') else 'a search'}: {where}"
+    if entry.details.get("list"):
+        return f"Seen in a list: {entry.details['list']}"
+    if entry.action == AuditAction.SEARCH:
+        return f"Seen in a search: {entry.details.get('purpose') or 'search results'}"
+    page = _PAGES_ABOUT.get(entry.target_type, "another record")
+    return f"Seen on {page}" + (f" ({entry.get_action_display().lower()})" if entry.action != "view" else "")
 
 
 def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
@@ -144,7 +160,7 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
         raise Http404("No record found")
     # The log stores the model's label as written by record_access; the address may spell it any way.
     label = label_of(model)
-    entries = [(entry, _what(entry, str(pk))) for entry in looks_at(label, pk, limit=SHOWN_AT_MOST)]
+    entries = [(entry, _what(entry, label, str(pk))) for entry in looks_at(label, pk, limit=SHOWN_AT_MOST)]
     emergency = BreakGlassGrant.objects.filter(target_type=label, target_id=pk).select_related(
         "user", "reviewed_by"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -27,12 +27,21 @@ def _person_label(user: User) -> str:
     return f"{user} ({user.agency})" if user.agency else str(user)
 
 
-class PeopleChoiceField(forms.ModelChoiceField[Any]):
+if TYPE_CHECKING:
+    # Generic in Django's type stubs only; at run time these classes cannot be subscripted.
+    _ModelChoiceField = forms.ModelChoiceField[Any]
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField[Any]
+else:
+    _ModelChoiceField = forms.ModelChoiceField
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField
+
+
+class PeopleChoiceField(_ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _person_label(obj)
 
 
-class PeopleMultipleChoiceField(forms.ModelMultipleChoiceField[Any]):
+class PeopleMultipleChoiceField(_ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _person_label(obj)
 

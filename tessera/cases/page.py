@@ -37,7 +37,10 @@ class CasePage:
 
     def log_view(self, request: HttpRequest, tab: str) -> None:
         """One VIEW row naming the tab (or form) shown, with the emergency-access reason if one applies."""
-        log_opened(request.user, self.case, via=request, details={"tab": tab}, grant=self.grant)
+        # The identity bar names the child: the row shows the child too, so the child's "who has looked"
+        # finds every look at their case.
+        child = {"people.person": [self.case.child_id]} if self.case.child_id else None
+        log_opened(request.user, self.case, via=request, details={"tab": tab}, grant=self.grant, shown=child)
 
     def context(self, **extra: Any) -> dict[str, Any]:
         return {

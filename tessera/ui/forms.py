@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -139,7 +139,14 @@ class TesseraForm(TesseraFormMixin, forms.Form):
     pass
 
 
-class TesseraModelForm(TesseraFormMixin, forms.ModelForm[Any]):
+if TYPE_CHECKING:
+    # Django's form classes are generic in its type stubs only; at run time they cannot be subscripted.
+    _ModelForm = forms.ModelForm[Any]
+else:
+    _ModelForm = forms.ModelForm
+
+
+class TesseraModelForm(TesseraFormMixin, _ModelForm):
     pass
 
 
