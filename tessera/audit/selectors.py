@@ -34,7 +34,7 @@ def looks_at(target_type: str, target_id: int | str, *, limit: int = 500) -> lis
     """
     own = (
         AccessLog.objects.filter(target_type=target_type, target_id=str(target_id), action__in=VIEWER_ACTIONS)
-        .order_by("-seq")
+        .order_by("-id")
         .values_list("pk", flat=True)[:limit]
     )
     in_lists = (
@@ -43,7 +43,7 @@ def looks_at(target_type: str, target_id: int | str, *, limit: int = 500) -> lis
         .values_list("entry_id", flat=True)[:limit]
     )
     return list(
-        AccessLog.objects.filter(pk__in={*own, *in_lists}).select_related("actor").order_by("-seq")[:limit]
+        AccessLog.objects.filter(pk__in={*own, *in_lists}).select_related("actor").order_by("-id")[:limit]
     )
 
 
@@ -51,7 +51,7 @@ def record_log(target_type: str, target_id: int | str, *, limit: int = 300) -> Q
     """Every row about one record (a case's sharing log), newest first."""
     return (
         AccessLog.objects.filter(target_type=target_type, target_id=str(target_id))
-        .order_by("-seq")
+        .order_by("-id")
         .only("at", "actor_username", "actor_agency", "action", "reason", "details")[:limit]
     )
 
@@ -62,12 +62,14 @@ def recent_views_by(user: AbstractBaseUser, *, limit: int = 100) -> list[tuple[s
         AccessLog.objects.filter(actor_id=user.pk, action=AuditAction.VIEW)
         .exclude(target_type="")
         .exclude(target_id="")  # list pages log one row naming no single record
-        .order_by("-seq")
+        .order_by("-id")
         .values_list("target_type", "target_id", "at")[:limit]
     )
 
 
 def latest_rows(*, limit: int = 20) -> list[dict[str, Any]]:
     """The newest rows, without targets or details: what an administrator checking the chain sees."""
-    rows = AccessLog.objects.order_by("-seq").values("seq", "at", "action", "actor_username")[:limit]
+    rows = AccessLog.objects.order_by("-id").values("id", "seal__seq", "at", "action", "actor_username")[
+        :limit
+    ]
     return [dict(row) for row in rows]

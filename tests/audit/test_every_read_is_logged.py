@@ -231,10 +231,10 @@ def test_each_request_that_shows_personal_data_writes_one_row_naming_what_it_sho
     username, expected = SHOWS_PERSONAL_DATA[url_name]
     path = ROWS[url_name].path(world)
     client = verified_client(world.cast[username])
-    before = AccessLog.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    before = AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = client.get(path)
     assert response.status_code == 200, f"{username} got {response.status_code} from {path}"
-    rows = list(AccessLog.objects.filter(seq__gt=before).order_by("seq"))
+    rows = list(AccessLog.objects.filter(id__gt=before).order_by("id"))
     assert [(r.actor_username, r.path) for r in rows] == [(username, path)], (
         f"{url_name}: expected one row for the request, found {[(r.action, r.target_type) for r in rows]}"
     )

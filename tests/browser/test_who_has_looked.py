@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def _child_looks(username: str, child_pk: int) -> list[tuple[str, str, str]]:
     """(action, target, how the child is named) of each of the user's rows, oldest first."""
     rows = []
-    for entry in AccessLog.objects.filter(actor_username=username).order_by("seq"):
+    for entry in AccessLog.objects.filter(actor_username=username).order_by("id"):
         shown = {(s.target_type, s.target_id) for s in entry.records_shown.all()}
         names_child = (entry.target_type, entry.target_id) == ("people.person", str(child_pk))
         how = "target" if names_child else "shown" if ("people.person", str(child_pk)) in shown else "-"
@@ -31,7 +31,7 @@ def test_a_cse_team_member_walks_the_person_page_the_case_page_and_who_has_looke
     child = make_person("rotherham")
     case = rotherham_case_world(cast, child=child).case
     sign_in_as("cse.rotherham")
-    before = list(AccessLog.objects.filter(actor_username="cse.rotherham").values_list("seq", flat=True))
+    before = list(AccessLog.objects.filter(actor_username="cse.rotherham").values_list("id", flat=True))
 
     page.goto(f"/people/{child.pk}/")
     expect(page.get_by_role("heading", name="Kayleigh Thornley")).to_be_visible()
