@@ -12,8 +12,8 @@ call ``log_search``.
 for work with no request. A request under ``/api/`` is logged with ``{"via": "api"}``.
 
 A form that is posted and saved is logged by the service that saves it, not as a view: such a handler
-looks the record up with ``visible_or_404`` and, when the form comes back with errors (showing the
-record again), logs that showing with ``log_opened``.
+looks the record up with its app's unlogged lookup (``referral_for_page``, ``pair_for_decision``...) and,
+when the form comes back with errors (showing the record again), logs that showing with ``log_opened``.
 """
 
 from __future__ import annotations
@@ -104,14 +104,6 @@ def open_record(
         record = get_visible_or_404(user, model_or_queryset, pk=pk)
         log_opened(user, record, via=via, details=details, shown=shown)
     return record
-
-
-def visible_or_404(user: Actor, model_or_queryset: type[M] | models.QuerySet[M], pk: int) -> M:
-    """The record for a form handler that saves it (the save is logged by its service), not logged here.
-
-    Only for POST handlers: whatever they render with the record in it goes through ``log_opened``.
-    """
-    return get_visible_or_404(user, model_or_queryset, pk=pk)
 
 
 def log_list(
