@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tessera.accounts.middleware.RequireSecondFactorMiddleware",
+    # Every 403 and 404 a signed-in user gets writes a refused row to the access log (issue 17, Found 5).
+    "tessera.access.refusals.RefusalLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

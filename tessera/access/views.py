@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from tessera.access import services
+from tessera.access import refusals, services
 from tessera.access.emergency import target_for_path
 from tessera.access.forms import EmergencyAccessForm, LiftRestrictionForm, RestrictForm, ReviewForm
 from tessera.access.models import BreakGlassGrant, RestrictedRecord, ReviewOutcome
@@ -71,9 +71,17 @@ def _require_supervisor(request: HttpRequest) -> User:
     return user
 
 
+def _reviewed_by(supervisor: User) -> Q:
+    scope = scope_of(supervisor)
+    return refusals.people_reviewed_by(
+        supervisor, force_wide=scope.force_wide, district_ids=frozenset(scope.district_ids)
+    )
+
+
 def review_list(request: HttpRequest) -> HttpResponse:
     supervisor = _require_supervisor(request)
     grants = services.grants_to_review(supervisor)
+    refused = refusals.refused_people(_reviewed_by(supervisor) & ~Q(pk=supervisor.pk))
     # The reasons on this list say which child and what happened: reading them is logged like any list.
     log_list(
         supervisor,
@@ -81,8 +89,35 @@ def review_list(request: HttpRequest) -> HttpResponse:
         list_name="emergency access to review",
         target_type="access.breakglassgrant",
         ids=[g.pk for g in grants],
+        details={"refused_people": [person.user.pk for person in refused]},
     )
-    return render(request, "access/review_list.html", {"grants": grants})
+    return render(
+        request,
+        "access/review_list.html",
+        {"grants": grants, "refused": refused, "days": refusals.REVIEW_DAYS},
+    )
+
+
+def refused_requests(request: HttpRequest, user_id: int) -> HttpResponse:
+    """One person's refused requests: what they asked for, when, and why it was refused."""
+    supervisor = _require_supervisor(request)
+    person = User.objects.filter(_reviewed_by(supervisor), pk=user_id).exclude(pk=supervisor.pk).first()
+    if person is None:
+        raise Http404("No one of yours by that id")
+    entries = refusals.refusals_of(person)
+    log_list(
+        supervisor,
+        request,
+        list_name="refused requests",
+        target_type="audit.accesslog",
+        ids=[entry.pk for entry in entries],
+        details={"user": person.pk},
+    )
+    return render(
+        request,
+        "access/refused_requests.html",
+        {"person": person, "entries": entries, "days": refusals.REVIEW_DAYS},
+    )
 
 
 def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
@@ -138,6 +173,8 @@ _PAGES_ABOUT = {
 def _what(entry: AccessLog, target_type: str, pk: str) -> str:
     """What the user did with the record, in words: "Viewed", "Seen in a list: triage queue", or
     "Seen on a case page"."""
+    if entry.action == AuditAction.REFUSED:
+        return f"Asked for it and was refused ({entry.details.get('outcome', 'refused')})"
     if entry.target_type == target_type and entry.target_id == pk:
         return entry.get_action_display()
     if entry.details.get("list"):

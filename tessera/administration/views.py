@@ -13,6 +13,7 @@ from tessera.accounts.models import AccessRequest, RoleGrant, TeamMembership, Us
 from tessera.accounts.password_link import send_set_password_link
 from tessera.administration import services
 from tessera.administration.forms import DistrictForm, EditUserForm, NewUserForm
+from tessera.audit.keys import AuditKeyMissingError
 from tessera.audit.selectors import latest_rows
 from tessera.audit.verify import verify_stored_chain
 from tessera.audit.versioning import StaleVersionError, history_of
@@ -165,7 +166,10 @@ def organisation(request: HttpRequest) -> HttpResponse:
 def audit(request: HttpRequest) -> HttpResponse:
     services.require_administrator(request.user)
     # The page only reads: the worker seals, and verification here checks what is sealed so far.
-    report = verify_stored_chain(seal_first=False)
+    try:
+        report = verify_stored_chain(seal_first=False)
+    except AuditKeyMissingError as error:
+        return render(request, "administration/audit.html", {"key_missing": str(error), "latest": []})
     latest = latest_rows(limit=20)
     memberships = TeamMembership.objects.count()
     return render(

@@ -64,3 +64,8 @@ def chain_key() -> bytes:
 
 def checkpoint_key() -> bytes:
     return derive_key(master_key(), "checkpoint")
+
+
+def key_id() -> str:
+    """Which key sealed a log, safe to write down anywhere: a one-way digest, never the key."""
+    return derive_key(master_key(), "key-id").hex()[:16]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, QuerySet, Value
+from django.db.models.functions import Concat
 
 from tessera.audit.models import AccessLog, AuditAction, RecordShown
 
@@ -23,6 +24,8 @@ VIEWER_ACTIONS: tuple[AuditAction, ...] = (
     AuditAction.DISCLOSE,
     AuditAction.CHANGE,
     AuditAction.BREAK_GLASS,
+    # Someone asking for the record and being refused it is what its owner most needs to know.
+    AuditAction.REFUSED,
 )
 
 
@@ -73,3 +76,27 @@ def latest_rows(*, limit: int = 20) -> list[dict[str, Any]]:
         :limit
     ]
     return [dict(row) for row in rows]
+
+
+def refusal_counts(user_ids: list[int], *, since: datetime) -> list[dict[str, Any]]:
+    """Per user among ``user_ids``: refused requests since ``since``, distinct records, first and last."""
+    rows = (
+        AccessLog.objects.filter(action=AuditAction.REFUSED, at__gte=since, actor_id__in=user_ids)
+        .values("actor_id")
+        .annotate(
+            refusals=Count("id"),
+            records=Count(Concat("target_type", Value(":"), "target_id"), distinct=True),
+            first_at=Min("at"),
+            last_at=Max("at"),
+        )
+    )
+    return [dict(row) for row in rows]
+
+
+def refusals_by(user_id: int, *, since: datetime, limit: int = 500) -> list[AccessLog]:
+    """One user's refused requests since ``since``, newest first."""
+    return list(
+        AccessLog.objects.filter(action=AuditAction.REFUSED, actor_id=user_id, at__gte=since).order_by("-id")[
+            :limit
+        ]
+    )

@@ -17,9 +17,14 @@ from tessera.audit.sealer import seal_pending
 logger = logging.getLogger(__name__)
 
 
-def seal_once() -> None:
+# Every this many passes, look through the whole log for rows whose acts committed long after later rows
+# were sealed (a transaction held open for hours), which a routine pass does not reach.
+FULL_PASS_EVERY = 60
+
+
+def seal_once(*, everything: bool = False) -> None:
     try:
-        seal_pending()
+        seal_pending(everything=everything)
     except Exception:
         # A failed pass (the database restarting, the checkpoint disk full, no audit key) is retried on
         # the next tick; nothing is lost, the rows simply wait unsealed.
@@ -34,8 +39,10 @@ class AuditSealer(threading.Thread):
 
     def run(self) -> None:
         try:
+            passes = 0
             while not self.stopped.wait(self.interval):
-                seal_once()
+                passes += 1
+                seal_once(everything=passes % FULL_PASS_EVERY == 0)
                 # A connection the database dropped is replaced before the next pass.
                 close_old_connections()
         finally:

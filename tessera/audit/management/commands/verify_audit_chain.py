@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tessera.audit.keys import AuditKeyMissingError
 from tessera.audit.verify import verify_stored_chain
 
 
@@ -19,7 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = verify_stored_chain(seal_first=not options["no_seal"])
+        try:
+            report = verify_stored_chain(seal_first=not options["no_seal"])
+        except AuditKeyMissingError as error:
+            raise CommandError(str(error)) from None
         if report.problem is not None:
             raise CommandError(f"Access log chain broken at {report.problem}")
         checkpoint = report.checkpoint

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Worker {worker} started.")
         if options["once"]:
             run_pending(worker)
-            seal_once()
+            seal_once(everything=True)
             return
         sealer = AuditSealer()
         sealer.start()
