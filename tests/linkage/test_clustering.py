@@ -122,10 +122,12 @@ def test_an_adult_and_a_child_when_recorded_are_never_one_person_whatever_the_ga
     assert not adult_and_child(_facts("Jordan", "2010-05-01"), _facts("Jordan", "2000-05-01"))
 
 
-def test_a_household_member_with_the_same_first_name_and_a_mistyped_birthday_is_not_a_sibling():
+def test_siblings_in_one_household_whether_or_not_a_birthday_is_recorded():
     kayleigh = _facts("Kayleigh", "2010-03-14")
     assert siblings_in_one_household(kayleigh, _facts("Kayla", "2012-06-02"))
-    assert not siblings_in_one_household(kayleigh, _facts("Kayleigh", "2012-06-02"))
-    assert not siblings_in_one_household(_facts("Rebecca", "2010-03-14"), _facts("Becky", "2013-01-20"))
+    assert siblings_in_one_household(kayleigh, _facts("Kayleigh", "1988-06-02")), "a parent with one name"
+    assert not siblings_in_one_household(_facts("Rebecca", "2010-03-14"), _facts("Becky", "2010-04-03"))
     assert siblings_in_one_household(kayleigh, _facts("Madison", "2010-03-14")), "twins"
     assert siblings_in_one_household(kayleigh, _facts("Madison", None)), "a sister with no birthday recorded"
+    assert not siblings_in_one_household(kayleigh, _facts("Kayleigh", None))
+    assert not siblings_in_one_household(kayleigh, _facts("Madison", None, family="thornley")), "not one household"
