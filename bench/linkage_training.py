@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -72,12 +73,12 @@ def main() -> None:
     runs: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
     for _ in range(args.rounds):
         for label, checkout in (("before", args.before), ("after", ROOT)):
-            figures = _train_once(checkout, args.parquet)
-            runs[label].append(figures)
-            print(label, json.dumps({k: round(v, 2) for k, v in figures.items()}), flush=True)
+            one = _train_once(checkout, args.parquet)
+            runs[label].append(one)
+            print(label, json.dumps({k: round(v, 2) for k, v in one.items()}), flush=True)
     cpu = {label: min(r["train_cpu_s"] for r in rs) for label, rs in runs.items()}
     wall = {label: min(r["train_wall_s"] for r in rs) for label, rs in runs.items()}
-    figures = {
+    figures: dict[str, Any] = {
         "world": args.parquet.name,
         "records": runs["after"][0]["records"],
         "before_commit": _git(args.before),
@@ -98,7 +99,7 @@ def main() -> None:
     print(f"written to {RESULTS / (name + '.json')}")
 
 
-def _markdown(f: dict, rounds: int) -> str:
+def _markdown(f: dict[str, Any], rounds: int) -> str:
     return "\n".join(
         [
             f"# Linkage training time: {f['after_commit']} against {f['before_commit']} ({f['world']}, "

@@ -108,9 +108,12 @@ def different_pupil_numbers(a: RecordFacts, b: RecordFacts) -> bool:
 
 
 def _same_identifier_and_name(a: RecordFacts, b: RecordFacts) -> bool:
-    """A shared identifier agrees and so do the first names: one person with a wrong birthday. (A
-    mother's NHS number on her baby's record agrees too, but the first names do not.)"""
-    return bool(a.identifiers & b.identifiers) and names_compatible(a, b)
+    """A shared identifier agrees and so do the first names (one person with a wrong birthday), or the
+    birthdays (one person with a first name typed over: twins never share an identifier). A mother's NHS
+    number on her baby's record agrees too, but neither the first names nor the birthdays do."""
+    if not a.identifiers & b.identifiers:
+        return False
+    return names_compatible(a, b) or bool(a.dob and b.dob and dates_compatible(a.dob, b.dob))
 
 
 def adult_and_child(a: RecordFacts, b: RecordFacts) -> bool:
@@ -150,7 +153,9 @@ def siblings_in_one_household(a: RecordFacts, b: RecordFacts) -> bool:
         return False
     if not names_compatible(a, b):
         return True
-    return bool(a.dob and b.dob) and not dates_compatible(a.dob, b.dob)
+    if not (a.dob and b.dob):
+        return False
+    return not dates_compatible(a.dob, b.dob)
 
 
 def birthdays_incompatible(a: RecordFacts, b: RecordFacts) -> bool:

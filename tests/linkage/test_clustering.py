@@ -1,5 +1,7 @@
 """Clustering refuses merges that cannot be one person, however strong the score (pure, no database)."""
 
+from dataclasses import replace
+
 from tessera.linkage.clustering import (
     RecordFacts,
     adult_and_child,
@@ -49,8 +51,12 @@ def test_a_short_form_a_slip_or_a_swapped_birthday_still_links():
 
 def test_a_father_known_only_by_an_approximate_age_is_not_his_namesake_son():
     son = _facts("Tunde", "2021-11-02")
-    father = RecordFacts(given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=1971, recorded_year=2024)
-    guess = RecordFacts(given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=2019, recorded_year=2024)
+    father = RecordFacts(
+        given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=1971, recorded_year=2024
+    )
+    guess = RecordFacts(
+        given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=2019, recorded_year=2024
+    )
     facts = {1: son, 2: father, 3: guess}
     result = cluster(facts, [(1, 2, 0.9999), (1, 3, 0.9998)], facts)
     assert result.cluster_of[2] == 2
@@ -110,7 +116,10 @@ def test_tied_edges_give_the_same_people_in_any_order():
 
 def test_an_adult_and_a_child_when_recorded_are_never_one_person_whatever_the_gap():
     # Issue 12's line: under 18 and over 25 at the time of the (later) record.
-    child, adult = _facts("Jordan", "2010-05-01", recorded=2024), _facts("Jordan", "1998-05-01", recorded=2024)
+    child, adult = (
+        _facts("Jordan", "2010-05-01", recorded=2024),
+        _facts("Jordan", "1998-05-01", recorded=2024),
+    )
     assert adult_and_child(child, adult)
     # Fourteen-year-old and twenty-year-old: neither side of the line is crossed; other rules decide.
     assert not adult_and_child(child, _facts("Jordan", "2004-05-01", recorded=2024))
@@ -130,4 +139,21 @@ def test_siblings_in_one_household_whether_or_not_a_birthday_is_recorded():
     assert siblings_in_one_household(kayleigh, _facts("Madison", "2010-03-14")), "twins"
     assert siblings_in_one_household(kayleigh, _facts("Madison", None)), "a sister with no birthday recorded"
     assert not siblings_in_one_household(kayleigh, _facts("Kayleigh", None))
-    assert not siblings_in_one_household(kayleigh, _facts("Madison", None, family="thornley")), "not one household"
+    assert not siblings_in_one_household(kayleigh, _facts("Madison", None, family="thornley")), (
+        "not one household"
+    )
+
+
+def test_one_shared_identifier_and_birthday_is_one_person_whatever_the_first_name():
+    def keyed(given, dob, identifier):
+        return replace(_facts(given, dob), identifiers=frozenset({identifier}))
+
+    # A first name typed over on one record: the agency's own ID and the birthday agree.
+    assert not siblings_in_one_household(
+        keyed("Kayleigh", "2010-03-14", "la:77"), keyed("Shannon", "2010-03-14", "la:77")
+    )
+    # Twins have an ID each; a mother's number on her baby's record matches neither name nor birthday.
+    assert siblings_in_one_household(
+        keyed("Kayleigh", "2010-03-14", "la:77"), keyed("Shannon", "2010-03-14", "la:78")
+    )
+    assert adult_and_child(keyed("Shannon", "1990-01-02", "nhs:1"), keyed("Kayleigh", "2020-05-06", "nhs:1"))
