@@ -90,8 +90,11 @@ def database_config(sqlite_path: str, environ: Mapping[str, str] | None = None) 
 
 
 def sqlite_config(path: str) -> dict[str, Any]:
-    # IMMEDIATE transactions take the write lock up front, so two requests that both read the audit
-    # chain head and then append cannot deadlock on lock upgrade.
+    # IMMEDIATE transactions take the write lock up front and wait for it (the busy timeout). A deferred
+    # one that reads and then writes (an audited page view: read the record, append its log row) would
+    # instead fail at once with "database is locked" whenever another write committed after its read
+    # began, since SQLite in WAL mode cannot upgrade a stale snapshot. The audit append itself is a plain
+    # INSERT with no shared row to read first (ADR 0016).
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tessera.accounts.middleware.RequireSecondFactorMiddleware",
+    # Every 403 and 404 a signed-in user gets writes a refused row to the access log (issue 17, Found 5).
+    "tessera.access.refusals.RefusalLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -258,6 +260,18 @@ SPECTACULAR_SETTINGS = {
 BREAK_GLASS_HOURS = env_int("TESSERA_BREAK_GLASS_HOURS", 4, minimum=1)
 # At most this many records opened with emergency access by one person in any hour.
 BREAK_GLASS_PER_HOUR = env_int("TESSERA_BREAK_GLASS_PER_HOUR", 5, minimum=1)
+
+# The access log's keyed chain (tessera.audit.keys, docs/operations.md): the key is held outside the
+# database, and signed checkpoints of the sealed head go to a file outside it too. Demo and development
+# make a key in var/ when there is none; production refuses to seal without one.
+AUDIT_KEY = env_str("TESSERA_AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(env_str("TESSERA_AUDIT_KEY_FILE", str(VAR_DIR / "audit-chain.key")))
+AUDIT_KEY_GENERATE = DEMO_MODE or DEBUG
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("TESSERA_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))
+)
+# The background worker seals new access-log rows this often.
+AUDIT_SEAL_SECONDS = env_int("TESSERA_AUDIT_SEAL_SECONDS", 10, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -137,6 +137,13 @@ ROWS: dict[str, Row] = {
         default=403,
         expect={"supervisor.rotherham": 200},
     ),
+    "access:refused_requests": Row(
+        lambda w: (
+            f"/access/emergency-access/review/refused/{User.objects.get(username='officer.rotherham').pk}/"
+        ),
+        default=403,
+        expect={"supervisor.rotherham": 200},
+    ),
     "access:record_viewers": Row(
         lambda w: f"/access/records/people.person/{w.rotherham_child.pk}/viewers/",
         default=404,

@@ -42,6 +42,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _seed()
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoints(settings, tmp_path):
+    """Each test's database starts afresh, so each test keeps its own checkpoints of the audit chain."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+    return settings.AUDIT_CHECKPOINT_FILE
+
+
 @pytest.fixture
 def reseed(transactional_db):
     """Transactional tests (live server) start from a flushed database: put the cast back."""

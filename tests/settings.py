@@ -13,3 +13,7 @@ os.environ.setdefault(
 )
 
 from tessera.settings import *  # noqa: F403
+
+# The tests make their own audit key in var/test the first time they need one; each test writes its
+# checkpoints to a file of its own (tests/conftest.py).
+AUDIT_KEY_GENERATE = True

@@ -25,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tessera.access.models import BreakGlassGrant, RestrictedRecord
+from tessera.access.refusals import Outcome, note_refusal
 from tessera.access.scope import Scope, scope_of
 
 M = TypeVar("M", bound=models.Model)
@@ -157,11 +158,29 @@ def can(user: Any, action: Action, obj: models.Model) -> bool:
 def require(user: Any, action: Action, obj: models.Model) -> None:
     """404 when the user may not see ``obj`` (its existence is not revealed); 403 when they may see it but not act."""
     if not can_see(user, obj):
+        note_refusal(type(obj), obj.pk, why_hidden(user, type(obj)._default_manager.all(), {"pk": obj.pk}))
         raise Http404("No record found")
     if action != Action.VIEW:
         rule = rule_for(type(obj))
         if rule is None or not rule.allows(scope_of(user), action, obj):
+            note_refusal(type(obj), obj.pk, f"{Outcome.NOT_ALLOWED} ({action})")
             raise PermissionDenied("You can see this record but cannot do that to it")
+
+
+def why_hidden(user: Any, base: models.QuerySet[Any], lookup: dict[str, Any]) -> str:
+    """Why ``lookup`` found nothing the user may see, for the access log only (never for the user)."""
+    try:
+        rows = base.filter(**lookup)
+        if not rows.exists():
+            return Outcome.NO_SUCH_RECORD
+    except (ValueError, TypeError):
+        return Outcome.NO_SUCH_RECORD
+    model = base.model
+    rule = rule_for(model)
+    scope = scope_of(user)
+    if rule is not None and scope.is_authenticated and rows.filter(_condition(rule, scope, model)).exists():
+        return Outcome.RESTRICTED
+    return Outcome.OUTSIDE_SCOPE
 
 
 def get_visible_or_404(user: Any, model_or_queryset: type[M] | models.QuerySet[M], **lookup: Any) -> M:
@@ -169,6 +188,13 @@ def get_visible_or_404(user: Any, model_or_queryset: type[M] | models.QuerySet[M
     try:
         return visible_to(user, model_or_queryset).get(**lookup)
     except (models.ObjectDoesNotExist, ValueError, TypeError):
+        base = (
+            model_or_queryset
+            if isinstance(model_or_queryset, models.QuerySet)
+            else model_or_queryset._default_manager.all()
+        )
+        asked_for = next(iter(lookup.values()), "") if len(lookup) == 1 else lookup
+        note_refusal(base.model, asked_for, why_hidden(user, base, lookup))
         raise Http404("No record found") from None
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from tessera.access import services
+from tessera.access import refusals, services
 from tessera.access.emergency import target_for_path
 from tessera.access.forms import EmergencyAccessForm, LiftRestrictionForm, RestrictForm, ReviewForm
 from tessera.access.models import BreakGlassGrant, RestrictedRecord, ReviewOutcome
@@ -69,9 +69,17 @@ def _require_supervisor(request: HttpRequest) -> User:
     return user
 
 
+def _reviewed_by(supervisor: User) -> Q:
+    scope = scope_of(supervisor)
+    return refusals.people_reviewed_by(
+        supervisor, force_wide=scope.force_wide, district_ids=frozenset(scope.district_ids)
+    )
+
+
 def review_list(request: HttpRequest) -> HttpResponse:
     supervisor = _require_supervisor(request)
     grants = services.grants_to_review(supervisor)
+    refused = refusals.refused_people(_reviewed_by(supervisor) & ~Q(pk=supervisor.pk))
     # The reasons on this list say which child and what happened: reading them is logged like any list.
     record_list_view(
         supervisor,
@@ -79,8 +87,35 @@ def review_list(request: HttpRequest) -> HttpResponse:
         list_name="emergency access to review",
         target_type="access.breakglassgrant",
         ids=[g.pk for g in grants],
+        details={"refused_people": [person.user.pk for person in refused]},
     )
-    return render(request, "access/review_list.html", {"grants": grants})
+    return render(
+        request,
+        "access/review_list.html",
+        {"grants": grants, "refused": refused, "days": refusals.REVIEW_DAYS},
+    )
+
+
+def refused_requests(request: HttpRequest, user_id: int) -> HttpResponse:
+    """One person's refused requests: what they asked for, when, and why it was refused."""
+    supervisor = _require_supervisor(request)
+    person = User.objects.filter(_reviewed_by(supervisor), pk=user_id).exclude(pk=supervisor.pk).first()
+    if person is None:
+        raise Http404("No one of yours by that id")
+    entries = refusals.refusals_of(person)
+    record_list_view(
+        supervisor,
+        request,
+        list_name="refused requests",
+        target_type="audit.accesslog",
+        ids=[entry.pk for entry in entries],
+        details={"user": person.pk},
+    )
+    return render(
+        request,
+        "access/refused_requests.html",
+        {"person": person, "entries": entries, "days": refusals.REVIEW_DAYS},
+    )
 
 
 def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,6 +150,8 @@ _VIEWER_ACTIONS = [
     AuditAction.DISCLOSE,
     AuditAction.CHANGE,
     AuditAction.BREAK_GLASS,
+    # Someone asking for the record and being refused it is what its owner most needs to know.
+    AuditAction.REFUSED,
 ]
 
 
@@ -131,6 +168,8 @@ def _record_model(target_type: str) -> type[Model]:
 
 def _what(entry: AccessLog, pk: str) -> str:
     """What the user did with the record, in words: "Viewed", or "Seen in a list: triage queue"."""
+    if entry.action == AuditAction.REFUSED:
+        return f"Asked for it and was refused ({entry.details.get('outcome', 'refused')})"
     if entry.target_id == pk:
         return entry.get_action_display()
     where = entry.details.get("list") or entry.details.get("purpose") or "search results"
@@ -153,7 +192,7 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
     # look-ups and then the rows by id: an OR of the two in one WHERE would scan the whole log.
     own = (
         AccessLog.objects.filter(target_type=label, target_id=str(pk), action__in=_VIEWER_ACTIONS)
-        .order_by("-seq")
+        .order_by("-id")
         .values_list("pk", flat=True)[:SHOWN_AT_MOST]
     )
     in_lists = (
@@ -165,7 +204,7 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
         (entry, _what(entry, str(pk)))
         for entry in AccessLog.objects.filter(pk__in={*own, *in_lists})
         .select_related("actor")
-        .order_by("-seq")[:SHOWN_AT_MOST]
+        .order_by("-id")[:SHOWN_AT_MOST]
     ]
     emergency = BreakGlassGrant.objects.filter(target_type=label, target_id=pk).select_related(
         "user", "reviewed_by"

@@ -1,15 +1,19 @@
-"""The hash chain over the access log, as pure functions.
+"""The keyed hash chain over the access log, as pure functions.
 
-Each row's hash covers its own content and the previous row's hash, so altering, removing or reordering
-any row breaks every hash after it. Verification walks rows in sequence order and reports the first row
-whose stored hash or link does not match.
+Each seal's hash is an HMAC-SHA256, under a key held outside the database, of the previous seal's hash,
+the seal's sequence number, the row's content and the records the row showed. Altering, removing or
+reordering any row breaks every hash after it, and without the key nobody can compute a replacement
+chain. Verification walks seals in sequence order and reports the first one that does not match, then
+holds the end of the chain against the newest signed checkpoint, which lives outside the database: that
+is what catches an emptied log or a cut tail whose head was rewritten to match.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +22,7 @@ GENESIS_HASH = "0" * 64
 # The fields a row's hash covers, in a fixed order. Changing this list breaks every existing chain, so
 # a new field is added to the log without being added here unless a chain migration is written.
 HASHED_FIELDS = (
-    "seq",
+    "id",
     "at",
     "actor_id",
     "actor_username",
@@ -33,16 +37,57 @@ HASHED_FIELDS = (
 )
 
 
-def canonical(row: Mapping[str, Any]) -> bytes:
+def derive_key(master: bytes, purpose: str) -> bytes:
+    """A key for one purpose ("chain", "checkpoint") from the one secret the operator keeps."""
+    return hmac.new(master, f"tessera-audit-{purpose}".encode(), hashlib.sha256).digest()
+
+
+def canonical(row: Mapping[str, Any], shown: Sequence[tuple[str, str]] = ()) -> bytes:
     payload = {name: row.get(name) for name in HASHED_FIELDS}
+    payload["shown"] = sorted([kind, str(pk)] for kind, pk in shown)
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def row_hash(row: Mapping[str, Any], prev_hash: str) -> str:
-    digest = hashlib.sha256()
-    digest.update(prev_hash.encode())
-    digest.update(canonical(row))
-    return digest.hexdigest()
+def seal_hash(
+    key: bytes, prev_hash: str, seq: int, row: Mapping[str, Any], shown: Sequence[tuple[str, str]] = ()
+) -> str:
+    message = prev_hash.encode() + b"\n" + str(seq).encode() + b"\n" + canonical(row, shown)
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class SealedRow:
+    """A log row with its seal, as the verifier reads it."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    shown_count: int
+    row: Mapping[str, Any]
+    shown: Sequence[tuple[str, str]]
+
+    @property
+    def row_id(self) -> int:
+        return int(self.row["id"])
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The sealed head at one moment: written outside the database and signed with the audit key."""
+
+    seq: int
+    rows: int
+    shown: int
+    hash: str
+    at: str
+
+    def payload(self) -> dict[str, Any]:
+        return {"seq": self.seq, "rows": self.rows, "shown": self.shown, "hash": self.hash, "at": self.at}
+
+
+def checkpoint_signature(key: bytes, checkpoint: Checkpoint) -> str:
+    message = json.dumps(checkpoint.payload(), sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -52,38 +97,105 @@ class ChainBreak:
     problem: str
 
     def __str__(self) -> str:
-        where = f"row {self.row_id} (sequence {self.seq})" if self.row_id is not None else "the chain head"
+        if self.row_id is not None:
+            where = f"row {self.row_id} (sequence {self.seq})"
+        elif self.seq is not None:
+            where = f"sequence {self.seq}"
+        else:
+            where = "the chain head"
         return f"{where}: {self.problem}"
 
 
-def verify_chain(
-    rows: Iterable[Mapping[str, Any]], *, head_seq: int | None = None, head_hash: str | None = None
-) -> ChainBreak | None:
-    """The first break in ``rows`` (ordered by seq), or None when the chain is intact.
+@dataclass(frozen=True)
+class ChainSummary:
+    """What the walk saw: the last sequence number and hash, how many records the rows showed, and at each
+    remembered sequence number the hash and the number of records shown up to it."""
 
-    ``head_seq`` and ``head_hash`` are the chain head's record of the last row written, which catches
-    rows removed from the end of the log.
+    last_seq: int
+    last_hash: str
+    shown: int
+    at_seq: Mapping[int, tuple[str, int]]
+
+
+def verify_seals(
+    rows: Iterable[SealedRow], key: bytes, *, remember: Iterable[int] = ()
+) -> tuple[ChainBreak | None, ChainSummary]:
+    """The first break in ``rows`` (ordered by seq), or None; and a summary of the chain walked.
+
+    ``remember`` names sequence numbers whose hash the caller wants back (those of checkpoints).
     """
+    wanted = set(remember)
+    at_seq: dict[int, tuple[str, int]] = {}
     expected_seq = 1
     prev_hash = GENESIS_HASH
-    for row in rows:
-        seq = row["seq"]
+    shown_total = 0
+    for sealed in rows:
+        seq = sealed.seq
         if seq != expected_seq:
             missing = "missing" if seq > expected_seq else "repeated or out of order"
             return ChainBreak(
-                seq, row["id"], f"expected sequence {expected_seq}; rows before it are {missing}"
-            )
-        if row["prev_hash"] != prev_hash:
+                seq, sealed.row_id, f"expected sequence {expected_seq}; rows before it are {missing}"
+            ), ChainSummary(expected_seq - 1, prev_hash, shown_total, at_seq)
+        if sealed.prev_hash != prev_hash:
             return ChainBreak(
-                seq, row["id"], "does not link to the row before it (rows removed or reordered)"
-            )
-        if row_hash(row, prev_hash) != row["hash"]:
-            return ChainBreak(seq, row["id"], "content does not match its hash (the row was altered)")
-        prev_hash = row["hash"]
+                seq, sealed.row_id, "does not link to the row before it (rows removed or reordered)"
+            ), ChainSummary(expected_seq - 1, prev_hash, shown_total, at_seq)
+        if len(sealed.shown) != sealed.shown_count:
+            return ChainBreak(
+                seq,
+                sealed.row_id,
+                f"was sealed with {sealed.shown_count} records shown but {len(sealed.shown)} remain "
+                "(records removed from who has looked)",
+            ), ChainSummary(expected_seq - 1, prev_hash, shown_total, at_seq)
+        if not hmac.compare_digest(seal_hash(key, prev_hash, seq, sealed.row, sealed.shown), sealed.hash):
+            return ChainBreak(
+                seq, sealed.row_id, "content does not match its keyed hash (the row was altered)"
+            ), ChainSummary(expected_seq - 1, prev_hash, shown_total, at_seq)
+        prev_hash = sealed.hash
+        shown_total += sealed.shown_count
+        if seq in wanted:
+            at_seq[seq] = (sealed.hash, shown_total)
         expected_seq += 1
-    last_seq = expected_seq - 1
-    if head_seq is not None and head_seq != last_seq:
-        return ChainBreak(None, None, f"records {head_seq} rows but the log holds {last_seq} (rows removed)")
-    if head_hash is not None and last_seq and head_hash != prev_hash:
-        return ChainBreak(None, None, "last hash does not match the last row (the log end was altered)")
+    return None, ChainSummary(expected_seq - 1, prev_hash, shown_total, at_seq)
+
+
+def check_against_checkpoint(
+    summary: ChainSummary, checkpoint: Checkpoint | None, *, rows_in_log: int
+) -> ChainBreak | None:
+    """Whether the chain still holds everything the newest checkpoint said had been sealed.
+
+    An attacker with the database but not the key can empty the log or cut its tail and leave a chain
+    that verifies on its own; the checkpoint, kept elsewhere, still names the sequence number and hash
+    the chain had reached.
+    """
+    if checkpoint is None:
+        if summary.last_seq:
+            return ChainBreak(
+                None,
+                None,
+                f"the log holds {summary.last_seq} sealed rows but there is no checkpoint of them "
+                "(the checkpoint file is missing or was emptied)",
+            )
+        return None
+    if summary.last_seq < checkpoint.seq:
+        return ChainBreak(
+            None,
+            None,
+            f"the checkpoint of {checkpoint.at} recorded {checkpoint.seq} sealed rows but the chain now "
+            f"ends at {summary.last_seq} ({rows_in_log} rows in the log): rows removed",
+        )
+    reached = summary.at_seq.get(checkpoint.seq)
+    if reached is None or reached[0] != checkpoint.hash:
+        return ChainBreak(
+            checkpoint.seq,
+            None,
+            f"the chain no longer matches the checkpoint of {checkpoint.at} (rows rewritten)",
+        )
+    if reached[1] != checkpoint.shown:
+        return ChainBreak(
+            checkpoint.seq,
+            None,
+            f"the checkpoint of {checkpoint.at} recorded {checkpoint.shown} records shown but the chain "
+            f"holds {reached[1]} (records removed from who has looked)",
+        )
     return None

@@ -2,7 +2,8 @@
 
 Every view, search, export, creation, change, disclosure and erasure of personal data calls
 ``record_access`` inside the same transaction as the act, so the act and its log row commit or roll back
-together. Appends are serialised by locking the chain head row.
+together. An append is a plain INSERT and takes no lock that another request or job could wait for: the
+sealer (``tessera.audit.sealer``) chains rows afterwards, in batches.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tessera.audit.chain import GENESIS_HASH, row_hash
-from tessera.audit.models import AccessLog, AuditAction, AuditChainHead, RecordShown
+from tessera.audit.models import AccessLog, AuditAction, RecordShown
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -42,14 +42,6 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return None
 
 
-def _lock_head() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
-
-
 def record_access(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -72,10 +64,9 @@ def record_access(
         target_id = target.pk
     user = actor if actor is not None and actor.is_authenticated else None
     agency = getattr(user, "agency", None)
+    # A savepoint, so the row and the records it showed are written together or not at all.
     with transaction.atomic():
-        head = _lock_head()
         entry = AccessLog(
-            seq=head.last_seq + 1,
             at=timezone.now(),
             actor_id=user.pk if user is not None else None,
             actor_username=user.get_username() if user is not None else "",
@@ -87,11 +78,8 @@ def record_access(
             ip_address=client_ip(request),
             path=request.get_full_path()[:300] if request is not None else "",
             details=details or {},
-            prev_hash=head.last_hash,
         )
-        entry.hash = row_hash(entry.as_chain_row(), head.last_hash)
         entry.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.hash)
         if shown:
             RecordShown.objects.bulk_create(
                 RecordShown(entry=entry, target_type=kind, target_id=str(pk))

@@ -2,7 +2,8 @@
 
 The access log is append-only: the model refuses updates and deletes, and on PostgreSQL a trigger
 refuses them in the database too (see migration 0002). Rows are written only by
-``tessera.audit.log.record_access``.
+``tessera.audit.log.record_access``, with no lock: each row's place in the keyed hash chain is written
+afterwards, in an ``AuditSeal`` row, by the sealer (``tessera.audit.sealer``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class AuditAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGN_OUT = "sign_out", "Signed out"
     SECURITY = "security", "Security setting changed"
+    REFUSED = "refused", "Refused"
 
 
 class AppendOnlyError(RuntimeError):
@@ -64,7 +66,9 @@ class AppendOnlyModel(models.Model):
 
 
 class AccessLog(AppendOnlyModel):
-    seq = models.PositiveBigIntegerField(unique=True)
+    """One act: who, what, when, why and from where. The primary key is the order rows were appended in;
+    the chain order is the seal's ``seq`` (a row whose transaction commits late is sealed later)."""
+
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -79,23 +83,21 @@ class AccessLog(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=300, blank=True)
     details = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
         indexes = [
             models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx"),
             models.Index(fields=["actor", "at"], name="audit_actor_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.seq} {self.action} {self.target_type}:{self.target_id} by {self.actor_username}"
+        return f"{self.pk} {self.action} {self.target_type}:{self.target_id} by {self.actor_username}"
 
     def as_chain_row(self) -> dict[str, Any]:
+        """The row's content as the chain covers it (see ``tessera.audit.chain.HASHED_FIELDS``)."""
         return {
             "id": self.pk,
-            "seq": self.seq,
             "at": self.at.isoformat(),
             "actor_id": self.actor_id,
             "actor_username": self.actor_username,
@@ -107,8 +109,6 @@ class AccessLog(AppendOnlyModel):
             "ip_address": self.ip_address,
             "path": self.path,
             "details": self.details,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
         }
 
 
@@ -116,8 +116,8 @@ class RecordShown(AppendOnlyModel):
     """One record that a log row about several records put in front of the user: a row of a list page or
     of search results. It lets "who has looked at this record" find those looks too.
 
-    An index of the row's details (which the hash chain covers), written in the same transaction and as
-    append-only as the log itself.
+    Written in the same transaction as its log row, as append-only as the log itself, and covered by the
+    row's seal, so removing one breaks the chain.
     """
 
     entry = models.ForeignKey(AccessLog, on_delete=models.PROTECT, related_name="records_shown")
@@ -131,14 +131,29 @@ class RecordShown(AppendOnlyModel):
         return f"{self.target_type}:{self.target_id} shown in log row {self.entry_id}"
 
 
-class AuditChainHead(models.Model):
-    """One row holding the last sequence number and hash; locked while a row is appended."""
+class AuditSeal(AppendOnlyModel):
+    """A log row's place in the keyed hash chain, written by the sealer after the row's act committed.
 
-    last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64)
+    ``hash`` is an HMAC-SHA256, under a key held outside the database, of the previous seal's hash, this
+    sequence number, the row's content and the records it showed (``RecordShown``), so nobody without the
+    key can alter, remove or reorder rows and recompute the chain. The newest seal is the chain's head;
+    signed checkpoints of it are kept outside the database (``tessera.audit.checkpoints``).
+    """
+
+    entry = models.OneToOneField(AccessLog, on_delete=models.PROTECT, related_name="seal")
+    seq = models.PositiveBigIntegerField(unique=True)
+    shown_count = models.PositiveIntegerField(default=0)
+    # Records shown by this row and every row sealed before it: what a checkpoint records.
+    shown_through = models.PositiveBigIntegerField(default=0)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seq"]
 
     def __str__(self) -> str:
-        return f"Access log head at sequence {self.last_seq}"
+        return f"Seal {self.seq} of log row {self.entry_id}"
 
 
 class RecordChange(models.Model):

@@ -171,7 +171,7 @@ def sharing_log(request: HttpRequest, pk: int) -> HttpResponse:
     page.log_view(request, "sharing")
     entries = (
         AccessLog.objects.filter(target_type="cases.case", target_id=str(page.case.pk))
-        .order_by("-seq")
+        .order_by("-id")
         .only("at", "actor_username", "actor_agency", "action", "reason", "details")[:300]
     )
     return render(request, "cases/sharing_log.html", page.context(entries=entries))

@@ -194,7 +194,7 @@ SAFETY_RULES: tuple[SafetyRule, ...] = (
     ),
 )
 # Rules measured and not kept: on Tessera's worlds the kept rules already catch almost every false merge
-# these do, and on FEBRL they held back only true links (docs/adr/0011-linkage-on-anyone-s-data.md).
+# these do, and on FEBRL they held back only true links (docs/adr/0015-linkage-on-anyones-data.md).
 # The benchmarks keep measuring them.
 REJECTED_RULES: tuple[SafetyRule, ...] = (
     SafetyRule(

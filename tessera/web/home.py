@@ -74,7 +74,7 @@ def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
         AccessLog.objects.filter(actor=user, action=AuditAction.VIEW)
         .exclude(target_type="")
         .exclude(target_id="")  # list pages log one row naming no single record
-        .order_by("-seq")
+        .order_by("-id")
         .values_list("target_type", "target_id", "at")[:100]
     )
     latest: dict[tuple[str, str], Any] = {}

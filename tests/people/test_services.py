@@ -121,7 +121,7 @@ def test_merging_moves_records_and_links_and_unmerging_puts_them_back(
         AccessLog.objects.filter(
             target_id=str(duplicate.pk), action__in=[AuditAction.COMBINE, AuditAction.SEPARATE]
         )
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", "reason")
     )
     assert actions == [
