@@ -115,6 +115,14 @@ def _clearly_higher(ceiling: dict[str, Any] | None, proposed: dict[str, Any] | N
     return auc.get("high") is not None and ceiling["low"] > auc["high"]
 
 
+def _clearly_lower(ceiling: dict[str, Any] | None, proposed: dict[str, Any] | None) -> bool:
+    """The ceiling's interval lies wholly below the proposal's AUC interval."""
+    if not ceiling or not proposed or ceiling.get("high") is None:
+        return False
+    auc = proposed["test"]["auc"]
+    return auc.get("low") is not None and ceiling["high"] < auc["low"]
+
+
 def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_aggregates(request)
     study = (
@@ -180,6 +188,7 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "proposing": bool(proposed and proposed["key"] != "current"),
             "ceiling_clearly_higher": _clearly_higher(report.get("ceiling_auc"), proposed),
+            "ceiling_clearly_lower": _clearly_lower(report.get("ceiling_auc"), proposed),
             "weights": weights,
             "level_rows": level_rows,
             "may_propose": may_manage_instrument(scope_of(request.user))
