@@ -54,6 +54,8 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
     ),
     "access:review_list": ("supervisor.rotherham", lambda w: {"access.breakglassgrant": {w.grant.pk}}),
     "access:review_grant": ("supervisor.rotherham", lambda w: {"access.breakglassgrant": {w.grant.pk}}),
+    # One person's refused requests: the world has none, so the row names no records, but is written.
+    "access:refused_requests": ("supervisor.rotherham", lambda w: {}),
     "access:record_viewers": ("cse.rotherham", _person),
     "access:restrict": ("supervisor.rotherham", _person),
     "people:person_search": ("cse.rotherham", _person),
@@ -177,6 +179,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "risk:calibration_start": "POST only",
     "risk:calibration_detail": "a calibration study, in aggregate",
     "risk:calibration_propose": "POST only",
+    "risk:version_shadow": "POST only",
 }
 
 
