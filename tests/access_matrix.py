@@ -441,6 +441,9 @@ ROWS.update(
             default=403,
             expect=only((*CASEWORK, "commissioner")),
         ),
+        "risk:version_shadow": Row(
+            lambda w: f"/risk/instrument/{risk_world(w).draft.number}/shadow/", default=405
+        ),
         "risk:version_decide": Row(
             lambda w: f"/risk/instrument/{risk_world(w).draft.number}/decide/",
             default=403,

@@ -56,6 +56,7 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
             ("address_line_1", line_1), ("postcode", postcode), ("nhs_number", nhs),
             ("pupil_number", upn), ("police_person_id", police), ("la_person_id", la),
             ("approximate_birth_year", received.year - age if age is not None else None),
+            ("recorded_year", received.year),
         ):  # fmt: skip
             columns[name].append(value)
     schema = pa.schema(
@@ -65,8 +66,9 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
             ("family_name", pa.string()),
             ("other_names", pa.list_(pa.string())),
             ("date_of_birth", pa.date32()),
-            *((name, pa.string()) for name in engine.RAW_COLUMNS[5:-1]),
+            *((name, pa.string()) for name in engine.RAW_COLUMNS[5:-2]),
             ("approximate_birth_year", pa.int64()),
+            ("recorded_year", pa.int64()),
         ]
     )
     return pa.table(columns, schema=schema), person_of

@@ -14,6 +14,7 @@ class RiskConfig(AppConfig):
         from tessera.risk.calibration_job import register_job
         from tessera.risk.models import ReassessmentTask, RiskAssessment
         from tessera.risk.rules import DistrictCaseworkRule
+        from tessera.risk.shadow_job import register_shadow_job
 
         register(RiskAssessment, DistrictCaseworkRule())
         register(ReassessmentTask, DistrictCaseworkRule())
@@ -24,3 +25,4 @@ class RiskConfig(AppConfig):
         receivers.connect()
         case_links.connect()
         register_job()
+        register_shadow_job()

@@ -16,8 +16,11 @@ from django.utils import timezone
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.jobs.queue import JobContext, enqueue, job_handler
+from tessera.people.models import Ethnicity, Sex, SourceIdentity
 from tessera.risk.calibration import FOLLOW_UP_MONTHS, StudySettings, report_to_json, run_study
+from tessera.risk.calibration_guards import StudyRefusedError
 from tessera.risk.calibration_metrics import LabelledAssessment
+from tessera.risk.catalogue import CATALOGUE
 from tessera.risk.instrument import to_json
 from tessera.risk.models import (
     CalibrationStudy,
@@ -33,13 +36,22 @@ from tessera.risk.scoring import ChildFacts, Observation, months_before
 JOB_KIND = "risk.calibration_study"
 
 
+def _ethnicities() -> dict[int, str]:
+    """Each person's ethnicity as an agency recorded it (the first stated one), for the fairness table."""
+    found: dict[int, str] = {}
+    labels = dict(Ethnicity.choices)
+    rows = SourceIdentity.objects.exclude(ethnicity=Ethnicity.NOT_STATED).order_by("received_at", "pk")
+    for person_id, ethnicity in rows.values_list("person_id", "ethnicity"):
+        found.setdefault(person_id, labels.get(ethnicity, ethnicity))
+    return found
+
+
 def labelled_from_database(
     today: date, follow_up_months: int = FOLLOW_UP_MONTHS
 ) -> tuple[list[LabelledAssessment], bool]:
-    """Completed assessments whose follow-up has ended, each labelled from confirmed outcomes.
-
-    Returns the records and whether any outcome is synthetic.
-    """
+    """Completed assessments whose follow-up has ended, each labelled from outcomes confirmed by today,
+    with the observations' entry dates and the child's groups. Returns the records and whether any
+    outcome is synthetic. Maturity and the split are the pure study's business."""
     outcomes: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     synthetic = False
     confirmed = ConfirmedOutcome.objects.filter(confirmed_on__lte=today)
@@ -49,15 +61,28 @@ def labelled_from_database(
         outcomes[child_id].append((start, end))
         synthetic = synthetic or kind == OutcomeKind.SYNTHETIC
     observations: dict[int, list[Observation]] = defaultdict(list)
-    for assessment_id, indicator, observed_on in IndicatorObservation.objects.filter(
+    for assessment_id, indicator, observed_on, entered_at in IndicatorObservation.objects.filter(
         withdrawn_at__isnull=True, assessment__final_level__gt=""
-    ).values_list("assessment_id", "indicator", "observed_on"):
-        observations[assessment_id].append(Observation(indicator, observed_on))
+    ).values_list("assessment_id", "indicator", "observed_on", "entered_at"):
+        observations[assessment_id].append(
+            Observation(indicator, observed_on, timezone.localdate(entered_at))
+        )
+    ethnicities = _ethnicities()
+    sexes = dict(Sex.choices)
+    care = {"yes": "In care", "no": "Not in care", "": "Not recorded"}
     records = []
     rows = RiskAssessment.objects.exclude(final_level="").values_list(
-        "pk", "child_id", "assessed_on", "learning_disability", "child__date_of_birth"
+        "pk",
+        "child_id",
+        "assessed_on",
+        "learning_disability",
+        "child__date_of_birth",
+        "completed_at",
+        "district__name",
+        "child__sex",
+        "in_care",
     )
-    for pk, child_id, assessed_on, learning_disability, date_of_birth in rows:
+    for pk, child_id, assessed_on, disability, born, completed_at, district, sex, in_care in rows:
         follow_up_end = months_before(assessed_on, -follow_up_months)
         if follow_up_end > today:
             continue
@@ -70,11 +95,22 @@ def labelled_from_database(
                 child=child_id,
                 assessed_on=assessed_on,
                 observations=tuple(observations[pk]),
-                facts=ChildFacts(date_of_birth, learning_disability),
+                facts=ChildFacts(born, disability),
                 harmed=harmed,
+                groups={
+                    "district": district,
+                    "sex": sexes.get(sex, sex),
+                    "ethnicity": ethnicities.get(child_id, "Not stated"),
+                    "care_status": care.get(in_care, "Not recorded"),
+                },
+                on_file_by=timezone.localdate(completed_at) if completed_at else None,
             )
         )
     return records, synthetic
+
+
+def indicator_labels() -> dict[str, str]:
+    return {spec.code: spec.label for spec in CATALOGUE}
 
 
 def start_study(user: Any, version: InstrumentVersion, request: Any = None) -> CalibrationStudy:
@@ -107,9 +143,11 @@ def run_calibration_job(context: JobContext) -> dict[str, Any]:
             records,
             current_name=f"Version {version.number} (in force)",
             settings=StudySettings(),
+            as_of=timezone.localdate(),
+            indicator_labels=indicator_labels(),
             progress=progress,
         )
-    except ValueError as problem:
+    except StudyRefusedError as problem:
         CalibrationStudy.objects.filter(pk=study.pk).update(
             status=StudyStatus.FAILED, report={"problem": str(problem), "assessments": len(records)}
         )
@@ -121,7 +159,8 @@ def run_calibration_job(context: JobContext) -> dict[str, Any]:
     CalibrationStudy.objects.filter(pk=study.pk).update(
         status=StudyStatus.FINISHED,
         report=report_to_json(report),
-        proposed_definition=to_json(proposed.definition),
+        # Nothing to draft when the guards refused a proposal or no alternative beat the current version.
+        proposed_definition=to_json(proposed.definition) if proposed.key != "current" else {},
         synthetic_outcomes=synthetic,
     )
     return {"study": study.pk, "target_met": report.target_met}

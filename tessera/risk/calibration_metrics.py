@@ -4,8 +4,8 @@ scoring function, and the figures the calibration study reports. Pure: plain dat
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -25,6 +25,13 @@ class LabelledAssessment:
     observations: tuple[Observation, ...]
     facts: ChildFacts
     harmed: bool
+    # The child's groups for the fairness table: district, sex, ethnicity, age band, care status,
+    # learning disability (group name -> value).
+    groups: Mapping[str, str] = field(default_factory=dict)
+    # When the assessment was completed: observations entered after this were not on file for it.
+    on_file_by: date | None = None
+    # Synthetic worlds only: whether the child was truly harmed in the follow-up, confirmed or not.
+    truly_harmed: bool | None = None
 
 
 @dataclass(frozen=True)

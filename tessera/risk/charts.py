@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -134,4 +134,73 @@ def calibration_svg(
     )
     return render_chart(
         calibration_chart(series), chart_id=chart_id, title="Calibration curve", description=description
+    )
+
+
+@dataclass(frozen=True)
+class BenefitPoint:
+    threshold: float
+    net_benefit: float
+    low: float
+    high: float
+
+
+FLAG_EVERYONE = "Flag every child"
+
+
+def decision_curve_chart(series: Mapping[str, Sequence[BenefitPoint]]) -> alt.TopLevelMixin:
+    """Net benefit against the chance of harm at which a manager would act, one line per version with its
+    intervals, and the line of flagging everyone; flagging nobody is the zero line."""
+    names = list(series)
+    values = [
+        {"series": name, "threshold": p.threshold, "benefit": p.net_benefit, "low": p.low, "high": p.high}
+        for name, points in series.items()
+        for p in points
+    ]
+    # Flagging every child falls steeply at higher thresholds; drawn to its own depth it would flatten the
+    # versions into one line. The axis stops a little below zero (as decision curves are drawn) and marks
+    # beyond it are clipped; the table beside the chart gives every figure.
+    lowest = min((p.low for name, s in series.items() if name != FLAG_EVERYONE for p in s), default=0.0)
+    highest = max((p.high for s in series.values() for p in s), default=0.1)
+    bottom = min(lowest, 0.0) - 0.25 * max(highest, 0.01)
+    y_scale = alt.Scale(domain=[bottom, highest], clamp=False)
+    colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(SERIES_COLOURS)), title=None)
+    dash = alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=names, range=[[1, 0], [6, 4], [2, 2], [8, 2, 2, 2]][: len(names)]),
+        legend=None,
+    )
+    base = alt.Chart(alt.Data(values=values)).encode(
+        x=alt.X("threshold:Q", title="Chance of harm at which to act", axis=alt.Axis(format="%")),
+        color=colour,
+    )
+    zero = (
+        alt.Chart(alt.Data(values=[{"y": 0.0}]))
+        .mark_rule(color="#b1b4b6")
+        .encode(y=alt.Y("y:Q", scale=y_scale))
+    )
+    intervals = base.mark_rule(strokeWidth=2, clip=True).encode(
+        y=alt.Y("low:Q", title="Net benefit per assessment", scale=y_scale), y2="high:Q"
+    )
+    lines = base.mark_line(strokeWidth=2, clip=True).encode(
+        y=alt.Y("benefit:Q", scale=y_scale), strokeDash=dash
+    )
+    points = base.mark_point(size=60, filled=True, opacity=1, clip=True).encode(
+        y=alt.Y("benefit:Q", scale=y_scale)
+    )
+    return alt.layer(zero, intervals, lines, points).properties(width=340, height=300)
+
+
+def decision_curve_svg(
+    series: Mapping[str, Sequence[BenefitPoint]], *, chart_id: str = "decision-curve"
+) -> SafeString:
+    description = (
+        f"Net benefit of acting on each version's chance of harm, for {', '.join(series)}, at chances from "
+        f"{min((p.threshold for s in series.values() for p in s), default=0):.0%} to "
+        f"{max((p.threshold for s in series.values() for p in s), default=0):.0%}. Above the line of "
+        "flagging every child and above zero, a version does more good than either. Vertical lines are 95% "
+        "intervals; the table beside the chart gives every figure."
+    )
+    return render_chart(
+        decision_curve_chart(series), chart_id=chart_id, title="Decision curve", description=description
     )

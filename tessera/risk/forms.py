@@ -31,6 +31,13 @@ class StartAssessmentForm(TesseraForm):
         widget=forms.RadioSelect,
         help_text="A child with a learning disability and any indicator present is never rated Not at risk",
     )
+    in_care = forms.ChoiceField(
+        label="Is the child in care (looked after by the local authority)?",
+        choices=[("yes", "Yes"), ("no", "No"), ("", "Not known")],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Used only in aggregate, to check the instrument treats children in care fairly",
+    )
     required_messages = {
         "assessed_on": "Enter the date of the assessment",
         "learning_disability": "Select yes if the child has a learning disability",

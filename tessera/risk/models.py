@@ -13,6 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
 from tessera.people.models import Person
@@ -56,6 +57,10 @@ class InstrumentVersion(TimeStampedModel):
     study = models.ForeignKey(
         "CalibrationStudy", null=True, blank=True, on_delete=models.PROTECT, related_name="proposed_versions"
     )
+    # "In shadow": a draft scores every new assessment in the background, never shown to assessors, so its
+    # figures can be compared with the live version's on the same children once outcomes mature.
+    shadow_since = models.DateTimeField(null=True, blank=True)
+    shadow_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -79,6 +84,10 @@ class InstrumentVersion(TimeStampedModel):
     def instrument(self) -> InstrumentDefinition:
         return from_json(self.definition)
 
+    @property
+    def in_shadow(self) -> bool:
+        return self.shadow_since is not None and self.shadow_until is None
+
 
 class AssessmentStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
@@ -90,6 +99,11 @@ class OverrideDirection(models.TextChoices):
     NONE = "none", "Same as computed"
     RAISED = "raised", "Raised"
     LOWERED = "lowered", "Lowered"
+
+
+class InCare(models.TextChoices):
+    YES = "yes", "In care (looked after)"
+    NO = "no", "Not in care"
 
 
 class RiskAssessment(VersionedModel):
@@ -110,6 +124,9 @@ class RiskAssessment(VersionedModel):
     )
     assessed_on = models.DateField()
     learning_disability = models.BooleanField(default=False)
+    # Whether the child was in local authority care when assessed ("" when not recorded): the calibration
+    # study's fairness table compares children in care with others.
+    in_care = models.CharField(max_length=10, choices=InCare.choices, blank=True)
     # Professional instinct, kept apart from the evidence: it never changes the computed level.
     gut_feeling = models.TextField(blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -178,6 +195,9 @@ class IndicatorObservation(TimeStampedModel):
     assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT, related_name="observations")
     indicator = models.CharField(max_length=60)
     observed_on = models.DateField()
+    # When it was entered on file. An import sets the source system's own entry time, so the calibration
+    # study can score each assessment only with what was on file when it was completed.
+    entered_at = models.DateTimeField(default=timezone.now)
     evidence = models.TextField()
     source_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -258,6 +278,27 @@ class ConfirmedOutcome(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Outcome {self.pk} ({self.kind})"
+
+
+class ShadowScore(TimeStampedModel):
+    """What a version in shadow computed for one completed assessment. Read only in aggregate, on the
+    version's approval pages; never shown against a child (no access rule is registered, so the policy
+    shows it to nobody)."""
+
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT, related_name="+")
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="shadow_scores"
+    )
+    computed_level = models.CharField(max_length=20, choices=LEVEL_CHOICES)
+    computed_score = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "instrument_version"], name="one_shadow_score_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Shadow score {self.pk}"
 
 
 class StudyStatus(models.TextChoices):

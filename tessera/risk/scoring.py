@@ -29,6 +29,9 @@ from tessera.risk.instrument import (
 class Observation:
     indicator: str
     observed_on: date
+    # When it was entered on file (None: not known). Scoring ignores it; the calibration study uses it to
+    # score each assessment only with what was on file when it was made.
+    entered_on: date | None = None
 
 
 @dataclass(frozen=True)

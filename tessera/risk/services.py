@@ -36,6 +36,7 @@ from tessera.risk.models import (
 from tessera.risk.rules import may_assess
 from tessera.risk.scoring import long_date, months_before
 from tessera.risk.selectors import result_of, version_in_force
+from tessera.risk.shadow_job import score_in_shadow_later
 
 REVIEW_MONTHS = 3
 # New information asks for a reassessment within this many working days.
@@ -69,6 +70,7 @@ def start_assessment(
     *,
     assessed_on: date,
     learning_disability: bool,
+    in_care: str = "",
     case: Case | None = None,
     request: HttpRequest | None = None,
 ) -> RiskAssessment:
@@ -89,6 +91,7 @@ def start_assessment(
         instrument_version=version,
         assessed_on=assessed_on,
         learning_disability=learning_disability,
+        in_care=in_care,
         started_by=user,
     )
     record_access(
@@ -249,6 +252,8 @@ def complete_assessment(
         request=request,
         reason=override_reason,
     )
+    # A version running in shadow scores it in the background; assessors never see that score.
+    score_in_shadow_later(assessment)
     return assessment
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from tessera.risk.calibration import report_to_json, run_study
+from tessera.risk.calibration_guards import StudyRefusedError
 from tessera.risk.calibration_metrics import LabelledAssessment
 from tessera.risk.instrument import InstrumentDefinition
 from tessera.risk.study_text import report_markdown
@@ -28,6 +30,8 @@ def report_study(
     *,
     current_name: str,
     output: str,
+    as_of: date,
+    indicator_labels: dict[str, str] | None = None,
 ) -> None:
     """Run the study, write its report to the command's output and, given a path prefix, to files."""
 
@@ -35,8 +39,15 @@ def report_study(
         command.stderr.write(f"[{done}/{total}] {message}")
 
     try:
-        report = run_study(current, records, current_name=current_name, progress=progress)
-    except ValueError as problem:
+        report = run_study(
+            current,
+            records,
+            current_name=current_name,
+            as_of=as_of,
+            indicator_labels=indicator_labels,
+            progress=progress,
+        )
+    except StudyRefusedError as problem:
         raise CommandError(str(problem)) from None
     text = report_markdown(report)
     command.stdout.write(text)

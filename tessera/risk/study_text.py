@@ -1,26 +1,54 @@
-"""The calibration study's report as plain text (Markdown): current and proposed instruments side by side."""
+"""The calibration study's report as plain text (Markdown): every figure with its 95% interval."""
 
 from __future__ import annotations
 
-from tessera.risk.calibration import Candidate, Figures, StudyReport
+from tessera.risk.calibration import Candidate, StudyReport, percent
+from tessera.risk.fairness import GroupRow
+from tessera.risk.resampling import Interval
 
 
-def _pct(value: float) -> str:
-    return "–" if value != value else f"{100 * value:.1f}%"
+def share(value: Interval) -> str:
+    if value.value != value.value:
+        return "no figure"
+    return f"{percent(value.value)} ({percent(value.low)}–{percent(value.high)})"
 
 
-def _row(candidate: Candidate, figures: Figures) -> str:
+def number(value: Interval) -> str:
+    if value.value != value.value:
+        return "no figure"
+    return f"{value.value:.3f} ({value.low:.3f}–{value.high:.3f})"
+
+
+def _row(c: Candidate) -> str:
+    t = c.test
     return (
-        f"| {candidate.name} | {_pct(figures.sensitivity)} | {_pct(figures.specificity)} | "
-        f"{_pct(figures.flag_rate)} | {figures.auc:.3f} | {figures.harmed_below_moderate} of {figures.harmed} | "
-        f"{figures.brier:.3f} |"
+        f"| {c.name} | {share(t.sensitivity)} | {share(t.child_sensitivity)} | {share(t.specificity)} | "
+        f"{share(t.flag_rate)} | {share(t.child_flag_rate)} | {number(t.auc)} | {number(t.brier)} | "
+        f"{t.harmed_below_moderate} of {t.harmed} |"
     )
 
 
 HEADER = (
-    "| Instrument | Sensitivity (Moderate+) | Specificity | Flag rate | ROC AUC | Later harmed below Moderate | Brier |\n"
-    "|---|---:|---:|---:|---:|---:|---:|"
+    "| Instrument | Sensitivity (per assessment) | Sensitivity (per child) | Specificity | Flag rate "
+    "(per assessment) | Flag rate (per child) | ROC AUC | Brier | Followed by harm, below Moderate |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
+
+
+def fairness_markdown(rows: list[GroupRow]) -> list[str]:
+    lines = [
+        "| Group | | Assessments | Later harmed | Sensitivity | Flag rate | Observed harmed | "
+        "Observed − predicted (points) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        gap = r.calibration_gap
+        lines.append(
+            f"| {r.group} | {r.value} | {r.assessments} | {r.harmed} | {share(r.sensitivity)} | "
+            f"{share(r.flag_rate)} | {share(r.observed)} | "
+            f"{100 * gap.value:+.1f} ({100 * gap.low:+.1f} to {100 * gap.high:+.1f}) |"
+        )
+    return lines
 
 
 def report_markdown(report: StudyReport, *, title: str = "Calibration study") -> str:
@@ -31,25 +59,47 @@ def report_markdown(report: StudyReport, *, title: str = "Calibration study") ->
         "",
         f"> {report.caveat}",
         "",
+        "Every figure is followed by its 95% interval from resampling children (a cluster bootstrap: a "
+        "child's assessments are drawn together).",
+        "",
         "## Findings",
         "",
         *[f"- {line}" for line in report.summary[:-1]],
         "",
-        "## Time split",
+        "## Split",
         "",
-        f"- Trained on {report.train_assessments} assessments from {report.train_period[0]} to {report.train_period[1]}.",
-        f"- Tested on {report.test_assessments} later assessments from {report.test_period[0]} to {report.test_period[1]}.",
+        f"- Training: {report.train_assessments} assessments of {report.train_children} children "
+        f"({report.train_harmed_children} later harmed), {report.train_period[0]} to {report.train_period[1]}, "
+        f"each follow-up ending before the split date {report.split_date}.",
+        f"- Held out: {report.test_assessments} assessments of {report.test_children} other children "
+        f"({report.test_harmed_children} later harmed), {report.test_period[0]} to {report.test_period[1]}.",
+        f"- Outcomes mature for assessments made on or before {report.mature_until}.",
+        *[f"- {note}" for note in report.notes],
+        *[f"- Not proposed: {reason}." for reason in report.reasons_not_to_propose],
         "",
-        "## Held-out later period",
+        "## Held-out figures",
         "",
         HEADER,
-        *[_row(c, c.test) for c in report.candidates],
+        *[_row(c) for c in report.candidates],
         "",
-        "## Training period (for comparison only)",
-        "",
-        HEADER,
-        *[_row(c, c.train) for c in report.candidates],
-        "",
+    ]
+    if report.ceiling_auc is not None:
+        lines += [f"Ceiling AUC ({report.ceiling_model}): {number(report.ceiling_auc)}.", ""]
+    truth = [c for c in report.candidates if c.sensitivity_against_truth is not None]
+    if truth:
+        lines += [
+            "## Against every truly harmed child (synthetic worlds only)",
+            "",
+            "| Instrument | Sensitivity against confirmed outcomes | Sensitivity against the truth |",
+            "|---|---:|---:|",
+            *[
+                f"| {c.name} | {share(c.test.sensitivity)} | {share(c.sensitivity_against_truth)} |"
+                for c in truth
+                if c.sensitivity_against_truth is not None
+            ],
+            "",
+        ]
+    lines += [
         "## Share later harmed at each level (held-out period)",
         "",
         "| Level | " + " | ".join(c.name for c in report.candidates) + " |",
@@ -59,11 +109,18 @@ def report_markdown(report: StudyReport, *, title: str = "Calibration study") ->
         cells = []
         for candidate in report.candidates:
             row = candidate.test.levels[index]
-            cells.append(f"{row.harmed} of {row.count} ({_pct(row.rate)})")
+            cells.append(f"{row.harmed} of {row.count}: {share(row.share)}")
         lines.append(f"| {level_row.level} | " + " | ".join(cells) + " |")
+    for key, rows in report.fairness.items():
+        lines += [
+            "",
+            f"## Fairness and calibration by group: {report.candidate(key).name}",
+            "",
+            *fairness_markdown(rows),
+        ]
     lines += [
         "",
-        "## Current and proposed instruments side by side",
+        "## Current and proposed points side by side",
         "",
         f"Bands: current Mild {current.definition.bands.mild} / Moderate {current.definition.bands.moderate} / "
         f"Significant {current.definition.bands.significant}; proposed Mild {proposed.definition.bands.mild} / "

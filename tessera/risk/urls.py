@@ -22,6 +22,7 @@ urlpatterns = [
     path("instrument/draft/", instrument.version_draft, name="version_draft"),
     path("instrument/<int:number>/", instrument.version_detail, name="version_detail"),
     path("instrument/<int:number>/decide/", instrument.version_decide, name="version_decide"),
+    path("instrument/<int:number>/shadow/", instrument.version_shadow, name="version_shadow"),
     path("overrides/", oversight.overrides, name="overrides"),
     path("calibration/", oversight.calibration, name="calibration"),
     path("calibration/start/", oversight.calibration_start, name="calibration_start"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -79,7 +79,8 @@ def _final_level(rng: random.Random, result: RiskResult, harmed_soon: bool) -> t
 @transaction.atomic
 def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = None) -> RiskSeedSummary:
     end = end or timezone.localdate()
-    start = months_before(end, 36)
+    # Five years, so that after the 12 months outcomes are given to mature there is history to study.
+    start = months_before(end, 60)
     rng = random.Random(seed)
     if not InstrumentVersion.objects.exists():
         install_reference_version(
@@ -125,8 +126,9 @@ def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = 
                     final_level=final,
                     override_direction=direction,
                     override_reason=reason,
+                    in_care="yes" if rng.random() < 0.15 else "no",
                     completed_by=assessor,
-                    completed_at=now,
+                    completed_at=_moment(on + timedelta(days=rng.randrange(0, 10))),
                     assessor_agency=assessor.agency,
                     assessor_role="cse_team_member",
                     signed_off_by=signer,
@@ -154,6 +156,9 @@ def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = 
             indicator=observation.indicator,
             observed_on=observation.observed_on,
             evidence="Synthetic observation recorded by the demo generator",
+            entered_at=_moment(
+                min(observation.observed_on + timedelta(days=3), assessments[index].assessed_on)
+            ),
             source_agency=assessor.agency,
             recorded_by=assessor,
         )
@@ -164,6 +169,11 @@ def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = 
     ConfirmedOutcome.objects.bulk_create(outcomes, batch_size=500)
     tasks = _scheduled_reviews(assessments, end)
     return RiskSeedSummary(len(children), len(assessments), len(observations), len(outcomes), tasks)
+
+
+def _moment(day: date) -> datetime:
+    """Midday on ``day`` in local time, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def _children_to_assess(

@@ -40,7 +40,7 @@ def test_assess_override_upward_and_see_both_levels_and_the_trajectory(page: Pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Exploitation risk")
     page.get_by_role("link", name="Start a new assessment").click()
     assert axe_violations(page) == []
-    page.get_by_label("No").check()
+    page.get_by_role("group", name="Does the child have a learning disability?").get_by_label("No").check()
     page.get_by_role("button", name="Start assessment").click()
     expect(page.get_by_text("Assessment started.")).to_be_visible()
 

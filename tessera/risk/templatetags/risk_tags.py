@@ -34,7 +34,7 @@ def level_text(level: str, harm_evident: bool = False) -> str:
 
 @register.filter
 def percent(value: float | None) -> str:
-    if value is None or value != value:  # NaN: no cases to divide by
+    if not isinstance(value, int | float) or value != value:  # NaN or null: no cases to divide by
         return "–"
     return f"{100 * value:.1f}%"
 
@@ -49,3 +49,44 @@ def risk_page_link(context: dict[str, Any], person: Any) -> str:
         '<p class="govuk-body"><a class="govuk-link" href="{}">Exploitation risk assessments</a></p>',
         reverse("risk:child_risk", kwargs={"pk": person.pk}),
     )
+
+
+def _is_figure(value: Any) -> bool:
+    """A stored figure with its interval; a share of nobody is stored as null and is no figure."""
+    return (
+        isinstance(value, dict)
+        and {"value", "low", "high"} <= value.keys()
+        and all(isinstance(value[k], int | float) and value[k] == value[k] for k in ("value", "low", "high"))
+    )
+
+
+@register.filter
+def interval(value: Any) -> str:
+    """A share with its 95% interval: "57.3% (50.1 to 64.0%)" written with an en dash. A figure is never shown without it."""
+    if not _is_figure(value):
+        return "no figure"
+    return f"{100 * value['value']:.1f}% ({100 * value['low']:.1f}–{100 * value['high']:.1f}%)"
+
+
+@register.filter
+def interval_number(value: Any) -> str:
+    """A number (an AUC, a Brier score) with its 95% interval: "0.812 (0.773 to 0.847)" written with an en dash."""
+    if not _is_figure(value):
+        return "no figure"
+    return f"{value['value']:.3f} ({value['low']:.3f}–{value['high']:.3f})"
+
+
+@register.filter
+def interval_points(value: Any) -> str:
+    """A difference in percentage points with its interval: "+2.1 (-0.4 to +4.6) points"."""
+    if not _is_figure(value):
+        return "no figure"
+    return f"{100 * value['value']:+.1f} ({100 * value['low']:+.1f} to {100 * value['high']:+.1f}) points"
+
+
+@register.filter
+def per_hundred(value: Any) -> str:
+    """Net benefit per 100 assessments with its interval: "3.1 (2.4 to 3.9)"."""
+    if not _is_figure(value):
+        return "no figure"
+    return f"{100 * value['value']:.1f} ({100 * value['low']:.1f} to {100 * value['high']:.1f})"

@@ -106,6 +106,7 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
                 child,
                 assessed_on=form.cleaned_data["assessed_on"],
                 learning_disability=form.cleaned_data["learning_disability"] == "yes",
+                in_care=form.cleaned_data["in_care"],
                 case=case,
                 request=request,
             )

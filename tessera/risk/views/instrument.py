@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from tessera.access.scope import scope_of
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
-from tessera.risk import selectors, version_services
+from tessera.risk import selectors, shadow_job, version_services
 from tessera.risk.catalogue import seraf_style_default
 from tessera.risk.forms import DecideVersionForm, DraftVersionForm
 from tessera.risk.instrument import GROUP_LABELS, Group, HardRuleKind
 from tessera.risk.models import InstrumentVersion, VersionStatus
 from tessera.risk.rules import may_manage_instrument, may_read_instrument
+from tessera.risk.shadow import comparison_to_json
+from tessera.risk.shadow_job import shadow_evidence
 
 HARD_RULE_WORDS = {
     HardRuleKind.DISCLOSURE_IS_HIGHEST: "A disclosure of sexual exploitation always means the highest level.",
@@ -70,6 +75,7 @@ def version_detail(request: HttpRequest, number: int) -> HttpResponse:
             "rules": [HARD_RULE_WORDS[r.kind].format(age=r.age_under) for r in definition.hard_rules],
             "form": form,
             "own_draft": version.drafted_by_id == request.user.pk,
+            **_shadow_context(request, version),
         },
     )
 
@@ -124,4 +130,41 @@ def version_decide(request: HttpRequest, number: int) -> HttpResponse:
         request=request,
         details={"page": "decide"},
     )
-    return render(request, "risk/version_decide.html", {"version": version, "form": form})
+    return render(
+        request,
+        "risk/version_decide.html",
+        {"version": version, "form": form, **_shadow_context(request, version)},
+    )
+
+
+def _shadow_context(request: HttpRequest, version: InstrumentVersion) -> dict[str, Any]:
+    """The shadow evidence a manager weighs before approving: only drafts have any to show."""
+    if version.status != VersionStatus.DRAFT and version.shadow_since is None:
+        return {"show_shadow": False}
+    evidence = shadow_evidence(version)
+    return {
+        "show_shadow": True,
+        "shadow": comparison_to_json(evidence) if evidence else None,
+        "may_switch_shadow": version.status == VersionStatus.DRAFT
+        and may_manage_instrument(scope_of(request.user)),
+    }
+
+
+@require_POST
+def version_shadow(request: HttpRequest, number: int) -> HttpResponse:
+    """Run a draft in shadow, or stop it."""
+    _require_manager(request)
+    version = get_object_or_404(InstrumentVersion, number=number)
+    on = request.POST.get("shadow") == "on"
+    try:
+        shadow_job.switch_shadow(request.user, version, on=on, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Version {number} now scores every newly completed assessment in shadow. Assessors do not see it."
+            if on
+            else f"Version {number} no longer scores in shadow. Its scores so far are kept.",
+        )
+    return redirect("risk:version_detail", number=number)

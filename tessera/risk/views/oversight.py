@@ -16,7 +16,13 @@ from tessera.audit.models import AuditAction
 from tessera.risk import selectors, version_services
 from tessera.risk.analytics import override_report
 from tessera.risk.calibration_job import start_study
-from tessera.risk.charts import CurvePoint, calibration_svg
+from tessera.risk.charts import (
+    FLAG_EVERYONE,
+    BenefitPoint,
+    CurvePoint,
+    calibration_svg,
+    decision_curve_svg,
+)
 from tessera.risk.instrument import from_json
 from tessera.risk.models import CalibrationStudy, StudyStatus
 from tessera.risk.rules import may_manage_instrument, may_see_aggregates
@@ -76,7 +82,51 @@ def calibration_start(request: HttpRequest) -> HttpResponse:
 
 
 def _curve(points: list[dict[str, Any]]) -> list[CurvePoint]:
-    return [CurvePoint(p["predicted"], p["observed"], p["count"]) for p in points]
+    return [
+        CurvePoint(
+            p["predicted"], p["observed"]["value"], p["count"], p["observed"]["low"], p["observed"]["high"]
+        )
+        for p in points
+    ]
+
+
+def _benefit(rows: list[dict[str, Any]]) -> list[BenefitPoint]:
+    return [
+        BenefitPoint(r["threshold"], r["version"]["value"], r["version"]["low"], r["version"]["high"])
+        for r in rows
+    ]
+
+
+def _decision_series(candidates: list[dict[str, Any]]) -> dict[str, list[BenefitPoint]]:
+    series = {SHORT_NAMES.get(c["key"], c["name"]): _benefit(c["test"]["decision_curve"]) for c in candidates}
+    if candidates:
+        rows = candidates[0]["test"]["decision_curve"]
+        series[FLAG_EVERYONE] = [
+            BenefitPoint(
+                r["threshold"],
+                r["flag_everyone"]["value"],
+                r["flag_everyone"]["low"],
+                r["flag_everyone"]["high"],
+            )
+            for r in rows
+        ]
+    return series
+
+
+def _clearly_higher(ceiling: dict[str, Any] | None, proposed: dict[str, Any] | None) -> bool:
+    """The ceiling's interval lies wholly above the proposal's AUC interval."""
+    if not ceiling or not proposed or ceiling.get("low") is None:
+        return False
+    auc = proposed["test"]["auc"]
+    return auc.get("high") is not None and ceiling["low"] > auc["high"]
+
+
+def _clearly_lower(ceiling: dict[str, Any] | None, proposed: dict[str, Any] | None) -> bool:
+    """The ceiling's interval lies wholly below the proposal's AUC interval."""
+    if not ceiling or not proposed or ceiling.get("high") is None:
+        return False
+    auc = proposed["test"]["auc"]
+    return auc.get("low") is not None and ceiling["high"] < auc["low"]
 
 
 def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -89,7 +139,8 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if study is None:
         raise Http404("No such study")
     report = study.report if study.status == StudyStatus.FINISHED else {}
-    candidates = report.get("candidates", [])
+    # A study saved before figures carried intervals is shown as its problem only, never without them.
+    candidates = [c for c in report.get("candidates", []) if "decision_curve" in c.get("test", {})]
     proposed = next((c for c in candidates if c["key"] == report.get("proposed_key")), None)
     chart = (
         calibration_svg(
@@ -98,12 +149,13 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if candidates
         else None
     )
+    decision_chart = decision_curve_svg(_decision_series(candidates)) if candidates else None
     level_rows = [
         (level["level"], [c["test"]["levels"][index] for c in candidates])
         for index, level in enumerate(candidates[0]["test"]["levels"] if candidates else [])
     ]
     weights = []
-    if candidates and proposed:
+    if candidates and proposed and proposed["key"] != "current":
         current_def = from_json(candidates[0]["definition"])
         proposed_def = from_json(proposed["definition"])
         weights = [
@@ -132,6 +184,23 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "candidates": candidates,
             "proposed": proposed,
             "chart": chart,
+            "decision_chart": decision_chart,
+            "decision_rows": [
+                (
+                    row["threshold"],
+                    row["flag_everyone"],
+                    [c["test"]["decision_curve"][i]["version"] for c in candidates],
+                )
+                for i, row in enumerate(candidates[0]["test"]["decision_curve"] if candidates else [])
+            ],
+            "fairness": [
+                (c["name"], report.get("fairness", {}).get(c["key"], []))
+                for c in candidates
+                if c["key"] in report.get("fairness", {})
+            ],
+            "proposing": bool(proposed and proposed["key"] != "current"),
+            "ceiling_clearly_higher": _clearly_higher(report.get("ceiling_auc"), proposed),
+            "ceiling_clearly_lower": _clearly_lower(report.get("ceiling_auc"), proposed),
             "weights": weights,
             "level_rows": level_rows,
             "may_propose": may_manage_instrument(scope_of(request.user))

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from tessera.risk.calibration_job import labelled_from_database
+from tessera.risk.calibration_job import indicator_labels, labelled_from_database
 from tessera.risk.selectors import version_in_force
 from tessera.risk.study_report import OUTPUT_HELP, report_study
 
@@ -35,4 +35,6 @@ class Command(BaseCommand):
             records,
             current_name=f"Current: version {version.number}",
             output=options["output"],
+            as_of=timezone.localdate(),
+            indicator_labels=indicator_labels(),
         )
