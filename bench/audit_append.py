@@ -163,12 +163,13 @@ def _git(*args: str) -> str:
     return subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()  # noqa: S603
 
 
-def _recreate(server: str, name: str) -> None:
+def _recreate(server: str, name: str, *, create: bool = True) -> None:
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def measure_commit(commit: str, label: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -210,7 +211,7 @@ def measure_commit(commit: str, label: str, args: argparse.Namespace, workdir: P
     if not figures["tessera"].startswith(str(tree)):
         raise SystemExit(f"the {label} run imported tessera from {figures['tessera']}, not {tree}")
     figures["commit"] = _git("rev-parse", "--short", commit)
-    _recreate(args.server, database)
+    _recreate(args.server, database, create=False)
     return figures
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.db.models import Q, QuerySet
 
@@ -53,7 +55,14 @@ def people_who_may_be_named(scope: Scope, already: set[int]) -> QuerySet[User]:
     )
 
 
-class NamedUserChoice(forms.ModelMultipleChoiceField):
+if TYPE_CHECKING:
+    # Generic in Django's type stubs only; at run time it cannot be subscripted.
+    _UserChoices = forms.ModelMultipleChoiceField[User]
+else:
+    _UserChoices = forms.ModelMultipleChoiceField
+
+
+class NamedUserChoice(_UserChoices):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.agency})"
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from tessera.access.models import BreakGlassGrant, RestrictedRecord
 from tessera.access.refusals import Outcome, note_refusal
 from tessera.access.scope import Scope, scope_of
+from tessera.accounts.models import Actor
 
 M = TypeVar("M", bound=models.Model)
 
@@ -126,7 +127,7 @@ def _granted(scope: Scope, model: type[models.Model]) -> Q:
     return Q(pk__in=grants)
 
 
-def visible_to(user: Any, model_or_queryset: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
+def visible_to(user: Actor, model_or_queryset: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
     """The rows of a model (or of a queryset) that ``user`` may see."""
     if isinstance(model_or_queryset, models.QuerySet):
         queryset = model_or_queryset
@@ -141,11 +142,11 @@ def visible_to(user: Any, model_or_queryset: type[M] | models.QuerySet[M]) -> mo
     return _restricted(queryset.filter(condition), scope, model)
 
 
-def can_see(user: Any, obj: models.Model) -> bool:
+def can_see(user: Actor, obj: models.Model) -> bool:
     return visible_to(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
-def can(user: Any, action: Action, obj: models.Model) -> bool:
+def can(user: Actor, action: Action, obj: models.Model) -> bool:
     """Whether ``user`` may take ``action`` on ``obj``. Nothing is allowed on a row the user cannot see."""
     if not can_see(user, obj):
         return False
@@ -155,7 +156,7 @@ def can(user: Any, action: Action, obj: models.Model) -> bool:
     return rule is not None and rule.allows(scope_of(user), action, obj)
 
 
-def require(user: Any, action: Action, obj: models.Model) -> None:
+def require(user: Actor, action: Action, obj: models.Model) -> None:
     """404 when the user may not see ``obj`` (its existence is not revealed); 403 when they may see it but not act."""
     if not can_see(user, obj):
         note_refusal(type(obj), obj.pk, why_hidden(user, type(obj)._default_manager.all(), {"pk": obj.pk}))
@@ -167,7 +168,7 @@ def require(user: Any, action: Action, obj: models.Model) -> None:
             raise PermissionDenied("You can see this record but cannot do that to it")
 
 
-def why_hidden(user: Any, base: models.QuerySet[Any], lookup: dict[str, Any]) -> str:
+def why_hidden(user: Actor, base: models.QuerySet[Any], lookup: dict[str, Any]) -> str:
     """Why ``lookup`` found nothing the user may see, for the access log only (never for the user)."""
     try:
         rows = base.filter(**lookup)
@@ -183,7 +184,7 @@ def why_hidden(user: Any, base: models.QuerySet[Any], lookup: dict[str, Any]) ->
     return Outcome.OUTSIDE_SCOPE
 
 
-def get_visible_or_404(user: Any, model_or_queryset: type[M] | models.QuerySet[M], **lookup: Any) -> M:
+def get_visible_or_404(user: Actor, model_or_queryset: type[M] | models.QuerySet[M], **lookup: Any) -> M:
     """The one row matching ``lookup`` that ``user`` may see; 404 alike for missing and not yours."""
     try:
         return visible_to(user, model_or_queryset).get(**lookup)
@@ -198,7 +199,7 @@ def get_visible_or_404(user: Any, model_or_queryset: type[M] | models.QuerySet[M
         raise Http404("No record found") from None
 
 
-def active_grant(user: Any, obj: models.Model) -> BreakGlassGrant | None:
+def active_grant(user: Actor, obj: models.Model) -> BreakGlassGrant | None:
     """The break-glass grant through which ``user`` is seeing ``obj``, if that is how they see it."""
     if user is None or not user.is_authenticated:
         return None
@@ -211,7 +212,7 @@ def active_grant(user: Any, obj: models.Model) -> BreakGlassGrant | None:
     )
 
 
-def within_scope_without_grant(user: Any, obj: models.Model) -> bool:
+def within_scope_without_grant(user: Actor, obj: models.Model) -> bool:
     """Whether the user sees ``obj`` through their ordinary scope, not emergency access."""
     rule = rule_for(type(obj))
     scope = scope_of(user)

@@ -19,14 +19,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Max, Min, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AccessLog, AuditAction
+from tessera.audit.selectors import refusal_counts, refusals_by
 
 
 class Outcome:
@@ -132,16 +132,7 @@ def refused_people(reviewed: Q, *, since: datetime | None = None) -> list[Refuse
     """The people among ``reviewed`` whose requests were refused since ``since``, most records first."""
     since = since or timezone.now() - timedelta(days=REVIEW_DAYS)
     user_ids = list(User.objects.filter(reviewed).values_list("pk", flat=True).distinct())
-    rows = (
-        AccessLog.objects.filter(action=AuditAction.REFUSED, at__gte=since, actor_id__in=user_ids)
-        .values("actor_id")
-        .annotate(
-            refusals=Count("id"),
-            records=Count(Concat("target_type", Value(":"), "target_id"), distinct=True),
-            first_at=Min("at"),
-            last_at=Max("at"),
-        )
-    )
+    rows = refusal_counts(user_ids, since=since)
     users = User.objects.select_related("agency").in_bulk([row["actor_id"] for row in rows])
     people = [
         RefusedPerson(
@@ -154,6 +145,4 @@ def refused_people(reviewed: Q, *, since: datetime | None = None) -> list[Refuse
 
 def refusals_of(user: User, *, since: datetime | None = None) -> list[AccessLog]:
     since = since or timezone.now() - timedelta(days=REVIEW_DAYS)
-    return list(
-        AccessLog.objects.filter(action=AuditAction.REFUSED, actor=user, at__gte=since).order_by("-id")[:500]
-    )
+    return refusals_by(user.pk, since=since)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from tessera.accounts.models import TeamMembership
+from tessera.accounts.models import Actor, TeamMembership
 from tessera.accounts.roles import CASEWORK_ROLES, Role
 from tessera.core.models import District
 
@@ -58,12 +57,12 @@ ANONYMOUS = Scope(None, frozenset(), None, None, frozenset(), False)
 _CACHE_ATTR = "_tessera_scope"
 
 
-def scope_of(user: Any) -> Scope:
+def scope_of(user: Actor) -> Scope:
     """The user's scope, cached on the user object for the length of the request."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
+    if isinstance(cached, Scope):
         return cached
 
     memberships = list(
@@ -89,7 +88,7 @@ def scope_of(user: Any) -> Scope:
     return scope
 
 
-def forget_scope(user: Any) -> None:
+def forget_scope(user: Actor) -> None:
     """Drop the cached scope (after roles or teams change in the same request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

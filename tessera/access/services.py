@@ -15,7 +15,7 @@ from django.utils import timezone
 from tessera.access.models import BreakGlassGrant, RestrictedRecord, ReviewOutcome
 from tessera.access.policy import can_see, label_of
 from tessera.access.scope import scope_of
-from tessera.accounts.models import User
+from tessera.accounts.models import Actor, User
 from tessera.accounts.roles import Role
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
@@ -203,7 +203,7 @@ def review_grant(
     )
 
 
-def may_restrict(user: Any) -> bool:
+def may_restrict(user: Actor) -> bool:
     """Supervisors decide that a record is to be seen only by named people."""
     return scope_of(user).has(Role.SUPERVISOR)
 

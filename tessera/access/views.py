@@ -21,15 +21,17 @@ from tessera.access.policy import (
     registered_models,
     within_scope_without_grant,
 )
+from tessera.access.reads import log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES, Role
-from tessera.audit.log import record_access, record_list_view
-from tessera.audit.models import AccessLog, AuditAction, RecordShown
+from tessera.accounts.signed_in import signed_in
+from tessera.audit.models import AccessLog, AuditAction
+from tessera.audit.selectors import looks_at
 
 
 def emergency_access(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not scope_of(user).may_break_glass:
         raise PermissionDenied("Your role does not allow emergency access")
     path = request.POST.get("path") or request.GET.get("path", "")
@@ -63,7 +65,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
 
 
 def _require_supervisor(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not user.has_role(Role.SUPERVISOR):
         raise PermissionDenied("Only supervisors review emergency access")
     return user
@@ -81,7 +83,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     grants = services.grants_to_review(supervisor)
     refused = refusals.refused_people(_reviewed_by(supervisor) & ~Q(pk=supervisor.pk))
     # The reasons on this list say which child and what happened: reading them is logged like any list.
-    record_list_view(
+    log_list(
         supervisor,
         request,
         list_name="emergency access to review",
@@ -103,7 +105,7 @@ def refused_requests(request: HttpRequest, user_id: int) -> HttpResponse:
     if person is None:
         raise Http404("No one of yours by that id")
     entries = refusals.refusals_of(person)
-    record_list_view(
+    log_list(
         supervisor,
         request,
         list_name="refused requests",
@@ -125,7 +127,7 @@ def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No emergency access to review")
     form = ReviewForm(request.POST or None)
     if request.method == "GET":
-        record_access(actor=supervisor, action=AuditAction.VIEW, target=grant, request=request)
+        log_opened(supervisor, grant, via=request, grant=None)
     if request.method == "POST" and form.is_valid():
         services.review_grant(
             supervisor,
@@ -144,15 +146,6 @@ def review_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 SHOWN_AT_MOST = 500
-_VIEWER_ACTIONS = [
-    AuditAction.VIEW,
-    AuditAction.EXPORT,
-    AuditAction.DISCLOSE,
-    AuditAction.CHANGE,
-    AuditAction.BREAK_GLASS,
-    # Someone asking for the record and being refused it is what its owner most needs to know.
-    AuditAction.REFUSED,
-]
 
 
 def _record_model(target_type: str) -> type[Model]:
@@ -166,19 +159,35 @@ def _record_model(target_type: str) -> type[Model]:
     return model
 
 
-def _what(entry: AccessLog, pk: str) -> str:
-    """What the user did with the record, in words: "Viewed", or "Seen in a list: triage queue"."""
+# Pages about another record that name this one (the case page names its child).
+_PAGES_ABOUT = {
+    "cases.case": "a case page",
+    "referrals.referral": "a referral",
+    "risk.riskassessment": "a risk assessment",
+    "linkage.reviewpair": "records to compare",
+    "imports.importbatch": "an import",
+    "people.person": "another person's page",
+}
+
+
+def _what(entry: AccessLog, target_type: str, pk: str) -> str:
+    """What the user did with the record, in words: "Viewed", "Seen in a list: triage queue", or
+    "Seen on a case page"."""
     if entry.action == AuditAction.REFUSED:
         return f"Asked for it and was refused ({entry.details.get('outcome', 'refused')})"
-    if entry.target_id == pk:
+    if entry.target_type == target_type and entry.target_id == pk:
         return entry.get_action_display()
-    where = entry.details.get("list") or entry.details.get("purpose") or "search results"
-    return f"Seen in {'a list' if entry.details.get('list') else 'a search'}: {where}"
+    if entry.details.get("list"):
+        return f"Seen in a list: {entry.details['list']}"
+    if entry.action == AuditAction.SEARCH:
+        return f"Seen in a search: {entry.details.get('purpose') or 'search results'}"
+    page = _PAGES_ABOUT.get(entry.target_type, "another record")
+    return f"Seen on {page}" + (f" ({entry.get_action_display().lower()})" if entry.action != "view" else "")
 
 
 def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
     """Who has looked at a record: for the people responsible for it (DPA 2018 s62 consultation log)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not scope_of(user).roles & CASEWORK_ROLES:
         raise Http404("No record found")
     model = _record_model(target_type)
@@ -188,30 +197,12 @@ def record_viewers(request: HttpRequest, target_type: str, pk: int) -> HttpRespo
         raise Http404("No record found")
     # The log stores the model's label as written by record_access; the address may spell it any way.
     label = label_of(model)
-    # The record's own log rows, and rows of lists and searches that showed it among others. Two indexed
-    # look-ups and then the rows by id: an OR of the two in one WHERE would scan the whole log.
-    own = (
-        AccessLog.objects.filter(target_type=label, target_id=str(pk), action__in=_VIEWER_ACTIONS)
-        .order_by("-id")
-        .values_list("pk", flat=True)[:SHOWN_AT_MOST]
-    )
-    in_lists = (
-        RecordShown.objects.filter(target_type=label, target_id=str(pk))
-        .order_by("-entry_id")
-        .values_list("entry_id", flat=True)[:SHOWN_AT_MOST]
-    )
-    entries = [
-        (entry, _what(entry, str(pk)))
-        for entry in AccessLog.objects.filter(pk__in={*own, *in_lists})
-        .select_related("actor")
-        .order_by("-id")[:SHOWN_AT_MOST]
-    ]
+    entries = [(entry, _what(entry, label, str(pk))) for entry in looks_at(label, pk, limit=SHOWN_AT_MOST)]
     emergency = BreakGlassGrant.objects.filter(target_type=label, target_id=pk).select_related(
         "user", "reviewed_by"
     )
-    record_access(
-        actor=user, action=AuditAction.VIEW, target=obj, request=request, details={"page": "who has looked"}
-    )
+    # Logged after the rows are read, so the page does not list its own visit.
+    log_opened(user, obj, via=request, details={"page": "who has looked"}, grant=None)
     return render(
         request, "access/record_viewers.html", {"record": obj, "entries": entries, "emergency": emergency}
     )
@@ -221,7 +212,7 @@ def _restrict_page(
     request: HttpRequest, target_type: str, pk: int
 ) -> tuple[User, type[Model], Model, RestrictedRecord | None, list[User]]:
     """The supervisor, the record, the restriction in force on it (if any) and the people it names."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not services.may_restrict(user):
         raise PermissionDenied("Only supervisors restrict records")
     model = _record_model(target_type)
@@ -239,9 +230,7 @@ def _render_restrict(
     form: RestrictForm,
     lift_form: LiftRestrictionForm,
 ) -> HttpResponse:
-    record_access(
-        actor=request.user, action=AuditAction.VIEW, target=obj, request=request, details={"page": "restrict"}
-    )
+    log_opened(request.user, obj, via=request, details={"page": "restrict"}, grant=None)
     return render(
         request,
         "access/restrict.html",

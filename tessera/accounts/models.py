@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property
+from typing import TypeAlias
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.crypto import salted_hmac
 
@@ -123,3 +124,8 @@ class AccessRequest(models.Model):
     @property
     def role_labels(self) -> list[str]:
         return [Role(code).label for code in self.roles]
+
+
+# Whoever a read is for: a signed-in user, or no one (the access policy shows no one anything). Writes
+# take a ``User``: only a signed-in user acts.
+Actor: TypeAlias = User | AnonymousUser

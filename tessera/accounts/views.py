@@ -34,6 +34,7 @@ from tessera.accounts.second_factor import (
     pending_device,
     qr_code_data_uri,
 )
+from tessera.accounts.signed_in import signed_in
 
 _NEXT_KEY = "tessera_next"
 
@@ -82,7 +83,7 @@ def _after_second_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def verify_code(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if is_verified(user):
         return redirect("web:home")
     device = confirmed_device(user)
@@ -105,7 +106,7 @@ def verify_code(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def set_up_code(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if confirmed_device(user) is not None:
         return redirect("web:home" if is_verified(user) else "accounts:verify_code")
     device = pending_device(user)
@@ -151,7 +152,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     form = ChangePasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.change_password(user, form.cleaned_data["new_password"], request)
@@ -179,7 +180,7 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 
 def _supervisor(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not user.has_role(Role.SUPERVISOR):
         raise PermissionDenied("Only supervisors approve access")
     return user

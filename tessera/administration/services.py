@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tessera.accounts import grants
-from tessera.accounts.models import AccessRequest, RoleGrant, TeamMembership, User
+from tessera.accounts.models import AccessRequest, Actor, RoleGrant, TeamMembership, User
 from tessera.accounts.password_link import send_set_password_link
 from tessera.accounts.roles import CASE_DATA_ROLES, Role, combination_problem
 from tessera.audit.log import record_access
@@ -20,8 +20,8 @@ from tessera.audit.versioning import save_changes
 from tessera.core.models import Agency, District, Team
 
 
-def require_administrator(user: Any) -> None:
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.SYSTEM_ADMINISTRATOR):
+def require_administrator(user: Actor) -> None:
+    if not isinstance(user, User) or not user.has_role(Role.SYSTEM_ADMINISTRATOR):
         raise PermissionDenied("Only system administrators manage users and settings")
 
 

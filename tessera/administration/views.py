@@ -14,7 +14,7 @@ from tessera.accounts.password_link import send_set_password_link
 from tessera.administration import services
 from tessera.administration.forms import DistrictForm, EditUserForm, NewUserForm
 from tessera.audit.keys import AuditKeyMissingError
-from tessera.audit.models import AccessLog
+from tessera.audit.selectors import latest_rows
 from tessera.audit.verify import verify_stored_chain
 from tessera.audit.versioning import StaleVersionError, history_of
 from tessera.core.models import District, Team
@@ -170,9 +170,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         report = verify_stored_chain(seal_first=False)
     except AuditKeyMissingError as error:
         return render(request, "administration/audit.html", {"key_missing": str(error), "latest": []})
-    latest = AccessLog.objects.order_by("-id").values("id", "seal__seq", "at", "action", "actor_username")[
-        :20
-    ]
+    latest = latest_rows(limit=20)
     memberships = TeamMembership.objects.count()
     return render(
         request,

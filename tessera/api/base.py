@@ -6,6 +6,8 @@ an authenticated, second-factor-verified user and reads only through ``visible_t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from rest_framework import viewsets
@@ -14,7 +16,7 @@ from tessera.api.permissions import SignedInWithSecondFactor
 
 
 @method_decorator(login_not_required, name="dispatch")
-class PolicyReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class PolicyReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[Any]):
     """Read-only endpoints whose rows come from the access policy; not visible answers 404."""
 
     permission_classes = [SignedInWithSecondFactor]

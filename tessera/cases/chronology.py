@@ -14,6 +14,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from tessera.accounts.models import Actor
 from tessera.cases.models import (
     Action,
     Case,
@@ -59,7 +60,7 @@ def _agency(name: str | None) -> str:
 # building model objects with their related users cost more than the queries themselves.
 
 
-def case_records(user: Any, case: Case) -> Iterable[ChronologyEntry]:
+def case_records(user: Actor, case: Case) -> Iterable[ChronologyEntry]:
     """The case's own records. The viewer can see the case, and so everything recorded on it."""
     base = reverse("cases:case_detail", kwargs={"pk": case.pk})
     event_labels = dict(EventKind.choices)
@@ -191,7 +192,7 @@ def register_case_sources() -> None:
     register_chronology_source(case_records, CASE_KINDS)
 
 
-def build_chronology(user: Any, case: Case) -> list[ChronologyEntry]:
+def build_chronology(user: Actor, case: Case) -> list[ChronologyEntry]:
     """Every registered source's entries for the viewer, newest first."""
     entries: list[ChronologyEntry] = []
     for registered in chronology_sources():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -27,12 +27,21 @@ def _person_label(user: User) -> str:
     return f"{user} ({user.agency})" if user.agency else str(user)
 
 
-class PeopleChoiceField(forms.ModelChoiceField):
+if TYPE_CHECKING:
+    # Generic in Django's type stubs only; at run time these classes cannot be subscripted.
+    _ModelChoiceField = forms.ModelChoiceField[Any]
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField[Any]
+else:
+    _ModelChoiceField = forms.ModelChoiceField
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField
+
+
+class PeopleChoiceField(_ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _person_label(obj)
 
 
-class PeopleMultipleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleMultipleChoiceField(_ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _person_label(obj)
 
@@ -65,7 +74,7 @@ class CaseDetailsForm(VersionedFormMixin, TesseraForm):
 
     def __init__(self, *args: Any, team: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["lead_professional"]).queryset = team
+        cast("forms.ModelChoiceField[Any]", self.fields["lead_professional"]).queryset = team
 
 
 class AddMemberForm(TesseraForm):
@@ -82,7 +91,7 @@ class AddMemberForm(TesseraForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["member"]).queryset = staff_who_can_join()
+        cast("forms.ModelChoiceField[Any]", self.fields["member"]).queryset = staff_who_can_join()
 
 
 OTHER_ATTENDEE_ROWS = 3
@@ -125,7 +134,7 @@ class StrategyDiscussionForm(TesseraForm):
 
     def __init__(self, *args: Any, team: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["members"]).queryset = team
+        cast("forms.ModelChoiceField[Any]", self.fields["members"]).queryset = team
         agencies = working_agencies()
         for row in range(1, OTHER_ATTENDEE_ROWS + 1):
             self.fields[f"other_name_{row}"] = forms.CharField(
@@ -189,7 +198,7 @@ class ActionForm(SubmitOnceMixin, TesseraForm):
 
     def __init__(self, *args: Any, team: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = team
+        cast("forms.ModelChoiceField[Any]", self.fields["owner"]).queryset = team
 
 
 class ActionUpdateForm(VersionedFormMixin, TesseraForm):
@@ -228,7 +237,7 @@ class SupportForm(SubmitOnceMixin, TesseraForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = working_agencies()
+        cast("forms.ModelChoiceField[Any]", self.fields["agency"]).queryset = working_agencies()
 
 
 class ConferenceForm(TesseraForm):

@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from tessera.access.models import BreakGlassGrant
 from tessera.access.policy import Action, active_grant, can
+from tessera.access.reads import log_opened
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_access
-from tessera.audit.models import AuditAction
 from tessera.cases.models import Case
 from tessera.cases.registry import case_tabs
 from tessera.cases.rules import may_see_sharing_log
@@ -38,15 +37,10 @@ class CasePage:
 
     def log_view(self, request: HttpRequest, tab: str) -> None:
         """One VIEW row naming the tab (or form) shown, with the emergency-access reason if one applies."""
-        grant = self.grant
-        record_access(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            target=self.case,
-            request=request,
-            reason=grant.reason if grant else "",
-            details={"tab": tab, **({"emergency_access": grant.pk} if grant else {})},
-        )
+        # The identity bar names the child: the row shows the child too, so the child's "who has looked"
+        # finds every look at their case.
+        child = {"people.person": [self.case.child_id]} if self.case.child_id else None
+        log_opened(request.user, self.case, via=request, details={"tab": tab}, grant=self.grant, shown=child)
 
     def context(self, **extra: Any) -> dict[str, Any]:
         return {
@@ -60,7 +54,8 @@ class CasePage:
 
 
 def open_case_page(request: HttpRequest, pk: int, current: str, *, log_view: bool = True) -> CasePage:
-    """The case for one tab, or 404. Logs the view (DPA 2018 s62) naming the tab that was opened.
+    """The case for one tab, or 404: the case kind's open-and-log read. Logs the view (DPA 2018 s62)
+    naming the tab that was opened.
 
     A page that may not show the case after all (a form posted, a tab refused) passes ``log_view=False``
     and calls ``CasePage.log_view`` when, and only when, it renders the case.

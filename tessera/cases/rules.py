@@ -46,7 +46,7 @@ def works_on(scope: Scope, case: Any) -> bool:
         return False
     if is_district_team(scope) and case.district_id in scope.district_ids:
         return True
-    return case.team_members.filter(user_id=scope.user_id, removed_at__isnull=True).exists()
+    return bool(case.team_members.filter(user_id=scope.user_id, removed_at__isnull=True).exists())
 
 
 def may_see_sharing_log(scope: Scope, case: Any) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.accounts.models import Actor
 from tessera.cases.compliance import CaseFacts, ReferralFact, StandardResult, StrategyDiscussionFact, assess
 from tessera.cases.models import (
     Action,
@@ -26,11 +26,11 @@ from tessera.cases.models import (
 from tessera.cases.timescales import CaseTimeline, Clock, ConferenceFact, case_clocks, next_due
 
 
-def visible_cases(user: Any) -> QuerySet[Case]:
+def visible_cases(user: Actor) -> QuerySet[Case]:
     return visible_to(user, Case)
 
 
-def case_for_page(user: Any, pk: int) -> Case:
+def case_for_page(user: Actor, pk: int) -> Case:
     """The case with what its identity bar and summary need, or 404 alike for missing and not yours."""
     queryset = Case.objects.select_related("district", "child", "place", "lead_professional__agency")
     return get_visible_or_404(user, queryset, pk=pk)
@@ -69,7 +69,7 @@ class CaseRow:
     overdue_actions: int
 
 
-def case_list(user: Any, *, status: str = "open", district_id: int | None = None) -> list[CaseRow]:
+def case_list(user: Actor, *, status: str = "open", district_id: int | None = None) -> list[CaseRow]:
     """The cases a team works on, each with the statutory clock due next. Four queries for any number."""
     today = timezone.localdate()
     cases = (
@@ -120,7 +120,7 @@ def support_of(case: Case) -> list[SupportRecord]:
     return list(case.support_records.select_related("agency", "recorded_by").order_by("started_on", "pk"))
 
 
-def my_actions(user: Any) -> list[Action]:
+def my_actions(user: Actor) -> list[Action]:
     """Open actions the user owns on cases they can still see, soonest due first."""
     return list(
         Action.objects.filter(owner_id=user.pk, status=ActionStatus.OPEN, case__in=visible_cases(user))
@@ -129,7 +129,7 @@ def my_actions(user: Any) -> list[Action]:
     )
 
 
-def overdue_actions(user: Any, today: date | None = None) -> list[Action]:
+def overdue_actions(user: Actor, today: date | None = None) -> list[Action]:
     """Open actions past their due date on every case the user sees (for the team and supervisors)."""
     today = today or timezone.localdate()
     return list(

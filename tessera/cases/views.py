@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from tessera.access.policy import Action, require
+from tessera.access.reads import log_export, log_list
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import Role
-from tessera.audit.log import record_access, record_list_view
-from tessera.audit.models import AccessLog, AuditAction
+from tessera.audit.selectors import record_log
 from tessera.cases import selectors
 from tessera.cases.chronology import build_chronology, filter_entries
 from tessera.cases.figures import district_figures
@@ -32,13 +31,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if status not in {"open", "closed", "all"}:
         status = "open"
     rows = selectors.case_list(user, status=status)
-    record_list_view(
+    log_list(
         user,
         request,
         list_name="cases",
         target_type="cases.case",
         ids=[row.case.pk for row in rows],
-        people=[row.case.child_id for row in rows if row.case.child_id],
+        people=[row.case.child_id for row in rows],
         details={"status": status},
     )
     return render(
@@ -56,13 +55,13 @@ def action_lists(request: HttpRequest) -> HttpResponse:
     mine = selectors.my_actions(user)
     overdue = selectors.overdue_actions(user) if is_district_team(scope_of(user)) else None
     shown = [*mine, *(overdue or [])]
-    record_list_view(
+    log_list(
         user,
         request,
         list_name="actions",
         target_type="cases.action",
         ids=[action.pk for action in shown],
-        people=[action.case.child_id for action in shown if action.case.child_id],
+        people=[action.case.child_id for action in shown],
         details={"cases": sorted({action.case_id for action in shown})},
     )
     return render(
@@ -169,11 +168,7 @@ def sharing_log(request: HttpRequest, pk: int) -> HttpResponse:
             "Emergency access lets you read the case, not who else has looked at it."
         )
     page.log_view(request, "sharing")
-    entries = (
-        AccessLog.objects.filter(target_type="cases.case", target_id=str(page.case.pk))
-        .order_by("-id")
-        .only("at", "actor_username", "actor_agency", "action", "reason", "details")[:300]
-    )
+    entries = record_log("cases.case", page.case.pk, limit=300)
     return render(request, "cases/sharing_log.html", page.context(entries=entries))
 
 
@@ -198,19 +193,13 @@ def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         printed_by=str(request.user),
         filters=" ".join(described) or "All entries you may see.",
     )
-    with transaction.atomic():
-        record_access(
-            actor=request.user,
-            action=AuditAction.EXPORT,
-            target=page.case,
-            request=request,
-            reason="Chronology exported to PDF",
-            details={
-                "entries": len(shown),
-                "kinds": sorted(chosen_kinds),
-                "agencies": sorted(chosen_agencies),
-            },
-        )
+    log_export(
+        request.user,
+        page.case,
+        via=request,
+        reason="Chronology exported to PDF",
+        details={"entries": len(shown), "kinds": sorted(chosen_kinds), "agencies": sorted(chosen_agencies)},
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chronology-{page.case.reference}.pdf"'
     return response

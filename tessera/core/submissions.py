@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, models, transaction
 
 from tessera.core.models import FormSubmission
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class AlreadySubmittedError(Exception):
@@ -42,7 +45,7 @@ class SubmissionClaim:
         )
 
 
-def claim_submission(user: Any, token: uuid.UUID | None, kind: str) -> SubmissionClaim:
+def claim_submission(user: AbstractBaseUser, token: uuid.UUID | None, kind: str) -> SubmissionClaim:
     """Claim a form's token for this sending, or raise ``AlreadySubmittedError`` if it was claimed.
 
     A call without a token (a record made by code, not a form) claims nothing. Must run inside the
@@ -52,7 +55,7 @@ def claim_submission(user: Any, token: uuid.UUID | None, kind: str) -> Submissio
         return SubmissionClaim(None)
     try:
         with transaction.atomic():
-            submission = FormSubmission.objects.create(token=token, user=user, kind=kind)
+            submission = FormSubmission.objects.create(token=token, user_id=user.pk, kind=kind)
     except IntegrityError:
         first = FormSubmission.objects.filter(token=token).first()
         if first is None or first.user_id != user.pk or first.kind != kind:
@@ -62,7 +65,7 @@ def claim_submission(user: Any, token: uuid.UUID | None, kind: str) -> Submissio
     return SubmissionClaim(submission)
 
 
-def earlier_result(user: Any, token: str | None, kind: str) -> str | None:
+def earlier_result(user: AbstractBaseUser, token: str | None, kind: str) -> str | None:
     """The id of what an earlier sending of this user's form made, if it was sent before.
 
     For a form whose validation would change once its first sending has landed (a concern about a new
@@ -72,5 +75,5 @@ def earlier_result(user: Any, token: str | None, kind: str) -> str | None:
         parsed = uuid.UUID(str(token))
     except ValueError:
         return None
-    first = FormSubmission.objects.filter(token=parsed, user=user, kind=kind).first()
+    first = FormSubmission.objects.filter(token=parsed, user_id=user.pk, kind=kind).first()
     return first.result_id if first is not None and first.result_id else None

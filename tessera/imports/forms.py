@@ -40,8 +40,8 @@ class UploadForm(TesseraForm):
     def __init__(self, *args: Any, districts: QuerySet[District], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = {p.agency_kind for p in PROFILES.values()}
-        agency_field = cast(forms.ModelChoiceField, self.fields["agency"])
-        district_field = cast(forms.ModelChoiceField, self.fields["district"])
+        agency_field = cast("forms.ModelChoiceField[Any]", self.fields["agency"])
+        district_field = cast("forms.ModelChoiceField[Any]", self.fields["district"])
         agency_field.queryset = Agency.objects.filter(kind__in=kinds, is_active=True).order_by("name")
         district_field.queryset = districts
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tessera.access.policy import Action, can, can_see, require, within_scope_without_grant
 from tessera.access.scope import scope_of
+from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.core.models import Agency, District
@@ -43,17 +44,17 @@ from tessera.people.models import (
     SourceIdentity,
 )
 from tessera.people.rules import may_record_links
-from tessera.people.services import refresh_after_identity_change
+from tessera.people.services import NewIdentity, create_person, refresh_after_identity_change
 
 JOB_KIND = "imports.import_file"
 
 
-def may_import(user: Any) -> bool:
+def may_import(user: User) -> bool:
     scope = scope_of(user)
     return may_record_links(scope) and bool(scope.district_ids)
 
 
-def require_importer(user: Any) -> None:
+def require_importer(user: User) -> None:
     if not may_import(user):
         raise PermissionDenied("Only CSE team members, supervisors and analysts import partner files")
 
@@ -70,7 +71,7 @@ class Started:
 
 @transaction.atomic
 def start_import(
-    user: Any,
+    user: User,
     *,
     profile_code: str,
     agency: Agency,
@@ -264,7 +265,7 @@ class RecordOutOfScopeError(PermissionError):
         self.record_id = record_id
 
 
-def may_update_through_import(actor: Any, person: Person) -> bool:
+def may_update_through_import(actor: User, person: Person) -> bool:
     """Whether an import by ``actor`` may change what Tessera holds about ``person``.
 
     The person must be in the actor's ordinary scope (not only open to them through emergency access,
@@ -280,7 +281,7 @@ def take_record(
     agency: Agency,
     source_system: str,
     district: District | None,
-    actor: Any,
+    actor: User,
     provenance: dict[str, Any],
     request: HttpRequest | None = None,
 ) -> tuple[str, SourceIdentity]:
@@ -299,10 +300,7 @@ def take_record(
         .first()
     )
     if existing is None:
-        identity = _create_identity(record, agency, source_system, district)
-        record_access(
-            actor=actor, action=AuditAction.IMPORT, target=identity, request=request, details=source
-        )
+        identity = _create_identity(record, agency, source_system, district, actor, source, request)
         return "created", identity
     if not may_update_through_import(actor, existing.person):
         raise RecordOutOfScopeError(record.source_record_id)
@@ -333,24 +331,32 @@ def take_record(
 
 
 def _create_identity(
-    record: CleanRecord, agency: Agency, source_system: str, district: District | None
+    record: CleanRecord,
+    agency: Agency,
+    source_system: str,
+    district: District | None,
+    actor: User,
+    source: dict[str, Any],
+    request: HttpRequest | None,
 ) -> SourceIdentity:
-    person = Person.objects.create(
-        entity=PoleEntity.objects.create(kind=EntityKind.PERSON),
+    """A new person from a partner's record (logged as IMPORT, naming the identity), with its address."""
+    _person, identity = create_person(
+        actor,
+        district=district,
         given_name=record.given_name,
         family_name=record.family_name,
         date_of_birth=record.date_of_birth,
         sex=record.sex,
-        district=district,
-    )
-    identity = SourceIdentity.objects.create(
-        person=person,
-        agency=agency,
-        source_system=source_system,
-        source_record_id=record.source_record_id,
-        received_at=timezone.now(),
-        district=district,
-        **record.identity_fields(),
+        identity=NewIdentity(
+            agency=agency,
+            source_system=source_system,
+            source_record_id=record.source_record_id,
+            received_at=timezone.now(),
+            fields=record.identity_fields(),
+        ),
+        action=AuditAction.IMPORT,
+        details=source,
+        request=request,
     )
     if record.has_address:
         _add_address_if_new(identity, record)
@@ -393,7 +399,7 @@ def fail_batch(batch: ImportBatch, reason: str) -> None:
 
 @transaction.atomic
 def resubmit_row(
-    user: Any, row: QuarantinedRow, record: CleanRecord, *, request: HttpRequest | None = None
+    user: User, row: QuarantinedRow, record: CleanRecord, *, request: HttpRequest | None = None
 ) -> SourceIdentity:
     """Import a corrected quarantined row. The correction and who made it are kept with the row."""
     require(user, Action.CHANGE, row.batch)
@@ -457,7 +463,7 @@ class RecordIdTakenError(ValueError):
 
 
 @transaction.atomic
-def set_aside_row(user: Any, row: QuarantinedRow, note: str, *, request: HttpRequest | None = None) -> None:
+def set_aside_row(user: User, row: QuarantinedRow, note: str, *, request: HttpRequest | None = None) -> None:
     """Decide a quarantined row will not be imported (a test record, a duplicate). Kept, never deleted."""
     require(user, Action.CHANGE, row.batch)
     row = QuarantinedRow.objects.select_for_update().get(pk=row.pk)

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from tessera.access.reads import log_opened
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_access
-from tessera.audit.models import AuditAction
+from tessera.accounts.signed_in import signed_in
 from tessera.core.models import District
 from tessera.imports import selectors, services
 from tessera.imports.forms import CorrectionForm, SetAsideForm, UploadForm
@@ -17,19 +17,19 @@ from tessera.imports.models import RowStatus
 
 
 def batch_list(request: HttpRequest) -> HttpResponse:
-    services.require_importer(request.user)
+    services.require_importer(signed_in(request))
     batches = selectors.visible_batches(request.user)[:100]
     return render(request, "imports/batch_list.html", {"batches": batches})
 
 
 def batch_upload(request: HttpRequest) -> HttpResponse:
-    services.require_importer(request.user)
+    services.require_importer(signed_in(request))
     districts = District.objects.filter(pk__in=scope_of(request.user).district_ids).order_by("name")
     form = UploadForm(request.POST or None, request.FILES or None, districts=districts)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         started = services.start_import(
-            request.user,
+            signed_in(request),
             profile_code=form.cleaned_data["profile"],
             agency=form.cleaned_data["agency"],
             district=form.cleaned_data["district"],
@@ -58,9 +58,7 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
 
 
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = selectors.batch_for_page(request.user, pk)
-    rows = list(selectors.rows_of(batch))
-    record_access(actor=request.user, action=AuditAction.VIEW, target=batch, request=request)
+    batch, rows = selectors.open_batch(request.user, pk, via=request)
     return render(
         request,
         "imports/batch_detail.html",
@@ -74,15 +72,19 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def row_correct(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
-    row = selectors.row_for_page(request.user, pk, row_pk)
+    posted = request.method == "POST"
+    if posted:
+        row = selectors.row_for_page(request.user, pk, row_pk)
+    else:
+        row = selectors.open_row(request.user, pk, row_pk, via=request)
     batch = row.batch
     profile = batch.profile
     problem = ""
-    if request.method == "POST" and row.status == RowStatus.WAITING:
+    if posted and row.status == RowStatus.WAITING:
         form = CorrectionForm(request.POST, profile=profile)
         if form.is_valid() and form.record is not None:
             try:
-                identity = services.resubmit_row(request.user, row, form.record, request=request)
+                identity = services.resubmit_row(signed_in(request), row, form.record, request=request)
             except services.RecordIdTakenError as taken:
                 form.add_error("source_record_id", taken.message)
             else:
@@ -96,8 +98,9 @@ def row_correct(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
         form = CorrectionForm(initial=CorrectionForm.initial_from_raw(row.raw, profile), profile=profile)
         if row.status != RowStatus.WAITING:
             problem = f"This row has been dealt with: {row.get_status_display().lower()}."
-    # The row's personal data is shown on a GET and again when a correction fails: both are logged.
-    record_access(actor=request.user, action=AuditAction.VIEW, target=row, request=request)
+    if posted:
+        # The correction failed (or the row was dealt with meanwhile): the row is shown again.
+        log_opened(request.user, row, via=request)
     return render(
         request,
         "imports/row_correct.html",
@@ -121,11 +124,12 @@ def row_set_aside(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
         return redirect("imports:row_correct", pk=row.batch_id, row_pk=row.pk)
     form = SetAsideForm(request.POST)
     if form.is_valid():
-        services.set_aside_row(request.user, row, form.cleaned_data["note"], request=request)
+        services.set_aside_row(signed_in(request), row, form.cleaned_data["note"], request=request)
         messages.success(request, f"Row {row.row_number} set aside. It stays on record with your reason.")
         return redirect("imports:batch_detail", pk=row.batch_id)
     profile = row.batch.profile
-    record_access(actor=request.user, action=AuditAction.VIEW, target=row, request=request)
+    # The set-aside was refused: the row is shown again.
+    log_opened(request.user, row, via=request)
     return render(
         request,
         "imports/row_correct.html",

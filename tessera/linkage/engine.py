@@ -26,6 +26,7 @@ from tessera.linkage.model_spec import (
     BROAD_RULES,
     IDENTIFIERS,
     SPEC_VERSION,
+    TRAINING_PAIRS_PER_RECORD,
     Rule,
     prediction_rules,
     settings_creator,
@@ -47,6 +48,9 @@ RAW_COLUMNS = (
     "la_person_id",
     # Year of birth estimated from an approximate age when no date was recorded (received year - age).
     "approximate_birth_year",
+    # The year the record was made (received); ages for the adult-and-child rule are taken then. A
+    # source without it is judged as of the year of the run.
+    "recorded_year",
 )
 # A rule must find at least this many pairs to train on; fewer says nothing about m.
 MIN_TRAINING_PAIRS = 50
@@ -137,7 +141,8 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
             {keyed["pupil_number"]} AS pupil_number,
             {keyed["police_person_id"]} AS police_person_id,
             {keyed["la_person_id"]} AS la_person_id,
-            TRY_CAST({col["approximate_birth_year"]} AS INTEGER) AS approx_birth_year
+            TRY_CAST({col["approximate_birth_year"]} AS INTEGER) AS approx_birth_year,
+            TRY_CAST({col["recorded_year"]} AS INTEGER) AS recorded_year
         FROM {source}
         """  # noqa: S608 - table and column names are this module's own, never user input
     )
@@ -214,7 +219,8 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
             t.pupil_number,
             t.police_person_id,
             t.la_person_id,
-            t.approx_birth_year
+            t.approx_birth_year,
+            coalesce(t.recorded_year, year(current_date)) AS recorded_year
         FROM linkage_tidy t
         LEFT JOIN linkage_name_keys g ON g.name = t.given_name
         LEFT JOIN linkage_name_keys f ON f.name = t.family_name
@@ -295,7 +301,10 @@ def train(
     trained_on_identifier = False
     for rule in training_rules(recorded):
         is_identifier = rule.name in IDENTIFIERS
-        if (is_identifier and trained_on_identifier) or pairs_found(con, table, rule) < MIN_TRAINING_PAIRS:
+        if is_identifier and trained_on_identifier:
+            continue
+        pairs = pairs_found(con, table, rule)
+        if not MIN_TRAINING_PAIRS <= pairs <= TRAINING_PAIRS_PER_RECORD * records:
             continue
         linker.training.estimate_parameters_using_expectation_maximisation(rule.creator())
         trained_on_identifier |= is_identifier
@@ -376,19 +385,20 @@ def edges_with_facts(
     )
     rows = con.execute(
         "SELECT r.unique_id, r.dob, r.nhs_number, r.pupil_number, r.given_name, r.other_names, "  # noqa: S608 - engine table names
-        "r.approx_birth_year, r.family_name, r.address_key, r.dob_year, r.police_person_id, r.la_person_id "
+        "r.approx_birth_year, r.family_name, r.address_key, r.dob_year, r.police_person_id, r.la_person_id, "
+        "r.recorded_year "
         f"FROM {table} r SEMI JOIN linkage_touched t ON t.unique_id = r.unique_id"
     ).fetchall()
     # Short forms depend on the name alone: worked out once per distinct name, not per record.
     forms_of: dict[str | None, frozenset[str]] = {}
     facts = {}
-    for uid, dob, nhs, upn, given, others, year, family, address, dob_year, police, la in rows:
+    for uid, dob, nhs, upn, given, others, year, family, address, dob_year, police, la, recorded in rows:
         forms = forms_of.get(given)
         if forms is None:
             forms = forms_of[given] = frozenset(given_forms(given)) if given else frozenset()
         facts[uid] = RecordFacts(
             dob, nhs, upn, given, forms, frozenset(others) if others else frozenset(), year, family, address,
-            dob_year, _identifiers(nhs, upn, police, la),
+            dob_year, _identifiers(nhs, upn, police, la), recorded,
         )  # fmt: skip
     return edges, facts
 

@@ -12,7 +12,7 @@ from tessera.access.policy import Action, can
 from tessera.jobs.queue import JobContext, job_handler
 from tessera.linkage.models import LinkageModel, LinkageRun, PairStatus, ReviewPair, RunStatus
 from tessera.linkage.runs import plan_path, plan_run
-from tessera.linkage.services import RUN_JOB, _current_person
+from tessera.linkage.services import RUN_JOB, _current_person, record_run_finished
 from tessera.people.services import merge_persons
 
 CHUNK = 200
@@ -53,7 +53,8 @@ def run_linkage(ctx: JobContext) -> dict[str, Any]:
         LinkageRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FINISHED, pair_count=plan["pairs"], review_pairs=waiting
         )
-    run.refresh_from_db()
+        run.refresh_from_db()
+        record_run_finished(run, merges=run.merges_made, review_pairs=waiting)
     return {"model_version": model.version, "merges": run.merges_made, "review_pairs": waiting}
 
 
@@ -78,6 +79,7 @@ def _apply_merge(
         absorbed=absorbed,
         reason=f"Linked automatically by linkage run {run.pk}, model v{model.version} (match probability "
         f"at least {model.auto_link_threshold})",
+        context={"linkage_run": run.pk, "model_version": model.version, "automatic": True},
     )
     return 1
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 from django.conf import settings
 from django.db.models import Max
 
+from tessera.accounts.models import User
 from tessera.linkage import engine
 from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import label_scores
@@ -56,6 +57,7 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
             ("address_line_1", line_1), ("postcode", postcode), ("nhs_number", nhs),
             ("pupil_number", upn), ("police_person_id", police), ("la_person_id", la),
             ("approximate_birth_year", received.year - age if age is not None else None),
+            ("recorded_year", received.year),
         ):  # fmt: skip
             columns[name].append(value)
     schema = pa.schema(
@@ -65,15 +67,16 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
             ("family_name", pa.string()),
             ("other_names", pa.list_(pa.string())),
             ("date_of_birth", pa.date32()),
-            *((name, pa.string()) for name in engine.RAW_COLUMNS[5:-1]),
+            *((name, pa.string()) for name in engine.RAW_COLUMNS[5:-2]),
             ("approximate_birth_year", pa.int64()),
+            ("recorded_year", pa.int64()),
         ]
     )
     return pa.table(columns, schema=schema), person_of
 
 
 def train_new_version(
-    con: duckdb.DuckDBPyConnection, table: str, record_count: int, user: Any
+    con: duckdb.DuckDBPyConnection, table: str, record_count: int, user: User
 ) -> LinkageModel:
     parameters = engine.train(con, table)
     weights = engine.scoring_weights(parameters)

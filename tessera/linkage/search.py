@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from tessera.access.policy import visible_to
+from tessera.accounts.models import Actor
 from tessera.linkage import engine
 from tessera.linkage.features import record_features
 from tessera.linkage.match_keys import keys_for
@@ -58,7 +59,7 @@ def active_weights() -> dict[str, Any]:
     return model.weights if model and model.weights else _starting_weights()
 
 
-def candidates_for(user: Any, typed: dict[str, Any], *, limit: int = 5) -> CandidateSearch:
+def candidates_for(user: Actor, typed: dict[str, Any], *, limit: int = 5) -> CandidateSearch:
     features = record_features(typed)
     keys = keys_for(features)
     if not keys:
@@ -69,7 +70,7 @@ def candidates_for(user: Any, typed: dict[str, Any], *, limit: int = 5) -> Candi
     return CandidateSearch(sorted(shown, key=lambda c: -c.score.match_weight)[:limit], narrowed)
 
 
-def _visible_records_sharing(user: Any, keys: list[str]) -> tuple[list[SourceIdentity], bool]:
+def _visible_records_sharing(user: Actor, keys: list[str]) -> tuple[list[SourceIdentity], bool]:
     """The records of up to MAX_PEOPLE people sharing a key with the typed record whom the user may see."""
     sharing = people_sharing_keys(keys)
     visible_ids: list[int] = []

@@ -7,8 +7,6 @@ pair again. Decisions are never deleted: a new one supersedes the old.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -17,6 +15,9 @@ from django.utils import timezone
 
 from tessera.access.policy import Action, require
 from tessera.access.scope import scope_of
+from tessera.accounts.models import User
+from tessera.audit.log import record_access
+from tessera.audit.models import AuditAction
 from tessera.jobs.queue import enqueue
 from tessera.linkage.models import LinkageRun, MatchLabel, PairStatus, ReviewPair
 from tessera.linkage.rules import RUN_ROLES
@@ -26,21 +27,33 @@ from tessera.people.services import merge_persons, unmerge_persons
 RUN_JOB = "linkage.run"
 
 
-def may_run(user: Any) -> bool:
+def may_run(user: User) -> bool:
     """Runs merge people in every district, so only force-wide supervisors and analysts start them."""
     scope = scope_of(user)
     return scope.has(*RUN_ROLES) and scope.force_wide
 
 
 @transaction.atomic
-def start_run(user: Any, *, retrain: bool) -> LinkageRun:
+def start_run(user: User, *, retrain: bool) -> LinkageRun:
     if not may_run(user):
         raise PermissionDenied("Only force-wide supervisors and analysts start a linkage run")
     run = LinkageRun.objects.create(started_by=user, retrain=retrain)
     title = "Retrain and run record linkage" if retrain else "Run record linkage"
     run.job = enqueue(RUN_JOB, title=title, params={"run_id": run.pk}, created_by=user)
     run.save(update_fields=["job"])
+    # A run merges people force-wide in the name of the person who started it: the start is on record.
+    record_access(actor=user, action=AuditAction.CREATE, target=run, details={"retrain": retrain})
     return run
+
+
+def record_run_finished(run: LinkageRun, *, merges: int, review_pairs: int) -> None:
+    """The log row closing a run: what it merged (each merge has its own rows) and left for review."""
+    record_access(
+        actor=run.started_by,
+        action=AuditAction.CHANGE,
+        target=run,
+        details={"finished": True, "merges": merges, "review_pairs": review_pairs},
+    )
 
 
 def ordered(a: int, b: int) -> tuple[int, int]:
@@ -48,7 +61,7 @@ def ordered(a: int, b: int) -> tuple[int, int]:
 
 
 def _label(
-    user: Any, left_id: int, right_id: int, *, is_match: bool, reason: str, pair: ReviewPair | None = None
+    user: User, left_id: int, right_id: int, *, is_match: bool, reason: str, pair: ReviewPair | None = None
 ) -> MatchLabel:
     left_id, right_id = ordered(left_id, right_id)
     label = MatchLabel.objects.create(
@@ -69,7 +82,7 @@ def _label(
 
 @transaction.atomic
 def decide_pair(
-    user: Any, pair: ReviewPair, *, same_person: bool, reason: str, request: HttpRequest | None = None
+    user: User, pair: ReviewPair, *, same_person: bool, reason: str, request: HttpRequest | None = None
 ) -> MatchLabel:
     """A person decides a pair. 'Same person' merges the two people now; either way the decision is kept."""
     require(user, Action.DECIDE, pair)
@@ -77,18 +90,35 @@ def decide_pair(
     if pair.status != PairStatus.WAITING:
         raise PermissionDenied("This pair has already been decided")
     label = _label(user, pair.left_id, pair.right_id, is_match=same_person, reason=reason, pair=pair)
-    if same_person:
-        left_person = _current_person(pair.left.person_id)
-        right_person = _current_person(pair.right.person_id)
-        if left_person.pk != right_person.pk:
-            survivor, absorbed = sorted((left_person, right_person), key=lambda p: p.pk)
-            label.merge = merge_persons(
-                user, survivor=survivor, absorbed=absorbed, reason=reason, request=request
-            )
-            label.save(update_fields=["merge"])
+    context = {"review_pair": pair.pk, "linkage_run": pair.run_id, "model_version": pair.model.version}
+    left_person = _current_person(pair.left.person_id)
+    right_person = _current_person(pair.right.person_id)
+    if same_person and left_person.pk != right_person.pk:
+        survivor, absorbed = sorted((left_person, right_person), key=lambda p: p.pk)
+        label.merge = merge_persons(
+            user, survivor=survivor, absorbed=absorbed, reason=reason, request=request, context=context
+        )
+        label.save(update_fields=["merge"])
     pair.status = PairStatus.LINKED if same_person else PairStatus.NOT_LINKED
     pair.decision = label
     pair.save(update_fields=["status", "decision", "updated_at"])
+    # The decision itself, on the pair: "kept apart" changes no person, and would otherwise leave no trace.
+    people = sorted({left_person.pk, right_person.pk})
+    record_access(
+        actor=user,
+        action=AuditAction.CHANGE,
+        target=pair,
+        reason=reason,
+        request=request,
+        details={
+            "decision": "same person" if same_person else "kept apart",
+            "identities": [pair.left_id, pair.right_id],
+            "people": people,
+            "merge": label.merge_id,
+            **context,
+        },
+        shown={"people.person": people},
+    )
     return label
 
 
@@ -101,7 +131,7 @@ def _current_person(person_id: int) -> Person:
 
 @transaction.atomic
 def undo_merge(
-    user: Any, decision: PersonMerge, *, reason: str, request: HttpRequest | None = None
+    user: User, decision: PersonMerge, *, reason: str, request: HttpRequest | None = None
 ) -> Person:
     """Unmerge, and record that the records it joined are not one person, so no run re-merges them."""
     survivor = Person.objects.get(pk=decision.survivor_id)

@@ -8,14 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from tessera.access.reads import log_list, log_search
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_access, record_list_view
-from tessera.audit.models import AuditAction
+from tessera.accounts.signed_in import signed_in
 from tessera.linkage import selectors, services
 from tessera.linkage.comparison_view import side_by_side
 from tessera.linkage.features import BAD_VALUES
 from tessera.linkage.forms import CandidateQueryForm, DecisionForm, RunForm, UndoForm
-from tessera.linkage.models import PairStatus
+from tessera.linkage.models import PairStatus, ReviewPair
 from tessera.linkage.search import Candidate, candidates_for
 from tessera.people.rules import may_record_links, may_search_people
 from tessera.people.services import MergeRefusedError
@@ -30,7 +30,7 @@ def _require_reviewer(request: HttpRequest) -> None:
 def review_queue(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
     pairs = list(selectors.waiting_pairs(request.user)[:200])
-    record_list_view(
+    log_list(
         request.user,
         request,
         list_name="records to review",
@@ -47,22 +47,23 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "pairs": pairs,
             "runs": list(selectors.visible_runs(request.user)[:5]),
-            "may_run": services.may_run(request.user),
+            "may_run": services.may_run(signed_in(request)),
             "run_form": RunForm(),
         },
     )
 
 
 def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = selectors.pair_for_page(request.user, pk)
+    if request.method != "POST":
+        pair = selectors.open_pair(request.user, pk, via=request)
+        return _pair_page(request, pair, DecisionForm())
+    pair = selectors.pair_for_decision(request.user, pk)
     # A pair already decided draws no form, so a late second sending is not shown errors for it.
-    form = DecisionForm(
-        request.POST if request.method == "POST" and pair.status == PairStatus.WAITING else None
-    )
-    if request.method == "POST" and pair.status == PairStatus.WAITING and form.is_valid():
+    form = DecisionForm(request.POST if pair.status == PairStatus.WAITING else None)
+    if pair.status == PairStatus.WAITING and form.is_valid():
         same = form.cleaned_data["decision"] == "same"
         services.decide_pair(
-            request.user, pair, same_person=same, reason=form.cleaned_data["reason"], request=request
+            signed_in(request), pair, same_person=same, reason=form.cleaned_data["reason"], request=request
         )
         messages.success(
             request,
@@ -71,8 +72,12 @@ def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
             else "Kept apart. Your decision is recorded.",
         )
         return redirect("linkage:review_queue")
-    # Shown on a GET and again when a decision is refused: both name the two records.
-    record_access(actor=request.user, action=AuditAction.VIEW, target=pair, request=request)
+    # Shown again when a decision is refused: it names the two records again.
+    selectors.log_pair_shown(request.user, pair, via=request)
+    return _pair_page(request, pair, form)
+
+
+def _pair_page(request: HttpRequest, pair: ReviewPair, form: DecisionForm) -> HttpResponse:
     return render(
         request,
         "linkage/pair_review.html",
@@ -84,26 +89,29 @@ def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
 def run_start(request: HttpRequest) -> HttpResponse:
     form = RunForm(request.POST)
     form.is_valid()
-    run = services.start_run(request.user, retrain=bool(form.cleaned_data.get("retrain")))
+    run = services.start_run(signed_in(request), retrain=bool(form.cleaned_data.get("retrain")))
     messages.success(request, "Linkage run started.")
     return redirect("linkage:run_detail", pk=run.pk)
 
 
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = selectors.run_for_page(request.user, pk)
+    run = selectors.open_run(request.user, pk, via=request)
     job = run.job if run.job and run.job.created_by_id == request.user.pk else None
     bad_values = [(BAD_VALUES[kind], count) for kind, count in run.bad_values.items() if count]
     return render(request, "linkage/run_detail.html", {"run": run, "job": job, "bad_values": bad_values})
 
 
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        merge = selectors.open_merge(request.user, pk, via=request)
+        return render(request, "linkage/merge_undo.html", {"merge": merge, "form": UndoForm()})
     merge = selectors.merge_for_undo(request.user, pk)
     # A link already undone draws no form, so a late second sending is not shown errors for it.
-    form = UndoForm(request.POST if request.method == "POST" and merge.undone_at is None else None)
-    if request.method == "POST" and merge.undone_at is None and form.is_valid():
+    form = UndoForm(request.POST if merge.undone_at is None else None)
+    if merge.undone_at is None and form.is_valid():
         try:
             restored = services.undo_merge(
-                request.user, merge, reason=form.cleaned_data["reason"], request=request
+                signed_in(request), merge, reason=form.cleaned_data["reason"], request=request
             )
         except MergeRefusedError as refused:
             form.add_error(None, str(refused))
@@ -113,20 +121,8 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
                 "Link undone. The records are two people again, and will not be linked again automatically.",
             )
             return redirect("people:person_detail", pk=restored.pk)
-    # The page names both people (on a GET and when the undo is refused): logged against the person the
-    # other was linked into, so it shows among who has looked at that child.
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=merge.survivor,
-        request=request,
-        details={
-            "page": "undo a link",
-            "merge": merge.pk,
-            "people_shown": [merge.absorbed_id, merge.survivor_id],
-        },
-        shown={"people.person": [merge.absorbed_id]},
-    )
+    # The undo was refused: the page names both people again.
+    selectors.log_merge_shown(request.user, merge, via=request)
     return render(request, "linkage/merge_undo.html", {"merge": merge, "form": form})
 
 
@@ -140,13 +136,11 @@ def candidates(request: HttpRequest) -> HttpResponse:
         result = candidates_for(request.user, form.typed_record())
         found, narrowed = result.candidates, result.narrowed
         if found:
-            record_access(
-                actor=request.user,
-                action=AuditAction.SEARCH,
-                target_type="people.person",
-                request=request,
-                details={"purpose": "search before create", "people_shown": [c.person.pk for c in found]},
-                shown={"people.person": [c.person.pk for c in found]},
+            log_search(
+                request.user,
+                request,
+                people_shown=[c.person.pk for c in found],
+                details={"purpose": "search before create"},
             )
     # htmx asks for the fragment; without JavaScript the same address is a page of its own.
     template = "linkage/_candidates.html" if request.htmx else "linkage/candidates.html"  # type: ignore[attr-defined]

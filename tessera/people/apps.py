@@ -10,8 +10,9 @@ class PeopleConfig(AppConfig):
         from tessera.access.emergency import register_emergency_target
         from tessera.access.policy import register
         from tessera.people import signals  # noqa: F401 - connects the match-key handlers
-        from tessera.people.models import Person
-        from tessera.people.rules import PersonRule
+        from tessera.people.models import Link, Person
+        from tessera.people.rules import LinkRule, PersonRule
 
         register(Person, PersonRule())
+        register(Link, LinkRule())
         register_emergency_target("people:person_detail", Person)

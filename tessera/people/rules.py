@@ -9,6 +9,7 @@ from django.db.models import Q
 from tessera.access.policy import NOTHING, Action
 from tessera.access.scope import Scope
 from tessera.accounts.roles import Role
+from tessera.people.models import NOT_POLICE_INTELLIGENCE
 
 
 def may_record_links(scope: Scope) -> bool:
@@ -36,4 +37,27 @@ class PersonRule:
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
         if action in {Action.CHANGE, Action.MERGE, Action.EXPORT}:
             return may_record_links(scope)
+        return False
+
+
+class LinkRule:
+    """Links are seen by those who work with named children; police intelligence only by those whose
+    scope sees it (``Scope.sees_police_intelligence``).
+
+    A link is police intelligence when it is flagged as coming from intelligence or carries a grade
+    (3x5x2, or an older 5x5x5 grade). Those who may not see it get nothing of it: not the link, its
+    grade, what is at the other end, nor a count. Who is at either end is the person rule's business:
+    the pages that show links show only people the user may see.
+    """
+
+    def condition(self, scope: Scope) -> Q:
+        if not scope.works_with_named_children:
+            return NOTHING
+        if scope.sees_police_intelligence:
+            # Every link. Not an empty Q: the policy ORs conditions, and an empty Q would vanish.
+            return Q(pk__isnull=False)
+        return NOT_POLICE_INTELLIGENCE
+
+    def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
+        # Links are changed only through the people at either end (people.services.record_link).
         return False

@@ -18,15 +18,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from tessera.access.scope import Scope, scope_of
+from tessera.access.policy import visible_to
+from tessera.accounts.models import Actor
 from tessera.people.identifiers import display_phone, normalise_postcode
 from tessera.people.matching import RecordedIdentity, explain_match
 from tessera.people.models import (
     IdentityAddress,
+    Link,
     LinkKind,
     Location,
     MatchKey,
@@ -38,7 +39,7 @@ from tessera.people.models import (
 )
 from tessera.people.names import FULL_NAME, PHONETIC, token_keys
 from tessera.people.search_query import SearchQuery, day_month_swapped, parse_search
-from tessera.people.selectors import links_seen_by, visible_people
+from tessera.people.selectors import visible_people
 
 SHOWN = 50
 # Candidates looked at per path; a search that reaches the cap says so and asks for more detail.
@@ -97,7 +98,7 @@ def _by_identifiers(query: SearchQuery, found: _Candidates) -> None:
                 reasons.append(f"{label} {value} ({agency})")
 
 
-def _by_things(query: SearchQuery, found: _Candidates, scope: Scope) -> None:
+def _by_things(query: SearchQuery, found: _Candidates, user: Actor) -> None:
     """People linked to the vehicles, phones, accounts and places the search names, or living there.
 
     Only through links the user may see: police intelligence finds people only for those whose scope
@@ -135,7 +136,7 @@ def _by_things(query: SearchQuery, found: _Candidates, scope: Scope) -> None:
         return
     ids = list(things)
     links = (
-        links_seen_by(scope)
+        visible_to(user, Link)
         .filter(Q(source_id__in=ids) | Q(target_id__in=ids))
         .values_list("source_id", "target_id", "kind")[: THING_LINKS + 1]
     )
@@ -235,7 +236,7 @@ def _explained(
     return explained
 
 
-def search_people(user: Any, text: str) -> SearchOutcome:
+def search_people(user: Actor, text: str) -> SearchOutcome:
     """The people ``user`` may see who answer the search, best first, each with why they matched."""
     query = parse_search(text)
     if query.is_empty:
@@ -243,7 +244,7 @@ def search_people(user: Any, text: str) -> SearchOutcome:
     visible = visible_people(user).filter(merged_into__isnull=True).order_by()
     found = _Candidates(set(), set(), defaultdict(list), defaultdict(list))
     _by_identifiers(query, found)
-    _by_things(query, found, scope_of(user))
+    _by_things(query, found, user)
     dated_names = bool(query.dates_of_birth and query.name_tokens) and not query.has_identifiers
     if not query.has_identifiers:
         _by_date_of_birth(query, found)

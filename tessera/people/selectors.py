@@ -6,12 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
 
 from tessera.access.policy import get_visible_or_404, visible_to
-from tessera.access.scope import Scope, scope_of
+from tessera.access.reads import log_opened
+from tessera.accounts.models import Actor
 from tessera.people.models import (
-    NOT_POLICE_INTELLIGENCE,
     EntityKind,
     IdentityAddress,
     Link,
@@ -24,23 +26,15 @@ from tessera.people.models import (
 )
 
 
-def visible_people(user: Any) -> QuerySet[Person]:
+def visible_people(user: Actor) -> QuerySet[Person]:
     return visible_to(user, Person)
 
 
-def links_seen_by(scope: Scope) -> QuerySet[Link]:
-    """The links a user with this scope may see: police intelligence only if their scope sees it.
+def person_for_page(user: Actor, pk: int) -> Person:
+    """The person with their source identities and addresses, in a fixed number of queries; not logged.
 
-    A link is police intelligence when it is flagged as coming from intelligence or carries a grade
-    (3x5x2, or an older 5x5x5 grade). Those without ``Scope.sees_police_intelligence`` get nothing of it:
-    not the link, its grade, what is at the other end, nor a count.
+    For pages that show the person use ``open_person``.
     """
-    links = Link.objects.all()
-    return links if scope.sees_police_intelligence else links.filter(NOT_POLICE_INTELLIGENCE)
-
-
-def person_for_page(user: Any, pk: int) -> Person:
-    """The person with their source identities and addresses, in a fixed number of queries."""
     identities = (
         SourceIdentity.objects.select_related("agency", "district")
         .prefetch_related(
@@ -55,6 +49,17 @@ def person_for_page(user: Any, pk: int) -> Person:
         Prefetch("identities", queryset=identities)
     )
     return get_visible_or_404(user, queryset, pk=pk)
+
+
+def open_person(user: Actor, pk: int, *, via: HttpRequest | None, page: str = "") -> Person:
+    """The person page's person (web and API alike), logged as viewed; 404 for missing and not yours.
+
+    ``page`` names a page other than the person page that shows the person (the risk overview, say).
+    """
+    with transaction.atomic():
+        person = person_for_page(user, pk)
+        log_opened(user, person, via=via, details={"page": page} if page else None)
+    return person
 
 
 @dataclass(frozen=True)
@@ -85,17 +90,17 @@ _ENTITY_MODELS: dict[str, Any] = {
 }
 
 
-def links_of(user: Any, person: Person) -> list[LinkedEntity]:
+def links_of(user: Actor, person: Person) -> list[LinkedEntity]:
     """The person's links to people, places and things.
 
     One query for the links and one per kind of thing at the other end, however many links there are.
     People at the other end appear only if the user may see them; otherwise the link says so without
-    naming them. Links from police intelligence are left out for users who may not see it
-    (``links_seen_by``), so the table, the chart and their counts never include them.
+    naming them. Links from police intelligence are left out for users who may not see it (the policy's
+    rule for links, ``people.rules.LinkRule``), so the table, the chart and their counts never include them.
     """
     entity_id = person.entity_id
     links = list(
-        links_seen_by(scope_of(user))
+        visible_to(user, Link)
         .filter(Q(source_id=entity_id) | Q(target_id=entity_id))
         .select_related("agency", "source", "target")
         .order_by("kind", "-started_on")

@@ -6,9 +6,10 @@ only once the transaction commits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, overload
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -19,12 +20,14 @@ from django.utils import timezone
 from tessera.access.policy import Action, require
 from tessera.access.scope import scope_of
 from tessera.access.services import carry_restriction
+from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import save_changes
-from tessera.core.models import Agency
+from tessera.core.models import Agency, District
 from tessera.people.match_index import rebuild_match_keys
 from tessera.people.models import (
+    EntityKind,
     Link,
     LinkKind,
     Person,
@@ -66,7 +69,7 @@ def _person_at(entity: PoleEntity) -> Person | None:
 
 @transaction.atomic
 def record_link(
-    user: Any,
+    user: User,
     *,
     source: models.Model,
     target: models.Model,
@@ -93,6 +96,9 @@ def record_link(
         require(user, Action.CHANGE, person)
     if not people and not may_record_links(scope_of(user)):
         raise PermissionDenied("Your role does not record links")
+    recorded_for = agency or user.agency
+    if recorded_for is None:
+        raise PermissionDenied("A link is recorded for an agency, and your account belongs to none")
     grade = grade or IntelligenceGrade()
     link = Link.objects.create(
         source=source_entity,
@@ -100,7 +106,7 @@ def record_link(
         kind=LinkKind(kind),
         started_on=started_on,
         ended_on=ended_on,
-        agency=agency or user.agency,
+        agency=recorded_for,
         source_system=source_system,
         source_record_id=source_record_id,
         recorded_by=user,
@@ -117,6 +123,117 @@ def record_link(
         record_access(actor=user, action=AuditAction.COMBINE, target=link, request=request, details=details)
     transaction.on_commit(lambda: link_recorded.send(sender=Link, link=link, user=user))
     return link
+
+
+@dataclass(frozen=True)
+class NewIdentity:
+    """What one agency's system says about a person not yet in Tessera, with where it came from."""
+
+    agency: Agency
+    source_system: str
+    source_record_id: str
+    received_at: datetime
+    # Fields of SourceIdentity: names, date of birth, sex, identifiers.
+    fields: Mapping[str, Any]
+
+
+@overload
+def create_person(
+    actor: User,
+    *,
+    district: District | None,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    sex: str = "",
+    identity: NewIdentity,
+    action: AuditAction = AuditAction.CREATE,
+    details: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Person, SourceIdentity]: ...
+
+
+@overload
+def create_person(
+    actor: User,
+    *,
+    district: District | None,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    sex: str = "",
+    identity: None,
+    action: AuditAction = AuditAction.CREATE,
+    details: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Person, None]: ...
+
+
+@overload
+def create_person(
+    actor: User,
+    *,
+    district: District | None,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    sex: str = "",
+    identity: NewIdentity | None,
+    action: AuditAction = AuditAction.CREATE,
+    details: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Person, SourceIdentity | None]: ...
+
+
+@transaction.atomic
+def create_person(
+    actor: User,
+    *,
+    district: District | None,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    sex: str = "",
+    identity: NewIdentity | None,
+    action: AuditAction = AuditAction.CREATE,
+    details: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Person, SourceIdentity | None]:
+    """A new person, with the source identity that says who they are: the one way people are created.
+
+    Callers have checked that ``actor`` may record the act that creates the person (a referral, an
+    import). One access-log row (``action``, CREATE by default) names the new source identity, where
+    there is one, or else the person; the person is among the records it shows either way, so the
+    person's "who has looked" finds it. The match-key index follows from the identity's save signal.
+    """
+    person = Person.objects.create(
+        entity=PoleEntity.objects.create(kind=EntityKind.PERSON),
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        district=district,
+    )
+    source = None
+    if identity is not None:
+        source = SourceIdentity.objects.create(
+            person=person,
+            agency=identity.agency,
+            source_system=identity.source_system,
+            source_record_id=identity.source_record_id,
+            received_at=identity.received_at,
+            district=district,
+            **identity.fields,
+        )
+    record_access(
+        actor=actor,
+        action=action,
+        target=source if source is not None else person,
+        request=request,
+        details=dict(details or {}),
+        shown={"people.person": [person.pk]},
+    )
+    return person, source
 
 
 def refresh_summary(person: Person) -> None:
@@ -139,7 +256,7 @@ SUMMARY_FIELDS = ("given_name", "family_name", "date_of_birth", "sex")
 
 @transaction.atomic
 def refresh_after_identity_change(
-    person: Person, *, actor: Any, request: HttpRequest | None = None, reason: str = ""
+    person: Person, *, actor: User, request: HttpRequest | None = None, reason: str = ""
 ) -> int:
     """Bring the person's headline in step with their identities after one of them changed.
 
@@ -180,11 +297,18 @@ def _save_after_merge(person: Person) -> None:
 
 @transaction.atomic
 def merge_persons(
-    user: Any, *, survivor: Person, absorbed: Person, reason: str, request: HttpRequest | None = None
+    user: User,
+    *,
+    survivor: Person,
+    absorbed: Person,
+    reason: str,
+    request: HttpRequest | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> PersonMerge:
     """Record the decision that two person records are one human being, moving everything to the survivor.
 
     Reversible with ``unmerge_persons``: the merge keeps exactly which identities and links moved.
+    ``context`` says what decided it (the linkage run, the review pair) and goes into both log rows.
     """
     if not reason.strip():
         raise MergeRefusedError("Give the reason these are the same person")
@@ -217,7 +341,13 @@ def merge_persons(
         moved_identity_ids=identity_ids,
         moved_link_ids=moved_links,
     )
-    details = {"merge": merge.pk, "survivor": survivor.pk, "absorbed": absorbed.pk}
+    details = {
+        "merge": merge.pk,
+        "survivor": survivor.pk,
+        "absorbed": absorbed.pk,
+        "identities_moved": identity_ids,
+        **(context or {}),
+    }
     for person in (survivor, absorbed):
         record_access(
             actor=user,
@@ -233,7 +363,7 @@ def merge_persons(
 
 @transaction.atomic
 def unmerge_persons(
-    user: Any, *, merge: PersonMerge, reason: str, request: HttpRequest | None = None
+    user: User, *, merge: PersonMerge, reason: str, request: HttpRequest | None = None
 ) -> PersonMerge:
     """Undo a merge: put back exactly the identities and links it moved, and record why."""
     if not reason.strip():

@@ -6,16 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from tessera.access.policy import active_grant
+from tessera.access.reads import log_search
 from tessera.access.scope import scope_of
 from tessera.access.services import may_restrict, restriction_on
 from tessera.accounts.roles import CASEWORK_ROLES
-from tessera.audit.log import record_access
-from tessera.audit.models import AuditAction
 from tessera.people.forms import PersonSearchForm
 from tessera.people.link_chart import layout
 from tessera.people.rules import may_search_people
 from tessera.people.search import search_people
-from tessera.people.selectors import links_of, person_for_page
+from tessera.people.selectors import links_of, open_person
 
 
 def person_search(request: HttpRequest) -> HttpResponse:
@@ -29,38 +28,25 @@ def person_search(request: HttpRequest) -> HttpResponse:
             outcome = search_people(request.user, text)
             # What was asked, and the ids (never the names) of the people shown, so each of them finds
             # this search in "who has looked at this record".
-            people_shown = [result.person.pk for result in outcome.results]
-            record_access(
-                actor=request.user,
-                action=AuditAction.SEARCH,
-                target_type="people.person",
-                request=request,
+            log_search(
+                request.user,
+                request,
+                people_shown=[result.person.pk for result in outcome.results],
                 details={
                     "query": text,
                     "understood": outcome.query.terms(),
                     "results": len(outcome.results),
-                    "people_shown": people_shown,
                 },
-                shown={"people.person": people_shown},
             )
     return render(request, "people/person_search.html", {"form": form, "outcome": outcome})
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    with transaction.atomic():
-        person = person_for_page(request.user, pk)
-        if person.merged_into_id:
-            return redirect("people:person_detail", pk=person.merged_into_id)
-        links = links_of(request.user, person)
-        grant = active_grant(request.user, person)
-        record_access(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            target=person,
-            request=request,
-            reason=grant.reason if grant else "",
-            details={"emergency_access": grant.pk} if grant else None,
-        )
+    person = open_person(request.user, pk, via=request)
+    if person.merged_into_id:
+        return redirect("people:person_detail", pk=person.merged_into_id)
+    links = links_of(request.user, person)
+    grant = active_grant(request.user, person)
     return render(
         request,
         "people/person_detail.html",

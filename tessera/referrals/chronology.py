@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
 
 from tessera.access.policy import visible_to
+from tessera.accounts.models import Actor
 from tessera.cases.chronology import person_name
 from tessera.cases.models import Case
 from tessera.cases.registry import ChronologyEntry
@@ -19,7 +19,7 @@ PERSON_COLUMNS = ("first_name", "last_name", "username")
 KINDS = {"referral": "Referrals", "decision": "Triage decisions"}
 
 
-def referral_entries(user: Any, case: Case) -> Iterable[ChronologyEntry]:
+def referral_entries(user: Actor, case: Case) -> Iterable[ChronologyEntry]:
     """Referrals linked to the case, and any other referral about the same child the viewer may see."""
     about = Q(case_id=case.pk)
     if case.child_id is not None:

@@ -236,5 +236,5 @@ class DecisionForm(VersionedFormMixin, TesseraForm):
     def __init__(self, *args: Any, lead_choices: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if lead_choices is not None:
-            cast(forms.ModelChoiceField, self.fields["lead_professional"]).queryset = lead_choices
+            cast("forms.ModelChoiceField[Any]", self.fields["lead_professional"]).queryset = lead_choices
         self.fields["lead_professional"].label_from_instance = lambda u: f"{u} ({u.agency})"  # type: ignore[attr-defined]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.access.reads import open_record
 from tessera.access.scope import scope_of
-from tessera.accounts.models import User
+from tessera.accounts.models import Actor, User
 from tessera.accounts.roles import Role
 from tessera.cases.timescales import Clock
 from tessera.core.models import District, TeamKind
@@ -32,7 +33,7 @@ class PossibleMatch:
 
 
 def matching_children(
-    user: Any, given: str, family: str, born: date | None, limit: int = 10
+    user: Actor, given: str, family: str, born: date | None, limit: int = 10
 ) -> list[PossibleMatch]:
     """People the reporter can see who could be the child, best first, each with why it matched.
 
@@ -62,11 +63,20 @@ def matching_children(
     return matches
 
 
-def referral_for_page(user: Any, pk: int) -> Referral:
-    queryset = Referral.objects.select_related(
+def _for_page() -> QuerySet[Referral]:
+    return Referral.objects.select_related(
         "district", "child", "place", "referred_by", "referrer_agency", "decided_by", "decided_agency", "case"
     )
-    return get_visible_or_404(user, queryset, pk=pk)
+
+
+def referral_for_page(user: Actor, pk: int) -> Referral:
+    """The referral for a decision being posted (the decision is logged by its service); not logged."""
+    return get_visible_or_404(user, _for_page(), pk=pk)
+
+
+def open_referral(user: Actor, pk: int, *, via: HttpRequest | None) -> Referral:
+    """The referral page's referral, logged as viewed; 404 for missing and not yours."""
+    return open_record(user, _for_page(), pk, via=via)
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,7 @@ CLOCK_FILTERS = {"overdue": "Overdue", "due_today": "Due today", "not_yet_due": 
 
 
 def triage_queue(
-    user: Any,
+    user: Actor,
     *,
     districts: list[str] | None = None,
     clocks: list[str] | None = None,
@@ -119,12 +129,12 @@ def triage_queue(
     return [QueueRow(referral, decision_clock(referral)) for referral in referrals]
 
 
-def queue_districts(user: Any) -> QuerySet[District]:
+def queue_districts(user: Actor) -> QuerySet[District]:
 
     return District.objects.filter(pk__in=scope_of(user).district_ids).order_by("name")
 
 
-def my_referrals(user: Any, limit: int | None = None) -> list[Referral]:
+def my_referrals(user: Actor, limit: int | None = None) -> list[Referral]:
     """Concerns the user reported, newest first, with their outcome."""
     referrals = (
         visible_to(user, Referral)
@@ -150,7 +160,7 @@ def lead_professional_choices(district_id: int) -> QuerySet[User]:
     )
 
 
-def queue_counts(user: Any) -> tuple[int, int]:
+def queue_counts(user: Actor) -> tuple[int, int]:
     """(waiting, overdue) referrals in the user's triage queue."""
     today = timezone.localdate()
     waiting = visible_to(user, Referral).filter(decision="")

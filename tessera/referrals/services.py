@@ -25,7 +25,8 @@ from tessera.cases import timescales
 from tessera.cases.models import Case, CaseStatus, SubjectKind, Track
 from tessera.core.models import District
 from tessera.core.submissions import claim_submission
-from tessera.people.models import EntityKind, Person, PoleEntity, SourceIdentity
+from tessera.people.models import Person
+from tessera.people.services import NewIdentity, create_person
 from tessera.referrals.models import DECISIONS_THAT_OPEN_A_CASE, Decision, Referral
 from tessera.referrals.signals import referral_decided, referral_received
 
@@ -124,26 +125,29 @@ def submit_referral(
 def _person_from_referral(
     actor: User, details: NewChild, district: District, reference: str, received_at: datetime
 ) -> Person:
-    person = Person.objects.create(
-        entity=PoleEntity.objects.create(kind=EntityKind.PERSON),
-        given_name=details.given_name,
-        family_name=details.family_name,
-        date_of_birth=details.date_of_birth,
-        district=district,
-    )
+    """The child a concern names who is not yet known: a person of their own, from this referral."""
+    identity = None
     if actor.agency is not None:
-        SourceIdentity.objects.create(
-            person=person,
+        identity = NewIdentity(
             agency=actor.agency,
             source_system="Tessera referral",
             source_record_id=reference,
             received_at=received_at,
-            district=district,
-            given_name=details.given_name,
-            family_name=details.family_name,
-            date_of_birth=details.date_of_birth,
+            fields={
+                "given_name": details.given_name,
+                "family_name": details.family_name,
+                "date_of_birth": details.date_of_birth,
+            },
         )
-    record_access(actor=actor, action=AuditAction.CREATE, target=person, details={"from_referral": reference})
+    person, _identity = create_person(
+        actor,
+        district=district,
+        given_name=details.given_name,
+        family_name=details.family_name,
+        date_of_birth=details.date_of_birth,
+        identity=identity,
+        details={"from_referral": reference},
+    )
     return person
 
 

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from tessera.access.policy import Action, active_grant, can
+from tessera.access.reads import log_list, log_opened, log_search
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import Role
-from tessera.audit.log import record_access, record_list_view
-from tessera.audit.models import AuditAction
+from tessera.accounts.signed_in import signed_in
 from tessera.audit.versioning import StaleVersionError, changes_since
 from tessera.cases.models import SubjectKind
 from tessera.cases.rules import is_district_team
@@ -32,7 +32,7 @@ _SENT_KEY = "tessera_referral_sent"
 
 
 def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+    return signed_in(request)
 
 
 def _staff_reporter(request: HttpRequest) -> User:
@@ -68,7 +68,7 @@ def _sent_before(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 
 def _earlier_sending(request: HttpRequest) -> str | None:
-    return earlier_result(request.user, request.POST.get("submission_token"), "referrals.referral")
+    return earlier_result(_user(request), request.POST.get("submission_token"), "referrals.referral")
 
 
 def report_concern(request: HttpRequest) -> HttpResponse:
@@ -123,17 +123,11 @@ def report_concern(request: HttpRequest) -> HttpResponse:
     if searching or matches:
         # The form comes back with the matching children on every post that finds any, a search or a
         # send that failed validation: logged with the ids shown, never the names typed.
-        record_access(
-            actor=user,
-            action=AuditAction.SEARCH,
-            target_type="people.person",
-            request=request,
-            details={
-                "purpose": "report a concern",
-                "results": len(matches),
-                "people_shown": [match.person.pk for match in matches],
-            },
-            shown={"people.person": [match.person.pk for match in matches]},
+        log_search(
+            user,
+            request,
+            people_shown=[match.person.pk for match in matches],
+            details={"purpose": "report a concern", "results": len(matches)},
         )
     return render(
         request, "referrals/report_concern.html", {"form": form, "searched": searching or bool(matches)}
@@ -180,13 +174,13 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
     if scope_of(user).has(Role.PARTNER_REPORTER) or not services.may_report(user):
         raise PermissionDenied("Partner reporters do not see concerns after sending them")
     referrals = selectors.my_referrals(user)
-    record_list_view(
+    log_list(
         user,
         request,
         list_name="concerns you reported",
         target_type="referrals.referral",
         ids=[referral.pk for referral in referrals],
-        people=[referral.child_id for referral in referrals if referral.child_id],
+        people=[referral.child_id for referral in referrals],
     )
     return render(request, "referrals/my_concerns.html", {"referrals": referrals})
 
@@ -208,13 +202,13 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.triage_queue(
         user, districts=chosen["district"], clocks=chosen["clock"], kinds=chosen["kind"]
     )
-    record_list_view(
+    log_list(
         user,
         request,
         list_name="triage queue",
         target_type="referrals.referral",
         ids=[row.referral.pk for row in rows],
-        people=[row.referral.child_id for row in rows if row.referral.child_id],
+        people=[row.referral.child_id for row in rows],
         details={"filters": {name: values for name, values in chosen.items() if values}},
     )
     districts = selectors.queue_districts(user)
@@ -245,7 +239,11 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The referral; the district team records the decision here, the referrer reads the outcome."""
     user = _user(request)
-    referral = selectors.referral_for_page(user, pk)
+    posted = request.method == "POST"
+    # A decision posted is logged by the service that records it; the page itself is logged as a view.
+    referral = (
+        selectors.referral_for_page(user, pk) if posted else selectors.open_referral(user, pk, via=request)
+    )
     may_triage = can(user, Action.DECIDE, referral)
     may_decide = not referral.is_decided and may_triage
     form = None
@@ -295,13 +293,9 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             lead_choices=selectors.lead_professional_choices(referral.district_id),
         )
     grant = active_grant(user, referral)
-    record_access(
-        actor=user,
-        action=AuditAction.VIEW,
-        target=referral,
-        request=request,
-        reason=grant.reason if grant else "",
-    )
+    if posted:
+        # The decision was refused or someone else decided first: the page shows the referral again.
+        log_opened(user, referral, via=request, grant=grant)
     labels = dict(WarningSign.choices)
     return render(
         request,

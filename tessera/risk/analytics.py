@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from tessera.access.scope import scope_of
+from tessera.accounts.models import Actor
 from tessera.accounts.roles import Role
 from tessera.risk.instrument import LEVEL_ORDER, level_label
 from tessera.risk.models import OverrideDirection, RiskAssessment
@@ -39,7 +40,7 @@ class OverrideRow:
         return 100 * self.lowered / self.total if self.total else 0.0
 
 
-def completed_in_scope(user: Any) -> QuerySet[RiskAssessment]:
+def completed_in_scope(user: Actor) -> QuerySet[RiskAssessment]:
     """Completed assessments in the districts the user covers (chief officers: the whole force)."""
     scope = scope_of(user)
     return RiskAssessment.objects.filter(district_id__in=scope.district_ids).exclude(final_level="")
@@ -73,7 +74,7 @@ class OverrideReport:
     level_labels: list[str]
 
 
-def override_report(user: Any) -> OverrideReport:
+def override_report(user: Actor) -> OverrideReport:
     completed = completed_in_scope(user)
     overall = completed.aggregate(**_COUNTS)
     matrix_counts = {

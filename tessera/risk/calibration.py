@@ -469,9 +469,17 @@ def _summary(report: StudyReport, settings: StudySettings) -> list[str]:
                 f"the proposal's sensitivity reaches at most {with_interval(report.best_within_budget)}."
             )
     if report.ceiling_auc is not None:
+        # On few harmed children the flexible model can land below the points table; the words must not
+        # then call it the best these features allow.
+        best = max(c.test.auc.value for c in report.candidates)
+        ceiling_words = (
+            "about the best these features allow."
+            if report.ceiling_auc.value >= best or report.ceiling_auc.high >= best
+            else "below the versions' own AUC here, so these few outcomes cannot say what the features allow."
+        )
         lines.append(
             f"Ceiling: {report.ceiling_model} reach an AUC of {with_interval(report.ceiling_auc, as_share=False)}"
-            " on the held-out period: about the best these features allow."
+            f" on the held-out period: {ceiling_words}"
         )
     lines.append(report.caveat)
     return lines
@@ -496,7 +504,8 @@ def _json_safe(value: Any) -> Any:
 
 
 def report_to_json(report: StudyReport) -> dict[str, Any]:
-    return _json_safe(_report_json(report))
+    safe: dict[str, Any] = _json_safe(_report_json(report))
+    return safe
 
 
 def _report_json(report: StudyReport) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.jobs.queue import JobContext, enqueue, job_handler
@@ -113,7 +114,7 @@ def indicator_labels() -> dict[str, str]:
     return {spec.code: spec.label for spec in CATALOGUE}
 
 
-def start_study(user: Any, version: InstrumentVersion, request: Any = None) -> CalibrationStudy:
+def start_study(user: User, version: InstrumentVersion, request: Any = None) -> CalibrationStudy:
     with transaction.atomic():
         study = CalibrationStudy.objects.create(instrument_version=version, started_by=user)
         job = enqueue(

@@ -96,12 +96,14 @@ def levels_for(scores: np.ndarray, floors: np.ndarray, bands: Bands) -> np.ndarr
         3,
         np.where(scores >= bands.moderate, 2, np.where(scores >= bands.mild, 1, 0)),
     )
-    return np.maximum(banded, floors)
+    result: np.ndarray = np.maximum(banded, floors)
+    return result
 
 
 def ordering_key(levels: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """Rank by level, then by score within a level: the order the instrument puts children in."""
-    return levels * 10_000 + scores
+    key: np.ndarray = levels * 10_000 + scores
+    return key
 
 
 # Figures --------------------------------------------------------------------------------------------------

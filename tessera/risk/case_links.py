@@ -6,13 +6,13 @@ registers with them, so the case app never imports risk.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
 
 from tessera.access.policy import extend_visibility
 from tessera.access.scope import Scope
+from tessera.accounts.models import Actor
 from tessera.cases.models import Case
 from tessera.cases.registry import CaseTab, ChronologyEntry, register_case_tab, register_chronology_source
 from tessera.cases.rules import child_of_my_cases
@@ -28,7 +28,7 @@ def case_team_children(scope: Scope) -> Q:
     return Q(child__in=Person.objects.filter(child_of_my_cases(scope)).values("pk"))
 
 
-def risk_chronology(user: Any, case: Case) -> Iterable[ChronologyEntry]:
+def risk_chronology(user: Actor, case: Case) -> Iterable[ChronologyEntry]:
     """One chronology entry per completed assessment of the case's child that the viewer may see."""
     if case.child_id is None:
         return []

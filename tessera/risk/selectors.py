@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.access.reads import log_opened
 from tessera.access.scope import scope_of
+from tessera.accounts.models import Actor
 from tessera.accounts.roles import Role
 from tessera.cases.models import Case
 from tessera.people.models import Person
@@ -34,12 +37,12 @@ def version_in_force() -> InstrumentVersion | None:
     return InstrumentVersion.objects.filter(status=VersionStatus.IN_FORCE).first()
 
 
-def visible_assessments(user: Any) -> QuerySet[RiskAssessment]:
+def visible_assessments(user: Actor) -> QuerySet[RiskAssessment]:
     """Assessments the user may see: their scope reaches the assessment and they may see the child."""
     return visible_to(user, RiskAssessment).filter(child__in=visible_to(user, Person).values("pk"))
 
 
-def assessment_for_page(user: Any, pk: int) -> RiskAssessment:
+def assessment_for_page(user: Actor, pk: int) -> RiskAssessment:
     observations = IndicatorObservation.objects.select_related("source_agency", "recorded_by").order_by(
         "-observed_on", "pk"
     )
@@ -53,8 +56,36 @@ def assessment_for_page(user: Any, pk: int) -> RiskAssessment:
     return get_visible_or_404(user, queryset, pk=pk)
 
 
-def child_for_risk(user: Any, pk: int) -> Person:
+def child_for_risk(user: Actor, pk: int) -> Person:
+    """The child a risk form is about; not logged (the form page logs what it shows, when it shows it)."""
     return get_visible_or_404(user, Person.objects.select_related("district"), pk=pk)
+
+
+def open_child_risk(user: Actor, pk: int, *, via: HttpRequest | None) -> Person:
+    """The child's risk page: the child, logged as viewed on the page "risk"."""
+    with transaction.atomic():
+        child = child_for_risk(user, pk)
+        log_opened(user, child, via=via, details={"page": "risk"}, emergency_of=child)
+    return child
+
+
+def open_assessment(user: Actor, pk: int, *, via: HttpRequest | None) -> RiskAssessment:
+    """An assessment's page, logged as viewed, naming the emergency access to the child if that is how."""
+    with transaction.atomic():
+        assessment = assessment_for_page(user, pk)
+        log_opened(user, assessment, via=via, emergency_of=assessment.child, shown=_child_shown(assessment))
+    return assessment
+
+
+def _child_shown(assessment: RiskAssessment) -> dict[str, list[int]]:
+    return {"people.person": [assessment.child_id]}
+
+
+def log_assessment_shown(
+    user: Actor, assessment: RiskAssessment, *, via: HttpRequest | None, page: str
+) -> None:
+    """A form about the assessment shows who the child is: a view, logged when the form is shown."""
+    log_opened(user, assessment, via=via, details={"page": page}, grant=None, shown=_child_shown(assessment))
 
 
 def same_child(child_id: int) -> Q:
@@ -63,7 +94,7 @@ def same_child(child_id: int) -> Q:
     return Q(child_id=child_id) | Q(child__merged_into_id=child_id)
 
 
-def assessments_of(user: Any, child: Person) -> list[RiskAssessment]:
+def assessments_of(user: Actor, child: Person) -> list[RiskAssessment]:
     return list(
         visible_assessments(user)
         .filter(same_child(child.pk))
@@ -123,7 +154,7 @@ def trajectory(assessments: list[RiskAssessment]) -> list[TrajectoryPoint]:
     return sorted(points, key=lambda p: p.assessed_on)
 
 
-def open_tasks(user: Any) -> QuerySet[ReassessmentTask]:
+def open_tasks(user: Actor) -> QuerySet[ReassessmentTask]:
     return (
         visible_to(user, ReassessmentTask)
         .filter(done_at__isnull=True, child__in=visible_to(user, Person).values("pk"))
@@ -132,7 +163,7 @@ def open_tasks(user: Any) -> QuerySet[ReassessmentTask]:
     )
 
 
-def tasks_of(user: Any, child: Person) -> list[ReassessmentTask]:
+def tasks_of(user: Actor, child: Person) -> list[ReassessmentTask]:
     return list(open_tasks(user).filter(same_child(child.pk)))
 
 
@@ -142,7 +173,7 @@ class DueCounts:
     due_soon: int
 
 
-def due_counts(user: Any, today: date | None = None) -> DueCounts:
+def due_counts(user: Actor, today: date | None = None) -> DueCounts:
     today = today or timezone.localdate()
     tasks = open_tasks(user)
     return DueCounts(
@@ -151,7 +182,7 @@ def due_counts(user: Any, today: date | None = None) -> DueCounts:
     )
 
 
-def latest_levels(children: list[Person], user: Any) -> dict[int, RiskAssessment]:
+def latest_levels(children: list[Person], user: Actor) -> dict[int, RiskAssessment]:
     """Each child's latest completed assessment the user may see (one query for the lot)."""
     latest: dict[int, RiskAssessment] = {}
     rows = (
@@ -165,7 +196,7 @@ def latest_levels(children: list[Person], user: Any) -> dict[int, RiskAssessment
     return latest
 
 
-def awaiting_sign_off(user: Any) -> list[RiskAssessment]:
+def awaiting_sign_off(user: Actor) -> list[RiskAssessment]:
     """Completed assessments in the supervisor's districts waiting for someone other than their assessor."""
     scope = scope_of(user)
     if not scope.has(Role.SUPERVISOR):
@@ -179,7 +210,7 @@ def awaiting_sign_off(user: Any) -> list[RiskAssessment]:
     )
 
 
-def case_for_assessment(user: Any, case_id: str | None, child: Person) -> Case | None:
+def case_for_assessment(user: Actor, case_id: str | None, child: Person) -> Case | None:
     """The case an assessment is being started from, if the user may see it and it is about this child."""
     if not case_id or not str(case_id).isdigit():
         return None

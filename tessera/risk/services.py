@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from tessera.access.policy import Action, can_see, require
 from tessera.access.scope import scope_of
+from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import StaleVersionError, changes_since, save_changes
@@ -50,7 +50,7 @@ class NoInstrumentInForceError(Exception):
 # Assessments ---------------------------------------------------------------------------------------------
 
 
-def _require_assessor(user: Any, child: Person) -> None:
+def _require_assessor(user: User, child: Person) -> None:
     if not can_see(user, child):
         raise Http404("No record found")
     scope = scope_of(user)
@@ -65,7 +65,7 @@ def _require_assessor(user: Any, child: Person) -> None:
 
 @transaction.atomic
 def start_assessment(
-    user: Any,
+    user: User,
     child: Person,
     *,
     assessed_on: date,
@@ -104,7 +104,7 @@ def start_assessment(
     return assessment
 
 
-def _require_editable(user: Any, assessment: RiskAssessment) -> None:
+def _require_editable(user: User, assessment: RiskAssessment) -> None:
     require(user, Action.CHANGE, assessment)
     if not assessment.is_editable:
         raise ValidationError("This assessment has been completed; start a new assessment to record more")
@@ -117,7 +117,7 @@ def _current_version(assessment: RiskAssessment) -> int:
 
 @transaction.atomic
 def add_observation(
-    user: Any,
+    user: User,
     assessment: RiskAssessment,
     *,
     indicator: str,
@@ -157,7 +157,7 @@ def add_observation(
 
 @transaction.atomic
 def withdraw_observation(
-    user: Any, observation: IndicatorObservation, *, reason: str, request: HttpRequest | None = None
+    user: User, observation: IndicatorObservation, *, reason: str, request: HttpRequest | None = None
 ) -> None:
     assessment = observation.assessment
     _require_editable(user, assessment)
@@ -188,7 +188,7 @@ def direction_of(computed: Level, final: Level) -> OverrideDirection:
 
 @transaction.atomic
 def complete_assessment(
-    user: Any,
+    user: User,
     assessment: RiskAssessment,
     *,
     expected_version: int,
@@ -259,7 +259,7 @@ def complete_assessment(
 
 @transaction.atomic
 def sign_off(
-    user: Any,
+    user: User,
     assessment: RiskAssessment,
     *,
     expected_version: int,
@@ -349,7 +349,7 @@ def create_task(
 
 @transaction.atomic
 def record_confirmed_outcome(
-    user: Any,
+    user: User,
     child: Person,
     *,
     kind: OutcomeKind,

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tessera.access.scope import scope_of
+from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.risk.instrument import InstrumentDefinition, problems_with, to_json
@@ -53,7 +54,7 @@ def install_reference_version(
 
 @transaction.atomic
 def draft_version(
-    user: Any,
+    user: User,
     definition: InstrumentDefinition,
     *,
     change_summary: str,
@@ -87,7 +88,7 @@ def draft_version(
 
 @transaction.atomic
 def decide_version(
-    user: Any, version: InstrumentVersion, *, approve: bool, note: str, request: HttpRequest | None = None
+    user: User, version: InstrumentVersion, *, approve: bool, note: str, request: HttpRequest | None = None
 ) -> InstrumentVersion:
     """A second manager approves (putting it in force) or withdraws a draft."""
     if not may_manage_instrument(scope_of(user)):

@@ -9,12 +9,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from tessera.accounts.models import User
 from tessera.people.models import Person
+from tessera.risk.calibration import FOLLOW_UP_MONTHS
 from tessera.risk.instrument import Level
 from tessera.risk.models import (
     AssessmentStatus,
@@ -32,7 +34,6 @@ from tessera.risk.services import direction_of, review_due_after
 from tessera.risk.version_services import install_reference_version
 from tessera.synth.models import GroundTruthPerson
 from tessera.synth.risk_history import (
-    FOLLOW_UP_MONTHS,
     KnownTruth,
     WorldParameters,
     generate_child,
@@ -95,7 +96,7 @@ def seed_risk_history(*, limit: int = 600, seed: int = 2013, end: date | None = 
     params = WorldParameters()
     children, truths = _children_to_assess(rng, limit, end)
     assessments: list[RiskAssessment] = []
-    pending_observations: list[tuple[int, list]] = []
+    pending_observations: list[tuple[int, list[tuple[Any, User]]]] = []
     outcomes = []
     now = timezone.now()
     for child in children:

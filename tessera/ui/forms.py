@@ -11,7 +11,7 @@ import functools
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core import validators
@@ -271,7 +271,14 @@ class TesseraForm(TesseraFormMixin, forms.Form):
             name_fields_in_errors(self)
 
 
-class TesseraModelForm(TesseraFormMixin, forms.ModelForm):
+if TYPE_CHECKING:
+    # Django's form classes are generic in its type stubs only; at run time they cannot be subscripted.
+    _ModelForm = forms.ModelForm[Any]
+else:
+    _ModelForm = forms.ModelForm
+
+
+class TesseraModelForm(TesseraFormMixin, _ModelForm):
     def full_clean(self) -> None:
         _check_record_choices(self)
         super().full_clean()

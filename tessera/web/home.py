@@ -11,8 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from tessera.access.policy import registered_models, visible_to
 from tessera.access.scope import scope_of
 from tessera.access.services import grants_to_review
+from tessera.accounts.models import User
 from tessera.accounts.roles import CASEWORK_ROLES, Role
-from tessera.audit.models import AccessLog, AuditAction
+from tessera.audit.selectors import recent_views_by
 from tessera.cases.rules import is_district_team
 from tessera.cases.selectors import my_actions, overdue_actions
 from tessera.referrals.selectors import my_referrals, queue_counts
@@ -59,6 +60,10 @@ class HomePage:
             shown.setdefault("referrals.referral", []).extend(referral.pk for referral in self.my_concerns)
         return shown
 
+    def people_named(self) -> list[int]:
+        """The children the page names: each of my actions says whose case it is on."""
+        return [action.case.child_id for action in self.my_actions if action.case.child_id]
+
 
 _DETAIL_URLS = {
     "people.person": "people:person_detail",
@@ -68,15 +73,9 @@ _DETAIL_URLS = {
 }
 
 
-def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
+def recently_viewed(user: User, limit: int = 8) -> list[RecentRecord]:
     """Records the user viewed lately that they may still see, newest first, from the access log."""
-    rows = (
-        AccessLog.objects.filter(actor=user, action=AuditAction.VIEW)
-        .exclude(target_type="")
-        .exclude(target_id="")  # list pages log one row naming no single record
-        .order_by("-id")
-        .values_list("target_type", "target_id", "at")[:100]
-    )
+    rows = recent_views_by(user, limit=100)
     latest: dict[tuple[str, str], Any] = {}
     for target_type, target_id, at in rows:
         latest.setdefault((target_type, target_id), at)
@@ -105,7 +104,7 @@ def recently_viewed(user: Any, limit: int = 8) -> list[RecentRecord]:
     return recent
 
 
-def home_for(user: Any) -> HomePage:
+def home_for(user: User) -> HomePage:
     scope = scope_of(user)
     page = HomePage(
         greeting=f"Hello, {user.first_name or user.username}",
@@ -123,7 +122,7 @@ def home_for(user: Any) -> HomePage:
     return page
 
 
-def _add_case_work(user: Any, page: HomePage) -> None:
+def _add_case_work(user: User, page: HomePage) -> None:
     """My actions, the triage queue, overdue actions and the outcomes of concerns the user reported."""
 
     scope = scope_of(user)

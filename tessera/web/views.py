@@ -5,18 +5,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tessera.access.emergency import target_for_path
+from tessera.access.reads import log_list
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_list_view
+from tessera.accounts.signed_in import signed_in
 from tessera.web.home import home_for
 from tessera.web.navigation import SECTION_TITLES, hub_pages
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    page = home_for(request.user)
+    page = home_for(signed_in(request))
     shown = page.records_shown()
     if shown:
         # Records viewed lately, my actions and my concerns name children: one row with the ids shown.
-        record_list_view(request.user, request, list_name="home", target_type="", ids=shown)
+        log_list(
+            request.user, request, list_name="home", target_type="", ids=shown, people=page.people_named()
+        )
     return render(request, "web/home.html", {"page": page})
 
 

@@ -7,12 +7,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tessera.audit.log import record_access
 from tessera.audit.models import AccessLog, AuditAction
 from tessera.imports import jobs as import_jobs
 from tessera.imports import services as import_services
 from tessera.imports.models import BatchStatus, ImportBatch, QuarantinedRow, RowStatus
 from tessera.jobs.models import Job, JobStatus
 from tessera.jobs.queue import claim_next, run_job, run_pending
+from tessera.people import services as people_services
 from tessera.people.models import SourceIdentity
 
 HEADER = "PersonURN,Forename1,Forename2,Surname,AKA,DOB,Sex,SDE,AddressLine1,AddressLine2,Town,Postcode\n"
@@ -179,7 +181,7 @@ def test_a_row_set_aside_is_kept_with_its_reason(cse):
 def test_a_worker_killed_mid_import_resumes_without_duplicates(cse, monkeypatch):
     monkeypatch.setattr(import_jobs, "CHUNK_ROWS", 2)
     calls = {"n": 0}
-    real_record_access = import_services.record_access
+    real_record_access = record_access
 
     # Calls: 1 the batch, 2-3 rows 1-2 (first chunk), then row 3 is quarantined and row 4's audit is
     # call 4: the worker dies there, in the middle of the second chunk.
@@ -190,6 +192,8 @@ def test_a_worker_killed_mid_import_resumes_without_duplicates(cse, monkeypatch)
         return real_record_access(**kwargs)
 
     monkeypatch.setattr(import_services, "record_access", dies_on_the_fourth_audit)
+    # A new record's row is written by people.services.create_person, which every new person goes through.
+    monkeypatch.setattr(people_services, "record_access", dies_on_the_fourth_audit)
     _upload(cse)
     job = claim_next("worker-a")
     assert job is not None

@@ -47,6 +47,7 @@ def parquet_world(directory: Path) -> pa.Table:
                 ],
                 pa.int64(),
             ),
+            "recorded_year": pa.array([r.year for r in records["received_at"].to_pylist()], pa.int64()),
             "person_id": pa.array([person_of[i] for i in ids], pa.int64()),
             "household": pa.array(
                 [f"{a or ''}|{p or ''}" if p else "" for a, p in zip(lines, postcodes, strict=True)]

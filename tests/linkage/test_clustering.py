@@ -1,15 +1,24 @@
 """Clustering refuses merges that cannot be one person, however strong the score (pure, no database)."""
 
-from tessera.linkage.clustering import RecordFacts, cluster, dates_compatible
+from dataclasses import replace
+
+from tessera.linkage.clustering import (
+    RecordFacts,
+    adult_and_child,
+    cluster,
+    dates_compatible,
+    siblings_in_one_household,
+)
 from tessera.linkage.evaluation import exact_cluster_scores, household_false_merges, pairwise_cluster_scores
 from tessera.linkage.features import address_key, given_forms, normalise_name, soundex
 
 
-def _facts(given, dob, nhs=None, family="hallamshire", address="41cutlersrow|S614QT"):
+def _facts(given, dob, nhs=None, family="hallamshire", address="41cutlersrow|S614QT", recorded=2026):
     """A record of a child in one household (the same surname and address unless given)."""
     return RecordFacts(dob=dob, nhs_number=nhs, given_name=normalise_name(given),
                        given_forms=frozenset(given_forms(given)), family_name=family,
-                       address_key=address, dob_year=dob[:4] if dob else None)  # fmt: skip
+                       address_key=address, dob_year=dob[:4] if dob else None,
+                       recorded_year=recorded)  # fmt: skip
 
 
 def test_siblings_are_never_merged_even_through_a_record_with_no_birthday():
@@ -42,8 +51,12 @@ def test_a_short_form_a_slip_or_a_swapped_birthday_still_links():
 
 def test_a_father_known_only_by_an_approximate_age_is_not_his_namesake_son():
     son = _facts("Tunde", "2021-11-02")
-    father = RecordFacts(given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=1971)
-    guess = RecordFacts(given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=2019)
+    father = RecordFacts(
+        given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=1971, recorded_year=2024
+    )
+    guess = RecordFacts(
+        given_name="tunde", given_forms=frozenset({"tunde"}), approx_birth_year=2019, recorded_year=2024
+    )
     facts = {1: son, 2: father, 3: guess}
     result = cluster(facts, [(1, 2, 0.9999), (1, 3, 0.9998)], facts)
     assert result.cluster_of[2] == 2
@@ -99,3 +112,48 @@ def test_tied_edges_give_the_same_people_in_any_order():
     backwards = cluster([3, 2, 1], [(b, a, p) for a, b, p in reversed(edges)], facts)
     assert forwards.cluster_of == backwards.cluster_of == {1: 1, 2: 2, 3: 1}
     assert forwards.reasons == backwards.reasons
+
+
+def test_an_adult_and_a_child_when_recorded_are_never_one_person_whatever_the_gap():
+    # Issue 12's line: under 18 and over 25 at the time of the (later) record.
+    child, adult = (
+        _facts("Jordan", "2010-05-01", recorded=2024),
+        _facts("Jordan", "1998-05-01", recorded=2024),
+    )
+    assert adult_and_child(child, adult)
+    # Fourteen-year-old and twenty-year-old: neither side of the line is crossed; other rules decide.
+    assert not adult_and_child(child, _facts("Jordan", "2004-05-01", recorded=2024))
+    # Two adults born 40 years apart are not this rule's business (FEBRL's typed-over birthdays).
+    assert not adult_and_child(_facts("Jordan", "1940-05-01"), _facts("Jordan", "1980-05-01"))
+    # Recorded as a child in 2008 and as an adult in 2024: the same birthday is the same person.
+    assert not adult_and_child(_facts("Jordan", "1994-05-01", recorded=2008), _facts("Jordan", "1994-05-01"))
+    # A slip of one digit in the year is a slip, not a generation.
+    assert not adult_and_child(_facts("Jordan", "2010-05-01"), _facts("Jordan", "2000-05-01"))
+
+
+def test_siblings_in_one_household_whether_or_not_a_birthday_is_recorded():
+    kayleigh = _facts("Kayleigh", "2010-03-14")
+    assert siblings_in_one_household(kayleigh, _facts("Kayla", "2012-06-02"))
+    assert siblings_in_one_household(kayleigh, _facts("Kayleigh", "1988-06-02")), "a parent with one name"
+    assert not siblings_in_one_household(_facts("Rebecca", "2010-03-14"), _facts("Becky", "2010-04-03"))
+    assert siblings_in_one_household(kayleigh, _facts("Madison", "2010-03-14")), "twins"
+    assert siblings_in_one_household(kayleigh, _facts("Madison", None)), "a sister with no birthday recorded"
+    assert not siblings_in_one_household(kayleigh, _facts("Kayleigh", None))
+    assert not siblings_in_one_household(kayleigh, _facts("Madison", None, family="thornley")), (
+        "not one household"
+    )
+
+
+def test_one_shared_identifier_and_birthday_is_one_person_whatever_the_first_name():
+    def keyed(given, dob, identifier):
+        return replace(_facts(given, dob), identifiers=frozenset({identifier}))
+
+    # A first name typed over on one record: the agency's own ID and the birthday agree.
+    assert not siblings_in_one_household(
+        keyed("Kayleigh", "2010-03-14", "la:77"), keyed("Shannon", "2010-03-14", "la:77")
+    )
+    # Twins have an ID each; a mother's number on her baby's record matches neither name nor birthday.
+    assert siblings_in_one_household(
+        keyed("Kayleigh", "2010-03-14", "la:77"), keyed("Shannon", "2010-03-14", "la:78")
+    )
+    assert adult_and_child(keyed("Shannon", "1990-01-02", "nhs:1"), keyed("Kayleigh", "2020-05-06", "nhs:1"))

@@ -205,3 +205,44 @@ def test_a_model_from_the_earlier_spec_is_not_reused_by_a_run(linked_world, cast
     second.refresh_from_db()
     assert second.model_id != first.model_id, "its levels are numbered differently: trained afresh"
     assert LinkageModel.objects.filter(runs=second, spec_version__gt=1).exists()
+
+
+def test_a_run_is_on_record_from_start_to_finish_and_each_automatic_merge_names_it(linked_world, cast):
+    _truth, run = linked_world
+    started = AccessLog.objects.get(action=AuditAction.CREATE, target_type="linkage.linkagerun")
+    assert (started.actor_username, started.target_id) == ("analyst", str(run.pk))
+    finished = AccessLog.objects.get(action=AuditAction.CHANGE, target_type="linkage.linkagerun")
+    assert finished.details["merges"] == run.merges_made
+    assert finished.details["review_pairs"] == run.review_pairs
+    merges = AccessLog.objects.filter(action=AuditAction.COMBINE, details__linkage_run=run.pk)
+    assert merges.count() == 2 * run.merges_made
+    merge = PersonMerge.objects.first()
+    assert merge is not None
+    rows = merges.filter(details__merge=merge.pk)
+    assert {row.target_id for row in rows} == {str(merge.survivor_id), str(merge.absorbed_id)}
+    assert all(row.actor_username == "analyst" for row in rows)
+    assert rows[0].details["identities_moved"] == merge.moved_identity_ids
+
+
+def test_keeping_a_pair_apart_is_on_record_with_who_which_people_and_which_run(linked_world, client_for):
+    _truth, run = linked_world
+    pair = ReviewPair.objects.filter(status=PairStatus.WAITING).select_related("left", "right").first()
+    assert pair is not None
+    response = client_for("cse.rotherham").post(
+        f"/linkage/review/{pair.pk}/", {"decision": "different", "reason": "Different mothers"}
+    )
+    assert response.status_code == 302
+    row = AccessLog.objects.get(action=AuditAction.CHANGE, target_type="linkage.reviewpair")
+    assert (row.actor_username, row.target_id, row.reason) == (
+        "cse.rotherham",
+        str(pair.pk),
+        "Different mothers",
+    )
+    assert row.details["decision"] == "kept apart"
+    assert row.details["linkage_run"] == run.pk
+    assert row.details["identities"] == [pair.left_id, pair.right_id]
+    people = sorted({pair.left.person_id, pair.right.person_id})
+    assert row.details["people"] == people
+    assert row.details["merge"] is None
+    shown = set(row.records_shown.values_list("target_id", flat=True))
+    assert shown == {str(pk) for pk in people}, "each person's 'who has looked' finds the decision"

@@ -143,3 +143,17 @@ def test_a_registration_known_only_from_intelligence_finds_no_one_for_other_role
     page = _search(client_for(username), "Tia Kirkby 14/03/2010")
     assert f"/people/{world.child.pk}/" in page
     assert "Seen in vehicle" not in page
+
+
+def test_the_policy_itself_leaves_police_intelligence_links_out(cast):
+    """Links are registered with the access policy: ``visible_to`` does the filtering, for every reader."""
+    from tessera.access.policy import visible_to
+    from tessera.people.models import Link
+
+    intelligence_world(cast)
+    for username in SEES_INTELLIGENCE:
+        assert visible_to(cast[username], Link).count() == 3, username
+    for username in DOES_NOT:
+        assert list(visible_to(cast[username], Link).values_list("kind", flat=True)) == [LinkKind.FAMILY]
+    for username in ("sysadmin", "commissioner", "hotel.sheffield"):
+        assert not visible_to(cast[username], Link).exists(), username

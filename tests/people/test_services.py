@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -167,3 +167,32 @@ def test_a_merge_is_undone_only_once(cast):
     unmerge_persons(cast["cse.rotherham"], merge=merge, reason="Not the same")
     with pytest.raises(MergeRefusedError, match="already been undone"):
         unmerge_persons(cast["cse.rotherham"], merge=merge, reason="Again")
+
+
+def test_a_new_person_comes_with_their_source_identity_and_one_log_row_naming_both(cast):
+    from tessera.core.models import Agency, District
+    from tessera.people.services import NewIdentity, create_person
+
+    person, identity = create_person(
+        cast["officer.rotherham"],
+        district=District.objects.get(code="rotherham"),
+        given_name="Tia",
+        family_name="Kirkby",
+        date_of_birth=date(2011, 5, 4),
+        identity=NewIdentity(
+            agency=Agency.objects.get(code="police"),
+            source_system="Tessera referral",
+            source_record_id="R-2026-TEST01",
+            received_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+            fields={"given_name": "Tia", "family_name": "Kirkby", "date_of_birth": date(2011, 5, 4)},
+        ),
+        details={"from_referral": "R-2026-TEST01"},
+    )
+    assert identity.person == person
+    assert (person.full_name, person.district_id) == ("Tia Kirkby", District.objects.get(code="rotherham").pk)
+    row = AccessLog.objects.get(action=AuditAction.CREATE)
+    assert (row.target_type, row.target_id) == ("people.sourceidentity", str(identity.pk))
+    assert row.details == {"from_referral": "R-2026-TEST01"}
+    assert list(row.records_shown.values_list("target_type", "target_id")) == [
+        ("people.person", str(person.pk))
+    ]

@@ -10,11 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from tessera.access.policy import Action, active_grant, can, within_scope_without_grant
+from tessera.access.policy import Action, can
+from tessera.access.reads import emergency_grant, log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import CASEWORK_ROLES
-from tessera.audit.log import record_access, record_list_view
-from tessera.audit.models import AuditAction
+from tessera.accounts.signed_in import signed_in
 from tessera.audit.versioning import StaleVersionError
 from tessera.cases.page import open_case_page
 from tessera.people.models import Person
@@ -33,12 +33,16 @@ from tessera.risk.rules import may_assess
 from tessera.risk.scoring import RiskResult, long_date
 
 
-def _child(request: HttpRequest, pk: int) -> Person:
-    """The child, if the user may see them and works on named children's risk; 404 otherwise."""
-    child = selectors.child_for_risk(request.user, pk)
+def _require_casework(request: HttpRequest) -> None:
+    """Risk pages are for those who work on named children's risk: 404 to others, as if missing."""
     if not scope_of(request.user).roles & CASEWORK_ROLES:
         raise Http404("No record found")
-    return child
+
+
+def _child(request: HttpRequest, pk: int) -> Person:
+    """The child, if the user may see them and works on named children's risk; 404 otherwise."""
+    _require_casework(request)
+    return selectors.child_for_risk(request.user, pk)
 
 
 def _overview(request: HttpRequest, child: Person) -> dict[str, Any]:
@@ -59,17 +63,10 @@ def _overview(request: HttpRequest, child: Person) -> dict[str, Any]:
 
 
 def child_risk(request: HttpRequest, pk: int) -> HttpResponse:
-    child = _child(request, pk)
+    _require_casework(request)
+    child = selectors.open_child_risk(request.user, pk, via=request)
     overview = _overview(request, child)
-    grant = active_grant(request.user, child) if not within_scope_without_grant(request.user, child) else None
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=child,
-        request=request,
-        reason=grant.reason if grant else "",
-        details={"page": "risk", **({"emergency_access": grant.pk} if grant else {})},
-    )
+    grant = emergency_grant(request.user, child)
     return render(request, "risk/child_risk.html", {**overview, "grant": grant})
 
 
@@ -102,7 +99,7 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and version is not None:
         try:
             assessment = services.start_assessment(
-                request.user,
+                signed_in(request),
                 child,
                 assessed_on=form.cleaned_data["assessed_on"],
                 learning_disability=form.cleaned_data["learning_disability"] == "yes",
@@ -117,14 +114,9 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Assessment started. Record each indicator with its date and evidence.")
             return redirect("risk:assessment_detail", pk=assessment.pk)
-    # The page names the child on a GET and again when the start is refused: both are logged.
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=child,
-        request=request,
-        details={"page": "start risk assessment"},
-    )
+    # The page names the child on a GET and again when the start is refused: both are logged, once the
+    # role and district checks above have let the user see the form.
+    log_opened(request.user, child, via=request, details={"page": "start risk assessment"}, grant=None)
     return render(
         request,
         "risk/assessment_start.html",
@@ -133,21 +125,13 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_for_page(request.user, pk)
+    assessment = selectors.open_assessment(request.user, pk, via=request)
     definition = assessment.instrument_version.instrument
     result = selectors.result_of(assessment)
     observations = list(assessment.observations.all())
     rows = [(o, i, GROUP_LABELS[i.group]) for o in observations for i in [definition.indicator(o.indicator)]]
     child = assessment.child
-    grant = active_grant(request.user, child) if not within_scope_without_grant(request.user, child) else None
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=assessment,
-        request=request,
-        reason=grant.reason if grant else "",
-        details={"emergency_access": grant.pk} if grant else None,
-    )
+    grant = emergency_grant(request.user, child)
     user = request.user
     return render(
         request,
@@ -180,13 +164,8 @@ def _log_form_view(request: HttpRequest, assessment: RiskAssessment) -> None:
     """Showing a form about a child shows who the child is: that is a view, and is logged as one, both
     when the form is opened and when it comes back after a refused save. (A save that succeeds is
     logged by the service that acts on it.)"""
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=assessment,
-        request=request,
-        details={"page": request.resolver_match.url_name if request.resolver_match else ""},
-    )
+    page = request.resolver_match.url_name if request.resolver_match else ""
+    selectors.log_assessment_shown(request.user, assessment, via=request, page=page or "")
 
 
 def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -195,7 +174,7 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObservationForm(request.POST or None, definition=definition)
     if request.method == "POST" and form.is_valid() and assessment.is_editable:
         try:
-            services.add_observation(request.user, assessment, request=request, **form.cleaned_data)
+            services.add_observation(signed_in(request), assessment, request=request, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -220,7 +199,7 @@ def observation_withdraw(request: HttpRequest, pk: int, observation_pk: int) -> 
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_observation(
-                request.user, observation, reason=form.cleaned_data["reason"], request=request
+                signed_in(request), observation, reason=form.cleaned_data["reason"], request=request
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -254,7 +233,7 @@ def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.complete_assessment(
-                request.user,
+                signed_in(request),
                 assessment,
                 expected_version=form.cleaned_data["version"],
                 final_level=Level(form.cleaned_data["final_level"]),
@@ -302,7 +281,7 @@ def assessment_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and not problem:
         try:
             services.sign_off(
-                request.user,
+                signed_in(request),
                 assessment,
                 expected_version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],
@@ -332,12 +311,13 @@ def reassessments(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Reassessments are for people who work with children's cases")
     tasks = list(selectors.open_tasks(request.user)[:500])
     latest = selectors.latest_levels([t.child for t in tasks], request.user)
-    record_list_view(
+    log_list(
         request.user,
         request,
         list_name="reassessments",
         target_type="risk.reassessmenttask",
         ids=[t.pk for t in tasks],
+        people=[t.child_id for t in tasks],
         details={"children": sorted({t.child_id for t in tasks})},
     )
     today = timezone.localdate()

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from tessera.access.reads import log_opened
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_access
-from tessera.audit.models import AuditAction
+from tessera.accounts.signed_in import signed_in
 from tessera.risk import selectors, shadow_job, version_services
 from tessera.risk.catalogue import seraf_style_default
 from tessera.risk.forms import DecideVersionForm, DraftVersionForm
@@ -89,7 +89,7 @@ def version_draft(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             version = version_services.draft_version(
-                request.user,
+                signed_in(request),
                 form.definition(),
                 change_summary=form.cleaned_data["change_summary"],
                 request=request,
@@ -113,7 +113,7 @@ def version_decide(request: HttpRequest, number: int) -> HttpResponse:
         approve = form.cleaned_data["decision"] == "approve"
         try:
             version_services.decide_version(
-                request.user, version, approve=approve, note=form.cleaned_data["note"], request=request
+                signed_in(request), version, approve=approve, note=form.cleaned_data["note"], request=request
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -123,13 +123,7 @@ def version_decide(request: HttpRequest, number: int) -> HttpResponse:
             else:
                 messages.success(request, f"Version {version.number} withdrawn.")
             return redirect("risk:version_detail", number=version.number)
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=version,
-        request=request,
-        details={"page": "decide"},
-    )
+    log_opened(request.user, version, via=request, details={"page": "decide"}, grant=None)
     return render(
         request,
         "risk/version_decide.html",
@@ -157,7 +151,7 @@ def version_shadow(request: HttpRequest, number: int) -> HttpResponse:
     version = get_object_or_404(InstrumentVersion, number=number)
     on = request.POST.get("shadow") == "on"
     try:
-        shadow_job.switch_shadow(request.user, version, on=on, request=request)
+        shadow_job.switch_shadow(signed_in(request), version, on=on, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from tessera.access.reads import log_aggregate, log_opened
 from tessera.access.scope import scope_of
-from tessera.audit.log import record_access
-from tessera.audit.models import AuditAction
+from tessera.accounts.signed_in import signed_in
 from tessera.risk import selectors, version_services
 from tessera.risk.analytics import override_report
 from tessera.risk.calibration_job import start_study
@@ -42,13 +42,7 @@ def _require_aggregates(request: HttpRequest) -> None:
 def overrides(request: HttpRequest) -> HttpResponse:
     _require_aggregates(request)
     report = override_report(request.user)
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target_type="risk.overrides",
-        request=request,
-        details={"aggregate": "override analytics"},
-    )
+    log_aggregate(request.user, request, report="risk.overrides")
     return render(request, "risk/overrides.html", {"report": report})
 
 
@@ -76,7 +70,7 @@ def calibration_start(request: HttpRequest) -> HttpResponse:
     if version is None:
         messages.error(request, "No instrument version is in force, so there is nothing to calibrate.")
         return redirect("risk:calibration")
-    study = start_study(request.user, version, request=request)
+    study = start_study(signed_in(request), version, request=request)
     messages.success(request, "Calibration study started. This page shows its progress.")
     return redirect("risk:calibration_detail", pk=study.pk)
 
@@ -121,6 +115,14 @@ def _clearly_higher(ceiling: dict[str, Any] | None, proposed: dict[str, Any] | N
     return auc.get("high") is not None and ceiling["low"] > auc["high"]
 
 
+def _clearly_lower(ceiling: dict[str, Any] | None, proposed: dict[str, Any] | None) -> bool:
+    """The ceiling's interval lies wholly below the proposal's AUC interval."""
+    if not ceiling or not proposed or ceiling.get("high") is None:
+        return False
+    auc = proposed["test"]["auc"]
+    return auc.get("low") is not None and ceiling["high"] < auc["low"]
+
+
 def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_aggregates(request)
     study = (
@@ -160,13 +162,7 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             for i in current_def.indicators
         ]
-    record_access(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target=study,
-        request=request,
-        details={"aggregate": True},
-    )
+    log_opened(request.user, study, via=request, details={"aggregate": True}, grant=None)
     return render(
         request,
         "risk/calibration_detail.html",
@@ -192,6 +188,7 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "proposing": bool(proposed and proposed["key"] != "current"),
             "ceiling_clearly_higher": _clearly_higher(report.get("ceiling_auc"), proposed),
+            "ceiling_clearly_lower": _clearly_lower(report.get("ceiling_auc"), proposed),
             "weights": weights,
             "level_rows": level_rows,
             "may_propose": may_manage_instrument(scope_of(request.user))
@@ -214,7 +211,7 @@ def calibration_propose(request: HttpRequest, pk: int) -> HttpResponse:
     summary = " ".join(study.report.get("summary", []))
     try:
         version = version_services.draft_version(
-            request.user,
+            signed_in(request),
             definition.with_weights({}, definition.bands, f"Calibrated from study {study.pk}"),
             change_summary=f"Proposed by calibration study {study.pk}. {summary}",
             study=study,
