@@ -70,7 +70,7 @@ def _day(value: Any) -> str:
         return ""
     if hasattr(value, "tzinfo"):
         return timezone.localtime(value).strftime("%-d %B %Y %H:%M")
-    return value.strftime("%-d %B %Y")
+    return str(value.strftime("%-d %B %Y"))
 
 
 def is_police_intelligence(*, from_intelligence: bool, source_evaluation: str, legacy_grade: str) -> bool:

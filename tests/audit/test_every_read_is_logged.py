@@ -132,6 +132,10 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
         lambda w: {"risk.reassessmenttask": {w.task.pk}, "people.person": {w.rotherham_child.pk}},
     ),
     "risk:case_risk": ("cse.rotherham", _case),
+    # The review list names the people due (none in this world); a person's page; a subject access pack.
+    "information:hub": ("dpo", lambda w: {}),
+    "information:person": ("dpo", _person),
+    "information:pack": ("dpo", _person),
 }
 
 # url name -> why it shows no personal data (so no access-log row is asked of it here).
@@ -144,6 +148,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "accounts:verify_code": "signing in",
     "accounts:set_up_code": "signing in",
     "accounts:sign_out": "POST only",
+    "information:decide": "POST only",
+    "information:erase": "POST only",
+    "information:new_request": "POST only",
     "accounts:sign_out_everywhere": "POST only",
     "accounts:account": "the user's own account",
     "accounts:set_password": "the user's own password",
