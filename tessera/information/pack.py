@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from tessera.audit.models import AccessLog, RecordShown
+from tessera.audit.selectors import looks_at
 from tessera.cases.models import Case
 from tessera.people.models import Link, Person, PersonMerge
 from tessera.referrals.models import Referral
@@ -284,13 +284,8 @@ def _merges_section(person: Person) -> Section:
 
 def _access_log_section(person: Person, redactions: list[Redaction]) -> Section:
     section = Section("Who has opened or shown this record")
-    shown_ids = RecordShown.objects.filter(target_type="people.person", target_id=str(person.pk)).values(
-        "entry_id"
-    )
-    entries = AccessLog.objects.filter(
-        Q(target_type="people.person", target_id=str(person.pk)) | Q(pk__in=shown_ids)
-    ).order_by("at", "pk")
-    for entry in entries[:5000]:
+    entries = reversed(looks_at("people.person", person.pk, limit=5000))
+    for entry in entries:
         section.rows.append(
             redact_log_entry(
                 {

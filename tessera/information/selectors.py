@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from tessera.access.policy import get_visible_or_404, visible_to
+from tessera.access.reads import log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import Role
+from tessera.audit.log import record_access, record_list_view
+from tessera.audit.models import AuditAction
 from tessera.cases.models import Case
 from tessera.information import retention
 from tessera.information.models import Erasure, RetentionDecision
@@ -144,3 +148,35 @@ def find_people(user: Any, *, family_name: str, date_of_birth: datetime.date | N
             Q(date_of_birth=date_of_birth) | Q(identities__date_of_birth=date_of_birth)
         ).distinct()
     return found.select_related("district").order_by("family_name", "given_name", "pk")[:50]
+
+
+def show_person(user: Any, person: Person, *, via: HttpRequest | None) -> RetentionPosition:
+    """The person's retention position, put in front of the user: logged as a view of the person."""
+    log_opened(user, person, via=via)
+    return retention_position(person)
+
+
+def list_due(user: Any, today: datetime.date, *, via: HttpRequest | None) -> list[RetentionPosition]:
+    """The review list, logged as a list naming the people on it."""
+    due = due_for_review(user, today)
+    ids = [position.person.pk for position in due]
+    record_list_view(
+        user, via, list_name="retention reviews due", target_type="people.person", ids=ids, people=ids
+    )
+    return due
+
+
+def search_for_request(
+    user: Any, *, family_name: str, date_of_birth: datetime.date | None, via: HttpRequest | None
+) -> list[Person]:
+    """The people a subject access request could be about, logged as a search showing them."""
+    found = list(find_people(user, family_name=family_name, date_of_birth=date_of_birth))
+    record_access(
+        actor=user,
+        action=AuditAction.SEARCH,
+        target_type="people.person",
+        request=via,
+        details={"purpose": "subject access", "found": len(found)},
+        shown={"people.person": [p.pk for p in found]},
+    )
+    return found

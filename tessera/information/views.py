@@ -10,8 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tessera.access.policy import get_visible_or_404, visible_to
-from tessera.audit.log import record_access, record_list_view
-from tessera.audit.models import AuditAction
 from tessera.information import retention, selectors, services
 from tessera.information.forms import (
     ErasureForm,
@@ -32,33 +30,16 @@ def _officer(request: HttpRequest) -> None:
 def hub(request: HttpRequest) -> HttpResponse:
     _officer(request)
     today = timezone.localdate()
-    due = selectors.due_for_review(request.user, today)
+    due = selectors.list_due(request.user, today, via=request)
     find = FindPersonForm(request.GET if "family_name" in request.GET else None)
     found: list[Person] | None = None
     if find.is_bound and find.is_valid():
-        found = list(
-            selectors.find_people(
-                request.user,
-                family_name=find.cleaned_data["family_name"],
-                date_of_birth=find.cleaned_data["date_of_birth"],
-            )
+        found = selectors.search_for_request(
+            request.user,
+            family_name=find.cleaned_data["family_name"],
+            date_of_birth=find.cleaned_data["date_of_birth"],
+            via=request,
         )
-        record_access(
-            actor=request.user,
-            action=AuditAction.SEARCH,
-            target_type="people.person",
-            request=request,
-            details={"purpose": "subject access", "found": len(found)},
-            shown={"people.person": [p.pk for p in found]},
-        )
-    record_list_view(
-        request.user,
-        request,
-        list_name="retention reviews due",
-        target_type="people.person",
-        ids=[position.person.pk for position in due],
-        people=[position.person.pk for position in due],
-    )
     return render(
         request,
         "information/hub.html",
@@ -67,8 +48,7 @@ def hub(request: HttpRequest) -> HttpResponse:
 
 
 def _person_page(request: HttpRequest, person: Person, **forms: object) -> HttpResponse:
-    position = selectors.retention_position(person)
-    record_access(actor=request.user, action=AuditAction.VIEW, target=person, request=request)
+    position = selectors.show_person(request.user, person, via=request)
     context = {
         "person": person,
         "position": position,
