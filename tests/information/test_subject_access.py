@@ -68,6 +68,7 @@ def test_the_pack_holds_everything_about_the_person(world, client_for):
 
 
 def test_police_intelligence_and_third_parties_are_redacted_each_with_its_reason(world, client_for):
+    client_for("cse.rotherham").get(f"/people/{world.child.pk}/")
     _sar, pack = _pack(client_for("dpo"), world.child)
     text = json.dumps(pack["sections"])
     assert "Coldwell" not in text, "the suspected exploiter from intelligence is not in the pack"
