@@ -288,6 +288,8 @@ def read_stats(stats_csv: Path, failures_csv: Path) -> dict[str, Any]:
 
 def _start_server(database_url: str) -> list[subprocess.Popen[bytes]]:
     env = server_env(database_url)
+    # The PostgreSQL run makes no SQLite file under var/bench, so the directory may not exist yet.
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     log = (ROOT / "var" / "bench" / "load-server.log").open("ab")
     web = subprocess.Popen(  # noqa: S603 - fixed arguments
         [str(VENV_BIN / "gunicorn"), "tessera.wsgi:application"], cwd=ROOT, env=env, stdout=log, stderr=log
