@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 VENV_BIN = Path(sys.executable).parent
 SECRET = "load-bench-only-secret-key-not-for-any-real-installation-0123456789"  # noqa: S105
+AUDIT_KEY = "load-bench-only-audit-key-not-for-any-real-installation-0123456789"
 PORT = 8105
 PG_DATABASE = "tessera_hardening_load"
 IMPORT_ROWS = 5000
@@ -57,6 +58,9 @@ def server_env(database_url: str) -> dict[str, str]:
         "TESSERA_BIND": f"127.0.0.1:{PORT}",
         "TESSERA_VAR_DIR": str(ROOT / "var" / "bench" / "load-var"),
         "TESSERA_LOG_LEVEL": "WARNING",
+        # The worker seals the access log into its keyed chain and /health/ checks it can: without a key
+        # both fail (the first SQLite run, 033d8b4, had 119 health-check 500s in the server log).
+        "TESSERA_AUDIT_KEY": AUDIT_KEY,
     }
 
 

@@ -42,6 +42,10 @@ class _SignedIn(HttpUser):
 
     def _page(self, path: str, name: str) -> str:
         with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code == 0:
+                # No HTTP answer at all: say what the connection did (refused, reset, timed out).
+                response.failure(f"no response: {type(response.error).__name__}: {response.error}"[:200])
+                return ""
             if response.status_code != 200:
                 response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
                 return ""
