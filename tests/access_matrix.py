@@ -191,6 +191,23 @@ ROWS: dict[str, Row] = {
     ),
     # The confirmation reads the reference from the reporter's own session; without one it goes home.
     "referrals:concern_sent": Row(lambda w: "/referrals/sent/", default=302),
+    # Adding to a concern by its reference: every reporter, staff and partner alike.
+    "referrals:add_to_concern": Row(
+        lambda w: "/referrals/add/", default=403, expect=only((*STAFF_REPORTERS, "hotel.sheffield"))
+    ),
+    "referrals:addition_sent": Row(lambda w: "/referrals/add/sent/", default=302),
+    # Grading and resolving are posted from the referral page; asked for by address, the district team
+    # is sent back to the page, the referrer may see it but not act (403), anyone else gets 404.
+    "referrals:grade_referral": Row(
+        lambda w: f"/referrals/{w.referral.pk}/grade/",
+        default=404,
+        expect={"officer.rotherham": 403, **only(ROTHERHAM_CASE_TEAM, 302)},
+    ),
+    "referrals:resolve_subjects": Row(
+        lambda w: f"/referrals/{w.referral.pk}/subjects/",
+        default=404,
+        expect={"officer.rotherham": 403, **only(ROTHERHAM_CASE_TEAM, 302)},
+    ),
     "referrals:my_concerns": Row(lambda w: "/referrals/mine/", default=403, expect=only(STAFF_REPORTERS)),
     "referrals:triage_queue": Row(lambda w: "/referrals/triage/", default=403, expect=only(DISTRICT_TEAMS)),
     "referrals:referral_detail": Row(

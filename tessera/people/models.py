@@ -232,9 +232,12 @@ class LinkKind(models.TextChoices):
     SUSPECTED_EXPLOITER = "suspected_exploiter", "Suspected exploiter of"
     FOUND_WITH = "found_with", "Found with"
     SEEN_IN_VEHICLE = "seen_in_vehicle", "Seen in vehicle"
+    USES_VEHICLE = "uses_vehicle", "Uses vehicle"
     USES_PHONE = "uses_phone", "Uses phone"
     USES_ACCOUNT = "uses_account", "Uses online account"
     FREQUENTS = "frequents", "Frequents"
+    # Seen there once, on the link's date (a concern's sighting), rather than known to go there often.
+    SEEN_AT = "seen_at", "Seen at"
     LIVES_AT = "lives_at", "Lives at"
 
 
