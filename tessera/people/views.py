@@ -5,7 +5,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tessera.access.policy import active_grant
 from tessera.access.reads import log_search
 from tessera.access.scope import scope_of
 from tessera.access.services import may_restrict, restriction_on
@@ -14,7 +13,7 @@ from tessera.people.forms import PersonSearchForm
 from tessera.people.link_chart import layout
 from tessera.people.rules import may_search_people
 from tessera.people.search import search_people
-from tessera.people.selectors import links_of, open_person
+from tessera.people.selectors import links_of, open_person_with_grant
 
 
 def person_search(request: HttpRequest) -> HttpResponse:
@@ -42,11 +41,10 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = open_person(request.user, pk, via=request)
+    person, grant = open_person_with_grant(request.user, pk, via=request)
     if person.merged_into_id:
         return redirect("people:person_detail", pk=person.merged_into_id)
     links = links_of(request.user, person)
-    grant = active_grant(request.user, person)
     return render(
         request,
         "people/person_detail.html",
