@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.forms import DeclarativeFieldsMetaclass
+from django.http import QueryDict
 
 from tessera.people.identifiers import normalise_handle, normalise_phone, normalise_registration
 from tessera.people.models import LocationKind, OnlineAccount, Phone, Sex, Vehicle
@@ -325,7 +326,7 @@ def resolution_form(
     *,
     candidates: Mapping[int, list[PossibleMatch]],
     searched: set[int],
-    data: Mapping[str, Any] | None = None,
+    data: QueryDict | None = None,
 ) -> ResolutionForm:
     """The form that resolves the referral's unresolved subjects.
 
@@ -372,6 +373,13 @@ def resolution_form(
         DeclarativeFieldsMetaclass("ResolutionForm", (ResolutionForm, TesseraForm), dict(from_base)),
     )
     initial = {f"search-{s.pk}": subject_search_text(s) for s, is_person, _ in meta if is_person}
+    if data is not None:
+        # A thing's "record" is chosen until the triager picks "leave out": a search round trip for a
+        # person must not quietly drop the car because a bound form ignores initial values.
+        data = data.copy()
+        for subject, is_person, _ in meta:
+            if not is_person and f"subject-{subject.pk}" not in data:
+                data[f"subject-{subject.pk}"] = RECORD
     form = form_class(data, initial=initial)
     form.subject_ids = [s.pk for s, _, _ in meta]
     form.resolution_rows = [
