@@ -34,6 +34,8 @@ def resolving(page: Page, legend: str) -> Locator:
 def test_a_hotel_concern_becomes_a_girl_two_men_a_car_and_a_hotel_linked(page: Page, sign_in_as):
     leah = make_person("sheffield", given="Leah", family="Stainley", dob=date(2012, 5, 3))
     today = timezone.localdate()
+    # Triage pages search for each person named; on a shared two-core machine that can take a while.
+    page.set_default_timeout(60_000)
 
     # The hotel's night manager reports from their home page.
     sign_in_as("hotel.sheffield")
