@@ -67,6 +67,7 @@ def test_add_another_adult_keeps_everything_typed_and_shows_no_errors(client_for
     assert response.status_code == 200
     assert "There is a problem" not in body
     assert 'name="adult-2-given_name"' in body, "a third adult row"
+    assert '<input type="hidden" name="adult-count" value="3">' in body, "and the third row is sent next time"
     assert 'value="Darren"' in body
     assert 'value="yk62 abc"' in body
     assert "room 12" in body
