@@ -15,6 +15,7 @@ from tessera.people.link_chart import layout
 from tessera.people.person_page import open_person_page
 from tessera.people.rules import may_search_people
 from tessera.people.search import search_people
+from tessera.people.thing_search import find_things
 from tessera.people.things import ThingPage, open_account, open_phone, open_place, open_vehicle
 
 
@@ -23,10 +24,12 @@ def person_search(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your role does not search for people")
     form = PersonSearchForm(request.GET if "q" in request.GET else None)
     outcome = None
+    things = None
     if form.is_bound and form.is_valid():
         text = form.cleaned_data["q"]
         with transaction.atomic():
             outcome = search_people(request.user, text)
+            things = find_things(request.user, outcome.query)
             # What was asked, and the ids (never the names) of the people shown, so each of them finds
             # this search in "who has looked at this record".
             log_search(
@@ -37,9 +40,11 @@ def person_search(request: HttpRequest) -> HttpResponse:
                     "query": text,
                     "understood": outcome.query.terms(),
                     "results": len(outcome.results),
+                    "things": things.count,
                 },
+                also_shown=things.shown(),
             )
-    return render(request, "people/person_search.html", {"form": form, "outcome": outcome})
+    return render(request, "people/person_search.html", {"form": form, "outcome": outcome, "things": things})
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
