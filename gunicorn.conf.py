@@ -16,7 +16,11 @@ worker_class = "gthread"
 # A request that takes longer than this is killed and logged, rather than holding a worker for ever.
 timeout = int(os.environ.get("TESSERA_WEB_TIMEOUT", "60"))
 graceful_timeout = 30
-keepalive = 5
+# Idle keep-alive connections are held open this long. People pause between pages for seconds, and a
+# load balancer in front keeps its own pool: a keep-alive shorter than either closes connections just as
+# they are reused, which users see as reset connections (bench/results/load.md, 2 Dec 2026). Behind a
+# load balancer, set it longer than the balancer's idle timeout (60 s on most).
+keepalive = int(os.environ.get("TESSERA_WEB_KEEPALIVE", "75"))
 # Recycle each worker process now and then, so a slow leak in any library cannot grow without bound.
 max_requests = int(os.environ.get("TESSERA_WEB_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500

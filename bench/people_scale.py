@@ -260,8 +260,11 @@ def main() -> None:
     previous = RESULTS / "people_scale.json"
     if args.reuse and previous.exists():
         # Keep the figures of the run that loaded this database.
+        # Only when they describe this kind of run (an older file named its index "search_keys"); otherwise
+        # the results say the database was reused rather than stopping on a missing figure.
         earlier = json.loads(previous.read_text()).get("load")
-        load = earlier if isinstance(earlier, dict) else {}
+        wanted = {"people", "source_identities", "links", "match_keys", "seconds", "peak_memory_mb"}
+        load = earlier if isinstance(earlier, dict) and wanted <= earlier.keys() else {}
     if not args.reuse:
         call_command("migrate", verbosity=0)
         seed_reference_data()
