@@ -175,6 +175,24 @@ class Location(TimeStampedModel):
         return ", ".join(p for p in parts if p) or f"Location {self.pk}"
 
 
+class PlaceWord(models.Model):
+    """One word a place can be found under: of its kind, name or street ("hotel", "premier", "walk").
+
+    Derived from the place (``people.place_words``), kept current when a place is saved, so a search by
+    a place's name is an index look-up rather than a scan of every address.
+    """
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["location", "word"], name="one_place_word_per_place")]
+        indexes = [models.Index(fields=["word", "location"], name="place_word_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.word} for place {self.location_id}"
+
+
 class IdentityAddress(models.Model):
     """An address a source recorded for an identity, with the dates it applied."""
 

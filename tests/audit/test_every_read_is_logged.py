@@ -42,6 +42,11 @@ def _case_and_child(w: Any) -> Named:
     return {"cases.case": {w.case.pk}, "people.person": {w.rotherham_child.pk}}
 
 
+def _thing(kind: str, label: str) -> Callable[[Any], Named]:
+    """A place, vehicle, phone or account's page names the thing and the child linked to it."""
+    return lambda w: {label: {getattr(w, kind).pk}, **_person(w)}
+
+
 def _assessment(pk: Callable[[Any], int]) -> Callable[[Any], Named]:
     return lambda w: {"risk.riskassessment": {pk(w)}, "people.person": {w.rotherham_child.pk}}
 
@@ -61,6 +66,15 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
     "people:person_search": ("cse.rotherham", _person),
     "people:person_detail": ("cse.rotherham", _person),
     "api:person-detail": ("cse.rotherham", _person),
+    **{
+        f"people:{kind}_detail": ("cse.rotherham", _thing(kind, label))
+        for kind, label in (
+            ("place", "people.location"),
+            ("vehicle", "people.vehicle"),
+            ("phone", "people.phone"),
+            ("account", "people.onlineaccount"),
+        )
+    },
     "referrals:my_concerns": (
         "officer.rotherham",
         lambda w: {"referrals.referral": {w.referral.pk}, "people.person": {w.rotherham_child.pk}},
