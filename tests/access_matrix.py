@@ -94,6 +94,10 @@ def only(users: tuple[str, ...] | list[str], code: int = 200) -> dict[str, int]:
     return dict.fromkeys(users, code)
 
 
+def thing_path(kind: str, path: str) -> Callable[[Any], str]:
+    return lambda w: f"/people/{path}/{getattr(w, kind).pk}/"
+
+
 ROWS: dict[str, Row] = {
     "web:home": Row(lambda w: "/", default=200),
     # The load balancer's health check answers everyone, with no personal data.
@@ -177,6 +181,17 @@ ROWS: dict[str, Row] = {
         default=404,
         expect=only((*ROTHERHAM_PEOPLE_VIEWERS, "dpo")),
     ),
+    # Places, vehicles, phones and accounts: whoever works with named children, as search by them is
+    # (the people shown on them are filtered by the person rule).
+    **{
+        f"people:{kind}_detail": Row(thing_path(kind, path), default=404, expect=only(WORK_WITH_CHILDREN))
+        for kind, path in (
+            ("place", "places"),
+            ("vehicle", "vehicles"),
+            ("phone", "phones"),
+            ("account", "accounts"),
+        )
+    },
     "api:person-detail": Row(
         lambda w: f"/api/v1/people/{w.rotherham_child.pk}/",
         default=404,
@@ -191,6 +206,23 @@ ROWS: dict[str, Row] = {
     ),
     # The confirmation reads the reference from the reporter's own session; without one it goes home.
     "referrals:concern_sent": Row(lambda w: "/referrals/sent/", default=302),
+    # Adding to a concern by its reference: every reporter, staff and partner alike.
+    "referrals:add_to_concern": Row(
+        lambda w: "/referrals/add/", default=403, expect=only((*STAFF_REPORTERS, "hotel.sheffield"))
+    ),
+    "referrals:addition_sent": Row(lambda w: "/referrals/add/sent/", default=302),
+    # Grading and resolving are posted from the referral page; asked for by address, the district team
+    # is sent back to the page, the referrer may see it but not act (403), anyone else gets 404.
+    "referrals:grade_referral": Row(
+        lambda w: f"/referrals/{w.referral.pk}/grade/",
+        default=404,
+        expect={"officer.rotherham": 403, **only(ROTHERHAM_CASE_TEAM, 302)},
+    ),
+    "referrals:resolve_subjects": Row(
+        lambda w: f"/referrals/{w.referral.pk}/subjects/",
+        default=404,
+        expect={"officer.rotherham": 403, **only(ROTHERHAM_CASE_TEAM, 302)},
+    ),
     "referrals:my_concerns": Row(lambda w: "/referrals/mine/", default=403, expect=only(STAFF_REPORTERS)),
     "referrals:triage_queue": Row(lambda w: "/referrals/triage/", default=403, expect=only(DISTRICT_TEAMS)),
     "referrals:referral_detail": Row(
@@ -354,7 +386,42 @@ def build_world() -> SimpleNamespace:
         action=casework.action,
     )
     _add_linkage_world(world)
+    _add_things_world(world)
     return world
+
+
+def _add_things_world(world: SimpleNamespace) -> None:
+    """A hotel, a car, a phone and an account, each linked to the Rotherham child by a concern."""
+    from tessera.core.models import Agency
+    from tessera.people.models import EntityKind, Link, LinkKind, Location, LocationKind, PoleEntity
+    from tests.people.helpers import account, phone, vehicle
+
+    world.place = Location.objects.create(
+        entity=PoleEntity.objects.create(kind=EntityKind.LOCATION),
+        kind=LocationKind.HOTEL,
+        name="Premier Inn Rotherham Central",
+        address_line_1="Millstone Walk",
+        town="Rotherham",
+        postcode="S60 1AA",
+    )
+    world.vehicle = vehicle("YK62QBC")
+    world.phone = phone("07700 900123")
+    world.account = account("Snapchat", "jay_wolf99")
+    police = Agency.objects.get(code="police")
+    for thing, kind in (
+        (world.place, LinkKind.FREQUENTS),
+        (world.vehicle, LinkKind.SEEN_IN_VEHICLE),
+        (world.phone, LinkKind.USES_PHONE),
+        (world.account, LinkKind.USES_ACCOUNT),
+    ):
+        Link.objects.create(
+            source=world.rotherham_child.entity,
+            target=thing.entity,
+            kind=kind,
+            agency=police,
+            source_system="referral",
+            source_record_id=world.referral.reference,
+        )
 
 
 def newcomer(w: Any) -> User:

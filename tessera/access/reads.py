@@ -134,8 +134,10 @@ def log_search(
     *,
     people_shown: Iterable[int],
     details: Mapping[str, Any],
+    also_shown: Shown | None = None,
 ) -> AccessLog:
-    """One SEARCH row naming the people the results showed (ids, never the names typed)."""
+    """One SEARCH row naming the people the results showed (ids, never the names typed), and any other
+    records listed beside them (``also_shown``: the places, vehicles, phones and accounts found)."""
     shown = list(dict.fromkeys(people_shown))
     return record_access(
         actor=user,
@@ -143,7 +145,7 @@ def log_search(
         target_type="people.person",
         request=via,
         details={**channel_details(via), **details, "people_shown": shown},
-        shown={"people.person": shown},
+        shown={"people.person": shown, **(also_shown or {})},
     )
 
 

@@ -11,14 +11,17 @@ class CasesConfig(AppConfig):
         from tessera.access.policy import extend_visibility, inherit_restriction, register
         from tessera.cases.chronology import register_case_sources
         from tessera.cases.models import Case
+        from tessera.cases.person_page import open_case_and_steps
         from tessera.cases.registry import CaseTab, register_case_tab
         from tessera.cases.rules import CaseRule, child_of_my_cases
         from tessera.people.models import Person
+        from tessera.people.person_page import register_person_page_source
 
         register(Case, CaseRule())
         extend_visibility(Person, child_of_my_cases)
         inherit_restriction(Case, Person, "child")
         register_case_sources()
+        register_person_page_source(open_case_and_steps)
         for url_name in (
             "cases:case_detail",
             "cases:chronology",

@@ -69,6 +69,9 @@ class CaseFacts:
     referrals: tuple[ReferralFact, ...]
     strategy_discussion_required: bool
     strategy_discussions: tuple[StrategyDiscussionFact, ...]
+    # When the discussion is due: from the triage decision that called for one (None: no such decision
+    # is recorded, so the case's track alone asks for one and it is due from the day the case opened).
+    strategy_discussion_due: date | None
     exploitation_flag: str
     support_records: int
     no_support_reason: str
@@ -91,7 +94,7 @@ def _referral_decisions(facts: CaseFacts, today: date) -> StandardResult:
     return StandardResult(name, StandardStatus.MET, "Every referral was decided on time.")
 
 
-def _strategy_discussion(facts: CaseFacts) -> StandardResult:
+def _strategy_discussion(facts: CaseFacts, today: date) -> StandardResult:
     name = "Strategy discussion recorded where required"
     if not facts.strategy_discussion_required:
         if facts.strategy_discussions:
@@ -99,8 +102,14 @@ def _strategy_discussion(facts: CaseFacts) -> StandardResult:
         return StandardResult(name, StandardStatus.NOT_APPLICABLE, "No section 47 concern was raised.")
     if facts.strategy_discussions:
         return StandardResult(name, StandardStatus.MET, "A strategy discussion is recorded.")
+    due = facts.strategy_discussion_due
+    if due is not None and today <= due:
+        return StandardResult(name, StandardStatus.NOT_YET, f"Due by {due:%-d %B %Y}.")
+    when = f" It was due by {due:%-d %B %Y}." if due is not None else ""
     return StandardResult(
-        name, StandardStatus.MISSED, "A section 47 concern was raised but no strategy discussion is recorded."
+        name,
+        StandardStatus.MISSED,
+        "A section 47 concern was raised but no strategy discussion is recorded." + when,
     )
 
 
@@ -169,7 +178,7 @@ def assess(facts: CaseFacts, today: date) -> list[StandardResult]:
     """Every standard, met or missed, in the order a reviewer reads a case file."""
     return [
         _referral_decisions(facts, today),
-        _strategy_discussion(facts),
+        _strategy_discussion(facts, today),
         _strategy_attendance(facts),
         _investigation_decision(facts),
         _exploitation_flag(facts),

@@ -184,13 +184,13 @@ class ActionForm(SubmitOnceMixin, TesseraForm):
     )
     due_in_working_days = forms.IntegerField(
         label="Due in how many working days",
-        min_value=1,
+        min_value=0,
         max_value=250,
-        help_text="Weekends and bank holidays are not counted",
+        help_text="0 for today. Weekends and bank holidays are not counted",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
         error_messages={
             "invalid": "Due in how many working days must be a number, like 5",
-            "min_value": "Due in how many working days must be 1 or more",
+            "min_value": "Due in how many working days must be 0 (today) or more",
             "max_value": "Due in how many working days must be 250 or fewer",
         },
     )

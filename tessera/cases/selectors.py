@@ -23,7 +23,14 @@ from tessera.cases.models import (
     SupportRecord,
     Track,
 )
-from tessera.cases.timescales import CaseTimeline, Clock, ConferenceFact, case_clocks, next_due
+from tessera.cases.timescales import (
+    CaseTimeline,
+    Clock,
+    ConferenceFact,
+    case_clocks,
+    next_due,
+    strategy_discussion_due,
+)
 
 
 def visible_cases(user: Actor) -> QuerySet[Case]:
@@ -150,12 +157,21 @@ def compliance_of(case: Case, discussions: list[StrategyDiscussion] | None = Non
             "reference", "decision_due_on", "decided_at", "decision_late_reason"
         )
     ]
-    required = (
-        case.track == Track.CHILD_PROTECTION or case.referrals.filter(decision="strategy_discussion").exists()
+    calls = list(
+        case.referrals.filter(decision="strategy_discussion", decided_at__isnull=False)
+        .order_by("decided_at")
+        .values_list("decided_at", "urgency")[:1]
     )
+    required = case.track == Track.CHILD_PROTECTION or bool(calls)
+    if calls:
+        decided_at, urgency = calls[0]
+        discussion_due: date | None = strategy_discussion_due(timezone.localdate(decided_at), urgency)
+    else:
+        discussion_due = strategy_discussion_due(timezone.localdate(case.opened_at), "") if required else None
     facts = CaseFacts(
         referrals=tuple(referrals),
         strategy_discussion_required=required,
+        strategy_discussion_due=discussion_due,
         strategy_discussions=tuple(
             StrategyDiscussionFact(
                 d.held_on,

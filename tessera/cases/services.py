@@ -73,11 +73,16 @@ def open_case(
     child: Person | None = None,
     place: Location | None = None,
     subject_description: str = "",
+    subject_kind: str = "",
     request: HttpRequest | None = None,
 ) -> Case:
-    """Open a case. Called from a triage decision, which has already checked the decider's rights."""
+    """Open a case. Called from a triage decision, which has already checked the decider's rights.
 
-    subject_kind = SubjectKind.CHILD if child or not place else SubjectKind.PLACE
+    ``subject_kind`` is what triage chose the case to be about; without it, a child's case when there
+    is a child, else a place's when there is a place, else a child's.
+    """
+    if not subject_kind:
+        subject_kind = SubjectKind.CHILD if child or not place else SubjectKind.PLACE
     case = Case.objects.create(
         reference=new_reference("C"),
         district=district,

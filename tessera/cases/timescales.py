@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from tessera.core.working_days import add_working_days, is_working_day, working_days_between
@@ -27,6 +27,53 @@ LATER_REVIEW_MONTHS = 6
 def referral_decision_due(received_on: date) -> date:
     """A referral decision is due one working day after the referral arrives (a weekend one on Monday)."""
     return add_working_days(received_on, REFERRAL_DECISION_WORKING_DAYS)
+
+
+# Triage grades: how soon the multi-agency team must decide (the values of referrals' Urgency).
+IMMEDIATE = "immediate"
+SAME_DAY = "same_day"
+NEXT_WORKING_DAY = "next_working_day"
+IMMEDIATE_DECISION = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class DecisionDeadline:
+    """When a graded concern must be decided: a day, and for an immediate concern also the moment."""
+
+    due_on: date
+    due_at: datetime | None = None
+
+
+def graded_decision_due(urgency: str, *, received_on: date, graded_at: datetime) -> DecisionDeadline:
+    """The decision clock a triage grade sets.
+
+    - immediate: within the hour of the grade, any day and any hour, counted in real time (UTC), so the
+      night the clocks go back still gives sixty minutes;
+    - same day: by the end of the day it was graded, weekends and bank holidays included, because the
+      out-of-hours team covers them;
+    - next working day: the ordinary rule, one working day after the concern arrived.
+
+    ``graded_at`` must be aware; ``due_on`` is the London date of the moment due, so pass it in London
+    time (``timezone.localtime``). ``due_at`` keeps the time zone ``graded_at`` came in.
+    """
+    if graded_at.tzinfo is None:
+        raise ValueError("graded_at must carry its time zone")
+    if urgency == IMMEDIATE:
+        due_at = (graded_at.astimezone(UTC) + IMMEDIATE_DECISION).astimezone(graded_at.tzinfo)
+        return DecisionDeadline(due_at.date(), due_at)
+    if urgency == SAME_DAY:
+        return DecisionDeadline(graded_at.date())
+    if urgency == NEXT_WORKING_DAY:
+        return DecisionDeadline(referral_decision_due(received_on))
+    raise ValueError(f"Unknown urgency {urgency!r}")
+
+
+def strategy_discussion_due(decided_on: date, urgency: str) -> date:
+    """A strategy discussion called for at triage: the same day for an immediate or same-day concern,
+    otherwise by the end of the next working day after the decision."""
+    if urgency in {IMMEDIATE, SAME_DAY}:
+        return decided_on
+    return add_working_days(decided_on, 1)
 
 
 def assessment_due(referral_on: date) -> date:
@@ -79,10 +126,14 @@ class Clock:
     due_on: date
     done_on: date | None = None
     late_reason: str = ""
+    # A clock measured in hours (an immediate concern's decision): the moment it is due, in London time.
+    due_at: datetime | None = None
 
-    def state(self, today: date) -> ClockState:
+    def state(self, today: date, now: datetime | None = None) -> ClockState:
         if self.done_on is not None:
             return ClockState.MET_LATE if is_late(self.due_on, self.done_on) else ClockState.MET
+        if self.due_at is not None and now is not None:
+            return ClockState.OVERDUE if now > self.due_at else ClockState.DUE_TODAY
         if today > self.due_on:
             return ClockState.OVERDUE
         if today == self.due_on:
@@ -93,9 +144,13 @@ class Clock:
         """Working days from ``today`` to the due date; negative once overdue."""
         return working_days_between(today, self.due_on)
 
-    def label(self, today: date) -> str:
+    def label(self, today: date, now: datetime | None = None) -> str:
         """What the clock says, in words a worker reads at a glance."""
-        state = self.state(today)
+        state = self.state(today, now)
+        if self.due_at is not None and now is not None and state == ClockState.OVERDUE:
+            return f"Overdue since {self.due_at:%H:%M}"
+        if self.due_at is not None and now is not None and state == ClockState.DUE_TODAY:
+            return f"Due by {self.due_at:%H:%M}"
         if state == ClockState.MET:
             return "Done on time"
         if state == ClockState.MET_LATE and self.done_on is not None:
@@ -111,9 +166,9 @@ class Clock:
             return f"Overdue by {late_by} working day{'s' if late_by != 1 else ''}"
         return f"{left} working day{'s' if left != 1 else ''} left"
 
-    def tag(self, today: date) -> str:
+    def tag(self, today: date, now: datetime | None = None) -> str:
         """The GOV.UK tag colour key: overdue (red), due (yellow), ok (green) or neutral (grey)."""
-        state = self.state(today)
+        state = self.state(today, now)
         if state in {ClockState.OVERDUE, ClockState.MET_LATE}:
             return "overdue"
         if state == ClockState.DUE_TODAY or (

@@ -62,6 +62,13 @@ def normalise_registration(raw: str) -> str:
     return _NON_ALNUM.sub("", (raw or "").upper())
 
 
+def spaced_registration(registration: str) -> str:
+    """A current-style registration as it is written on the plate: 'YK62ABC' -> 'YK62 ABC'."""
+    if len(registration) == 7 and registration[:2].isalpha() and registration[2:4].isdigit():
+        return f"{registration[:4]} {registration[4:]}"
+    return registration
+
+
 def _parsed_phone(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
     try:
         number = phonenumbers.parse(raw, region)

@@ -14,6 +14,7 @@ from enum import Enum
 
 from tessera.people.name_variants import shared_full_name
 from tessera.people.names import name_tokens, phonetic_key, spelling_similarity
+from tessera.people.place_words import is_place_word
 from tessera.people.search_query import SearchQuery, day_month_swapped
 
 # Tokens spelt at least this alike (Jaro-Winkler) count as a misspelling of each other.
@@ -144,7 +145,13 @@ def explain_match(
     reasons: list[str] = list(identifier_reasons)
     score = 3.0 * len(identifier_reasons)
     typed = list(query.name_tokens)
-    names = best_name_matches(typed, identities) if typed else []
+    # A word that names a kind of place or street ("hotel", "walk") finds only someone recorded under
+    # exactly that name, never a surname that sounds or is spelt like it.
+    names = [
+        match
+        for match in (best_name_matches(typed, identities) if typed else [])
+        if match.kind is NameMatchKind.EXACT or not is_place_word(match.typed)
+    ]
     dob = date_of_birth_match(query.dates_of_birth, identities) if query.dates_of_birth else None
     if typed:
         score += 2.0 * sum(match.kind.value for match in names) / len(typed)

@@ -175,6 +175,24 @@ class Location(TimeStampedModel):
         return ", ".join(p for p in parts if p) or f"Location {self.pk}"
 
 
+class PlaceWord(models.Model):
+    """One word a place can be found under: of its kind, name or street ("hotel", "premier", "walk").
+
+    Derived from the place (``people.place_words``), kept current when a place is saved, so a search by
+    a place's name is an index look-up rather than a scan of every address.
+    """
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["location", "word"], name="one_place_word_per_place")]
+        indexes = [models.Index(fields=["word", "location"], name="place_word_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.word} for place {self.location_id}"
+
+
 class IdentityAddress(models.Model):
     """An address a source recorded for an identity, with the dates it applied."""
 
@@ -232,9 +250,12 @@ class LinkKind(models.TextChoices):
     SUSPECTED_EXPLOITER = "suspected_exploiter", "Suspected exploiter of"
     FOUND_WITH = "found_with", "Found with"
     SEEN_IN_VEHICLE = "seen_in_vehicle", "Seen in vehicle"
+    USES_VEHICLE = "uses_vehicle", "Uses vehicle"
     USES_PHONE = "uses_phone", "Uses phone"
     USES_ACCOUNT = "uses_account", "Uses online account"
     FREQUENTS = "frequents", "Frequents"
+    # Seen there once, on the link's date (a concern's sighting), rather than known to go there often.
+    SEEN_AT = "seen_at", "Seen at"
     LIVES_AT = "lives_at", "Lives at"
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from tessera.access.policy import NOTHING, Action
 from tessera.access.scope import Scope
 from tessera.accounts.roles import Role
-from tessera.people.models import NOT_POLICE_INTELLIGENCE
+from tessera.people.models import NOT_POLICE_INTELLIGENCE, IdentityAddress, Link, LocationKind
+
+# Places that are someone's home: seen, like the people who live there, only in the districts one works in.
+HOMES = (LocationKind.HOME, LocationKind.CHILDRENS_HOME)
 
 
 def may_record_links(scope: Scope) -> bool:
@@ -61,3 +64,47 @@ class LinkRule:
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
         # Links are changed only through the people at either end (people.services.record_link).
         return False
+
+
+def _known_outside_intelligence() -> Q:
+    """Things at one end of a link that is not police intelligence."""
+    ordinary = Link.objects.filter(NOT_POLICE_INTELLIGENCE)
+    return Q(Exists(ordinary.filter(source_id=OuterRef("entity_id")))) | Q(
+        Exists(ordinary.filter(target_id=OuterRef("entity_id")))
+    )
+
+
+class ThingRule:
+    """Vehicles, phones and online accounts are seen by those who work with named children, as the links
+    to them are; one known only from police intelligence only by those whose scope sees intelligence
+    (its very existence would tell the rest what intelligence holds).
+
+    Who is linked to a thing is the person and link rules' business: a thing's page lists only the
+    links and people the viewer may see.
+    """
+
+    def condition(self, scope: Scope) -> Q:
+        if not scope.works_with_named_children:
+            return NOTHING
+        if scope.sees_police_intelligence:
+            return Q(pk__isnull=False)
+        return _known_outside_intelligence()
+
+    def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
+        # Things change only through the links made to them (people.services.record_link).
+        return False
+
+
+class PlaceRule(ThingRule):
+    """Places as things (hotels, takeaways, parks...), except that a home is seen, like the people who live
+    there, only in the districts the user works in. A place is also known outside intelligence when an
+    agency's record gives it as someone's address."""
+
+    def condition(self, scope: Scope) -> Q:
+        if not scope.works_with_named_children:
+            return NOTHING
+        where = ~Q(kind__in=HOMES) | Q(district_id__in=scope.district_ids)
+        if scope.sees_police_intelligence:
+            return where
+        an_address = Q(Exists(IdentityAddress.objects.filter(location_id=OuterRef("pk"))))
+        return where & (_known_outside_intelligence() | an_address)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import HttpRequest
+from django.urls import reverse
 
 from tessera.access.models import BreakGlassGrant
 from tessera.access.policy import get_visible_or_404, visible_to
@@ -80,6 +80,12 @@ class LinkedEntity:
     # The person page to open, when the other end is a person the user may see.
     person_id: int | None
     direction: str  # "out" when the person is the link's source, "in" when its target
+    # The page of the place, vehicle, phone or account at the other end, when the user may see it.
+    thing_url: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse("people:person_detail", args=[self.person_id]) if self.person_id else self.thing_url
 
     @property
     def kind_name(self) -> str:
@@ -92,48 +98,61 @@ class LinkedEntity:
         return label if self.direction == "out" else f"{label} (by)"
 
 
-_ENTITY_MODELS: dict[str, Any] = {
-    EntityKind.LOCATION: Location,
-    EntityKind.VEHICLE: Vehicle,
-    EntityKind.PHONE: Phone,
-    EntityKind.ONLINE_ACCOUNT: OnlineAccount,
+# Entity kind -> the model and the name of its page.
+THING_PAGES: dict[str, tuple[Any, str]] = {
+    EntityKind.LOCATION: (Location, "people:place_detail"),
+    EntityKind.VEHICLE: (Vehicle, "people:vehicle_detail"),
+    EntityKind.PHONE: (Phone, "people:phone_detail"),
+    EntityKind.ONLINE_ACCOUNT: (OnlineAccount, "people:account_detail"),
 }
 
 
 def links_of(user: Actor, person: Person) -> list[LinkedEntity]:
-    """The person's links to people, places and things.
+    """The person's links to people, places and things, in one query however many there are.
 
-    One query for the links and one per kind of thing at the other end, however many links there are.
-    People at the other end appear only if the user may see them; otherwise the link says so without
-    naming them. Links from police intelligence are left out for users who may not see it (the policy's
-    rule for links, ``people.rules.LinkRule``), so the table, the chart and their counts never include them.
+    The other end of each link comes with the link (joined), with whether the policy lets the user see
+    it (an ``EXISTS`` per kind of entity, asked only of the link's other end). People at the other end
+    appear only if the user may see them; otherwise the link says so without naming them. A thing is
+    always named (the link is visible) and its page offered when the user may open it (a home in another
+    district is not). Links from police intelligence are left out for users who may not see it (the
+    policy's rule for links, ``people.rules.LinkRule``), so the table, the chart and their counts never
+    include them.
     """
     entity_id = person.entity_id
+    other_end = Case(When(source_id=entity_id, then=F("target_id")), default=F("source_id"))
+    seen = {
+        f"seen_{kind}": Exists(visible_to(user, model).filter(entity_id=OuterRef("other_id")))
+        for kind, model in ((EntityKind.PERSON, Person), *((k, m) for k, (m, _) in THING_PAGES.items()))
+    }
+    ends = [f"{side}__{kind}" for side in ("source", "target") for kind in (EntityKind.PERSON, *THING_PAGES)]
     links = list(
         visible_to(user, Link)
         .filter(Q(source_id=entity_id) | Q(target_id=entity_id))
-        .select_related("agency", "source", "target")
+        .select_related("agency", "source", "target", *ends)
+        .annotate(other_id=other_end)
+        .annotate(**seen)
         .order_by("kind", "-started_on")
     )
-    other_ids: dict[str, set[int]] = defaultdict(set)
+    labels: dict[int, tuple[str, int | None, str]] = {}
     for link in links:
-        other = link.target if link.source_id == entity_id else link.source
-        other_ids[other.kind].add(other.pk)
-    labels: dict[int, tuple[str, int | None]] = {}
-    if other_ids.get(EntityKind.PERSON):
-        for other_person in visible_people(user).filter(entity_id__in=other_ids[EntityKind.PERSON]):
-            labels[other_person.entity_id] = (
-                other_person.full_name or f"Person {other_person.pk}",
-                other_person.pk,
+        end_entity = link.target if link.source_id == entity_id else link.source
+        thing = getattr(end_entity, end_entity.kind, None)
+        if thing is None or not getattr(link, f"seen_{end_entity.kind}"):
+            if end_entity.kind != EntityKind.PERSON and thing is not None:
+                labels[end_entity.pk] = (str(thing), None, "")
+            continue
+        if end_entity.kind == EntityKind.PERSON:
+            labels[end_entity.pk] = (thing.full_name or f"Person {thing.pk}", thing.pk, "")
+        else:
+            labels[end_entity.pk] = (
+                str(thing),
+                None,
+                reverse(THING_PAGES[end_entity.kind][1], args=[thing.pk]),
             )
-    for kind, model in _ENTITY_MODELS.items():
-        if other_ids.get(kind):
-            for thing in model.objects.filter(entity_id__in=other_ids[kind]):
-                labels[thing.entity_id] = (str(thing), None)
     result = []
     for link in links:
         outgoing = link.source_id == entity_id
         other = link.target if outgoing else link.source
-        label, person_id = labels.get(other.pk, ("A person you do not have access to", None))
-        result.append(LinkedEntity(link, other.kind, label, person_id, "out" if outgoing else "in"))
+        label, person_id, url = labels.get(other.pk, ("A person you do not have access to", None, ""))
+        result.append(LinkedEntity(link, other.kind, label, person_id, "out" if outgoing else "in", url))
     return result

@@ -12,7 +12,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from tessera.people.match_index import rebuild_match_keys
-from tessera.people.models import IdentityAddress, SourceIdentity
+from tessera.people.models import IdentityAddress, Location, SourceIdentity
+from tessera.people.place_index import rebuild_place_words
 
 # Sent with link=<Link>, user=<User>.
 link_recorded = Signal()
@@ -41,3 +42,10 @@ def _address_changed(
         rebuild_match_keys(
             SourceIdentity.objects.filter(pk=instance.identity_id).values_list("person_id", flat=True)
         )
+
+
+@receiver(post_save, sender=Location, dispatch_uid="people_place_saved_rebuilds_words")
+def _place_changed(sender: type[Location], instance: Location, raw: bool = False, **kwargs: Any) -> None:
+    """A place is found by its name, street and kind: a change to any of them changes its words."""
+    if not raw:
+        rebuild_place_words([instance.pk])

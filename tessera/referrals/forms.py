@@ -15,8 +15,9 @@ from tessera.accounts.models import User
 from tessera.cases.models import SubjectKind
 from tessera.core.models import District
 from tessera.people.models import Person
-from tessera.referrals.models import Decision
-from tessera.referrals.selectors import PossibleMatch
+from tessera.referrals.models import Decision, HappeningNow, Urgency
+from tessera.referrals.selectors import PossibleMatch, match_label
+from tessera.referrals.subject_forms import SubjectRowsMixin
 from tessera.referrals.warning_signs import WarningSign
 from tessera.ui.forms import GovukDateField, SubmitOnceMixin, TesseraForm, VersionedFormMixin
 
@@ -29,18 +30,6 @@ def seen_at(day: Any, typed_time: str) -> datetime:
     parsed = _TIME.match(typed_time.strip()) if typed_time else None
     moment = time(int(parsed.group(1)), int(parsed.group(2))) if parsed else time(12, 0)
     return timezone.make_aware(datetime.combine(day, moment))
-
-
-def _match_label(match: PossibleMatch) -> str:
-    person = match.person
-    born = f"born {person.date_of_birth:%-d %B %Y}" if person.date_of_birth else "date of birth not known"
-    why = f" ({'; '.join(match.reasons)})" if match.reasons else ""
-    fields = []
-    if match.agreeing:
-        fields.append(f"Agrees: {', '.join(match.agreeing)}.")
-    if match.disagreeing:
-        fields.append(f"Differs: {', '.join(match.disagreeing)}.")
-    return " ".join([f"{person.full_name}, {born}{why}.", *fields])
 
 
 class WhenSeenMixin(forms.Form):
@@ -68,7 +57,35 @@ class WhenSeenMixin(forms.Form):
         return data
 
 
-class StaffConcernForm(SubmitOnceMixin, WhenSeenMixin, TesseraForm):
+def _happening_now() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Is it happening now?",
+        choices=HappeningNow.choices,
+        widget=forms.RadioSelect,
+        help_text="If a child is in danger now, call 999 as well",
+    )
+
+
+class ConcernRowsMixin(SubjectRowsMixin):
+    """Looking for a child or adding a row is not sending the concern: no errors while the reporter does
+    either, and everything typed comes back."""
+
+    searching = False
+
+    def full_clean(self) -> None:
+        if self.searching:
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["subjects"] = self.clean_subject_rows()
+        return data
+
+
+class StaffConcernForm(SubmitOnceMixin, WhenSeenMixin, ConcernRowsMixin, TesseraForm):
     """A concern from staff. The child's details are checked against people the reporter can see first."""
 
     subject_kind = forms.ChoiceField(
@@ -112,12 +129,15 @@ class StaffConcernForm(SubmitOnceMixin, WhenSeenMixin, TesseraForm):
         label="What did you see or hear", widget=forms.Textarea(attrs={"rows": 4})
     )
     where = forms.CharField(label="Where (optional)", max_length=300, required=False)
+    happening_now = _happening_now()
     required_messages = {
+        "happening_now": "Select whether it is happening now",
         "subject_kind": "Select whether the concern is about a child, a place or a peer group",
         "what_was_seen": "Enter what you saw or heard",
         "district": "Select the district where it happened",
     }
     field_order = [
+        "happening_now",
         "subject_kind",
         "given_name",
         "family_name",
@@ -139,20 +159,12 @@ class StaffConcernForm(SubmitOnceMixin, WhenSeenMixin, TesseraForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.matches = matches or []
-        self.searching = searching
-        choices = [(str(match.person.pk), _match_label(match)) for match in self.matches]
+        self.searching = searching or bool(self.data.get("add"))
+        choices = [(str(match.person.pk), match_label(match)) for match in self.matches]
         cast(forms.ChoiceField, self.fields["match"]).choices = [
             *choices,
             (NEW_CHILD, "None of these: a child not yet known to Tessera"),
         ]
-
-    def full_clean(self) -> None:
-        # Looking for a child is not submitting the concern: show no errors while the reporter searches.
-        if self.searching:
-            self._errors = ErrorDict()
-            self.cleaned_data = {}
-            return
-        super().full_clean()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -176,17 +188,20 @@ class StaffConcernForm(SubmitOnceMixin, WhenSeenMixin, TesseraForm):
         return next((m.person for m in self.matches if str(m.person.pk) == match), None)
 
 
-class PartnerConcernForm(SubmitOnceMixin, WhenSeenMixin, TesseraForm):
-    """The short form for hotel, taxi and takeaway staff: what they saw, where and when."""
+class PartnerConcernForm(SubmitOnceMixin, WhenSeenMixin, ConcernRowsMixin, TesseraForm):
+    """The short form for hotel, taxi and takeaway staff: what they saw, who, in what, where and when."""
 
+    happening_now = _happening_now()
     who = forms.CharField(
-        label="Who was involved",
+        label="Who was involved, in your own words",
         max_length=300,
+        required=False,
         error_messages={
             "max_length": "Who was involved must be 300 characters or fewer: put more in what you saw"
         },
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Describe the young people and any adults with them: ages, names if you heard them, clothes",
+        help_text="Describe the young people and any adults with them: ages, names if you heard them, "
+        "clothes. You can give each person's details below too",
     )
     warning_signs = forms.MultipleChoiceField(
         label="What made you worried",
@@ -208,11 +223,63 @@ class PartnerConcernForm(SubmitOnceMixin, WhenSeenMixin, TesseraForm):
         label="Where", max_length=300, help_text="For example, the hotel name and room number"
     )
     required_messages = {
-        "who": "Describe who was involved",
+        "happening_now": "Select whether it is happening now",
         "what_was_seen": "Enter what you saw or heard",
         "where": "Enter where it happened",
     }
-    field_order = ["who", "warning_signs", "what_was_seen", "where", "seen_on", "seen_time"]
+    field_order = ["happening_now", "who", "warning_signs", "what_was_seen", "where", "seen_on", "seen_time"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.searching = bool(self.data.get("add"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("who") and not self.typed_people() and "who" not in self.errors:
+            self.add_error(
+                "who", "Describe who was involved, or give a young person's or adult's details below"
+            )
+        return data
+
+
+class AdditionForm(SubmitOnceMixin, ConcernRowsMixin, TesseraForm):
+    """More about a concern already sent: its reference, what else was seen, more people and things."""
+
+    reference = forms.CharField(
+        label="Reference number of the concern",
+        max_length=20,
+        help_text="The number you were given when you sent it, for example R-2026-ABC234",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    what_was_seen = forms.CharField(
+        label="What else did you see or hear (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    required_messages = {"reference": "Enter the reference number of the concern"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.searching = bool(self.data.get("add"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("what_was_seen") and not data.get("subjects") and not self.errors:
+            self.add_error(
+                "what_was_seen", "Enter what else you saw or heard, or give a person's or thing's details"
+            )
+        return data
+
+
+class GradeForm(VersionedFormMixin, TesseraForm):
+    urgency = forms.ChoiceField(
+        label="How urgent is it?",
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        help_text="Immediate: decide within the hour. Same day: by the end of today. "
+        "Next working day: by the end of the next working day",
+    )
+    required_messages = {"urgency": "Select how urgent the concern is"}
 
 
 class DecisionForm(VersionedFormMixin, TesseraForm):
@@ -231,10 +298,53 @@ class DecisionForm(VersionedFormMixin, TesseraForm):
         empty_label="Choose the lead professional",
         help_text="Needed for child in need and strategy discussion decisions, unless the child already has an open case",
     )
-    required_messages = {"decision": "Select a decision", "reason": "Say why you made this decision"}
+    case_about = forms.ChoiceField(
+        label="What is the work about?",
+        choices=SubjectKind.choices,
+        widget=forms.RadioSelect,
+        help_text="A case about a child is titled with the child's name and lets the child be risk-assessed",
+    )
+    case_child = forms.ChoiceField(label="Which child (if about a child)", required=False)
+    case_place = forms.ChoiceField(label="Which place (if about a place)", required=False)
+    peer_group = forms.CharField(
+        label="Name of the peer group (if about a peer group)",
+        max_length=300,
+        required=False,
+        help_text="For example, girls meeting at Millstone Walk",
+    )
+    field_order = [
+        "case_about",
+        "case_child",
+        "case_place",
+        "peer_group",
+        "decision",
+        "reason",
+        "late_reason",
+        "lead_professional",
+    ]
+    required_messages = {
+        "decision": "Select a decision",
+        "reason": "Say why you made this decision",
+        "case_about": "Select whether the work is about a child, a place or a peer group",
+    }
 
-    def __init__(self, *args: Any, lead_choices: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        lead_choices: Any = None,
+        children: list[tuple[str, str]] | None = None,
+        places: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if lead_choices is not None:
             cast("forms.ModelChoiceField[Any]", self.fields["lead_professional"]).queryset = lead_choices
+        cast(forms.ChoiceField, self.fields["case_child"]).choices = [
+            ("", "Choose the child" if children else "No child recorded from this concern yet"),
+            *(children or []),
+        ]
+        cast(forms.ChoiceField, self.fields["case_place"]).choices = [
+            ("", "Choose the place" if places else "No place recorded from this concern yet"),
+            *(places or []),
+        ]
         self.fields["lead_professional"].label_from_instance = lambda u: f"{u} ({u.agency})"  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -25,10 +26,19 @@ from tessera.cases import timescales
 from tessera.cases.models import Case, CaseStatus, SubjectKind, Track
 from tessera.core.models import District
 from tessera.core.submissions import claim_submission
-from tessera.people.models import Person
+from tessera.people.models import Location, Person
 from tessera.people.services import NewIdentity, create_person
-from tessera.referrals.models import DECISIONS_THAT_OPEN_A_CASE, Decision, Referral
+from tessera.referrals.models import (
+    DECISIONS_THAT_OPEN_A_CASE,
+    ConcernSubjectKind,
+    Decision,
+    Referral,
+    ReferralAddition,
+    ReferralSubject,
+    Urgency,
+)
 from tessera.referrals.signals import referral_decided, referral_received
+from tessera.referrals.subject_services import SubjectDetails, store_subjects
 
 TRACK_FOR_DECISION = {
     Decision.CHILD_IN_NEED: Track.CHILD_IN_NEED,
@@ -67,13 +77,17 @@ def submit_referral(
     child_description: str = "",
     place_description: str = "",
     peer_group_description: str = "",
+    happening_now: str = "",
+    subjects: Sequence[SubjectDetails] = (),
     request: HttpRequest | None = None,
     submission: uuid.UUID | None = None,
 ) -> Referral:
-    """Store a concern and start its one-working-day decision clock.
+    """Store a concern and start its one-working-day decision clock (triage may grade it sooner).
 
     ``child`` must be a person the reporter can see (search-before-create happened against their view);
     ``new_child`` creates a person from what the reporter typed when none of the matches was the child.
+    ``subjects`` are the children, adults, vehicles, phones, accounts and places named, kept as typed;
+    the child chosen or created here is stored as the first child subject, already resolved.
     ``submission`` is the form's token: the same form sent twice raises ``AlreadySubmittedError``.
     """
     if not may_report(actor):
@@ -91,6 +105,7 @@ def submit_referral(
         place_description=place_description,
         peer_group_description=peer_group_description,
         warning_signs=sorted(set(warning_signs or [])),
+        happening_now=happening_now,
         what_was_seen=what_was_seen,
         where=where,
         seen_at=seen_at,
@@ -108,16 +123,127 @@ def submit_referral(
             )
         referral.child = child
     referral.save()
+    typed = list(subjects)
+    if referral.child is not None:
+        typed.insert(0, _child_subject(referral.child, new_child, child_description))
+    stored = store_subjects(referral, typed, actor=actor, person=referral.child)
     claim.made(referral)
     record_access(
         actor=actor,
         action=AuditAction.CREATE,
         target=referral,
         request=request,
-        details={"subject": subject_kind, "partner_scheme": partner},
+        details={
+            "subject": subject_kind,
+            "partner_scheme": partner,
+            "happening_now": happening_now,
+            "subjects": [s.kind for s in stored],
+        },
     )
     transaction.on_commit(
         partial(referral_received.send, sender=Referral, referral=referral, child=referral.child)
+    )
+    return referral
+
+
+def _child_subject(child: Person, typed: NewChild | None, description: str) -> SubjectDetails:
+    """The staff reporter's child (chosen by search before create, or just created) as a subject."""
+    return SubjectDetails(
+        kind=ConcernSubjectKind.CHILD,
+        given_name=typed.given_name if typed else child.given_name,
+        family_name=typed.family_name if typed else child.family_name,
+        date_of_birth=typed.date_of_birth if typed else child.date_of_birth,
+        description=description[:300],
+    )
+
+
+class AdditionRefusedError(ValueError):
+    """The reference names no concern the reporter's organisation sent: the same answer for either."""
+
+
+@transaction.atomic
+def add_to_referral(
+    actor: User,
+    *,
+    reference: str,
+    what_was_seen: str,
+    subjects: Sequence[SubjectDetails] = (),
+    request: HttpRequest | None = None,
+    submission: uuid.UUID | None = None,
+) -> ReferralAddition:
+    """More about a concern already sent, by its reference. A reporter may add to a concern their own
+    organisation sent (the night manager adding to the day manager's report) and reads nothing back:
+    the answer is the same whatever the concern holds or what became of it."""
+    if not may_report(actor):
+        raise PermissionDenied("Your role does not report concerns")
+    if not what_was_seen.strip() and not subjects:
+        raise ValidationError({"what_was_seen": "Enter what else you saw or heard, or add a person or thing"})
+    wanted = reference.strip().upper()
+    mine = Referral.objects.filter(reference=wanted)
+    mine = mine.filter(referrer_agency=actor.agency) if actor.agency_id else mine.filter(referred_by=actor)
+    referral = mine.select_for_update().first()
+    if referral is None:
+        raise AdditionRefusedError(
+            "No concern your organisation sent has this reference. Check it against the one you were given"
+        )
+    claim = claim_submission(actor, submission, "referrals.addition")
+    addition = ReferralAddition.objects.create(
+        referral=referral,
+        what_was_seen=what_was_seen,
+        added_at=timezone.now(),
+        added_by=actor,
+        agency=actor.agency,
+    )
+    stored = store_subjects(referral, subjects, actor=actor, addition=addition)
+    claim.made(addition)
+    record_access(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=referral,
+        request=request,
+        details={"addition": addition.pk, "subjects": [s.kind for s in stored]},
+        shown={},
+    )
+    transaction.on_commit(
+        partial(referral_received.send, sender=Referral, referral=referral, child=referral.child)
+    )
+    return addition
+
+
+@transaction.atomic
+def grade_referral(
+    actor: User,
+    referral: Referral,
+    *,
+    expected_version: int,
+    urgency: str,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Grade how soon the concern must be decided; the decision clock follows the grade."""
+    require(actor, PolicyAction.DECIDE, referral)
+    if referral.is_decided:
+        raise ValidationError("This referral has already been decided.")
+    if urgency not in Urgency.values:
+        raise ValidationError({"urgency": "Select how urgent the concern is"})
+    graded_at = timezone.now()
+    deadline = timescales.graded_decision_due(
+        urgency,
+        received_on=timezone.localdate(referral.received_at),
+        graded_at=timezone.localtime(graded_at),
+    )
+    save_changes(
+        referral,
+        expected_version=expected_version,
+        changes={
+            "urgency": urgency,
+            "graded_at": graded_at,
+            "graded_by": actor,
+            "decision_due_on": deadline.due_on,
+            "decision_due_at": deadline.due_at,
+        },
+        actor=actor,
+        request=request,
+        reason="Urgency graded",
     )
     return referral
 
@@ -171,13 +297,23 @@ def decide_referral(
     reason: str,
     late_reason: str,
     lead_professional: User | None = None,
+    case_about: str = "",
+    child: Person | None = None,
+    place: Location | None = None,
+    peer_group: str = "",
     request: HttpRequest | None = None,
 ) -> Case | None:
-    """Record the triage decision, who made it and why; open the case (or join the child's open one)."""
+    """Record the triage decision, who made it and why; open the case (or join the child's open one).
+
+    ``case_about`` says what the case is about, chosen explicitly: a child (one the concern's subjects
+    were resolved to), a place (likewise) or a peer group (named by the team). The referral is tied to
+    that child or place, and a new case is titled by it, not by the report's free text.
+    """
     require(actor, PolicyAction.DECIDE, referral)
     if referral.is_decided:
         raise ValidationError("This referral has already been decided.")
     errors: dict[str, str] = {}
+    subject_changes = _case_subject(referral, case_about, child, place, peer_group, errors)
     if not reason.strip():
         errors["reason"] = "Say why you made this decision"
     problem = case_services.late_reason_problem(
@@ -185,6 +321,10 @@ def decide_referral(
     )
     if problem:
         errors["late_reason"] = problem
+    if errors:
+        raise ValidationError(errors)
+    for name, value in subject_changes.items():
+        setattr(referral, name, value)
     existing = open_case_for(referral) if decision in DECISIONS_THAT_OPEN_A_CASE else None
     if decision in DECISIONS_THAT_OPEN_A_CASE and existing is None and lead_professional is None:
         errors["lead_professional"] = "Select the lead professional for the new case"
@@ -201,12 +341,14 @@ def decide_referral(
             child=referral.child,
             place=referral.place,
             subject_description=referral.subject_label if referral.child_id is None else "",
+            subject_kind=referral.subject_kind,
             request=request,
         )
     save_changes(
         referral,
         expected_version=expected_version,
         changes={
+            **subject_changes,
             "decision": decision,
             "decision_reason": reason,
             "decision_late_reason": late_reason,
@@ -221,3 +363,43 @@ def decide_referral(
     )
     transaction.on_commit(partial(referral_decided.send, sender=Referral, referral=referral, case=case))
     return case
+
+
+def _case_subject(
+    referral: Referral,
+    case_about: str,
+    child: Person | None,
+    place: Location | None,
+    peer_group: str,
+    errors: dict[str, str],
+) -> dict[str, object]:
+    """The referral's subject as triage chose it; problems go into ``errors`` by field."""
+    if not case_about:
+        return {}
+    resolved = ReferralSubject.objects.filter(referral=referral, entity__isnull=False)
+    if case_about == SubjectKind.CHILD:
+        if child is None:
+            errors["case_child"] = "Select the child the case is about"
+        elif not (
+            referral.child_id == child.pk
+            or resolved.filter(kind=ConcernSubjectKind.CHILD, person=child).exists()
+        ):
+            errors["case_child"] = "The child must be one this concern's children were recorded as"
+        return {"subject_kind": SubjectKind.CHILD, "child": child, "place": None}
+    if case_about == SubjectKind.PLACE:
+        if place is None:
+            errors["case_place"] = "Select the place the case is about"
+        elif not resolved.filter(kind=ConcernSubjectKind.PLACE, entity_id=place.entity_id).exists():
+            errors["case_place"] = "The place must be one this concern's places were recorded as"
+        return {"subject_kind": SubjectKind.PLACE, "place": place, "child": None}
+    if case_about == SubjectKind.PEER_GROUP:
+        if not peer_group.strip():
+            errors["peer_group"] = "Name the peer group, for example 'Girls meeting at Millstone Walk'"
+        return {
+            "subject_kind": SubjectKind.PEER_GROUP,
+            "peer_group_description": peer_group.strip(),
+            "child": None,
+            "place": None,
+        }
+    errors["case_about"] = "Select whether the case is about a child, a place or a peer group"
+    return {}

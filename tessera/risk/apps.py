@@ -10,9 +10,11 @@ class RiskConfig(AppConfig):
         from tessera.access.emergency import register_emergency_target
         from tessera.access.policy import inherit_restriction, register
         from tessera.people.models import Person
+        from tessera.people.person_page import register_person_page_source
         from tessera.risk import case_links, receivers
         from tessera.risk.calibration_job import register_job
         from tessera.risk.models import ReassessmentTask, RiskAssessment
+        from tessera.risk.person_page import risk_summary
         from tessera.risk.rules import DistrictCaseworkRule
         from tessera.risk.shadow_job import register_shadow_job
 
@@ -26,3 +28,4 @@ class RiskConfig(AppConfig):
         case_links.connect()
         register_job()
         register_shadow_job()
+        register_person_page_source(risk_summary)

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from tessera.people.place_index import words_for
 from tessera.people.summary import SourceSays, summarise
 from tessera.synth.errors import age_on, nickname, swap_day_and_month, typo
 from tessera.synth.numbers import Numbers
@@ -139,6 +140,8 @@ class WorldBuilder:
                 now,
             ),
         )
+        for word in sorted(words_for(kind, name, line_1)):
+            self.rows.add("people_placeword", (self.ids.take("people_placeword"), location_id, word))
         return Place(location_id, entity_id, postcode, district)
 
     def vehicle(self, registration: str, make: str, model: str, colour: str) -> int:

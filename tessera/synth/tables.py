@@ -38,6 +38,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "intelligence_assessment", "handling_code", "legacy_grade", "created_at", "updated_at",
     ),
     "people_matchkey": ("id", "person_id", "key"),
+    "people_placeword": ("id", "location_id", "word"),
     "synth_groundtruthperson": (
         "id", "role", "given_name", "family_name", "date_of_birth", "sex", "ethnicity", "district_code",
         "exploitation_status", "exploitation_started_on", "network", "person_id",

@@ -41,6 +41,8 @@ class HomePage:
     overdue_actions: int | None = None
     queue_waiting: int | None = None
     queue_overdue: int | None = None
+    # Concerns graded immediate (or said to be happening now and not yet graded) waiting for a decision.
+    queue_immediate: int | None = None
     my_concerns: list[Any] = field(default_factory=list)
     shows_concerns: bool = False
     # Partner reporters' only work: sending a concern.
@@ -129,7 +131,9 @@ def _add_case_work(user: User, page: HomePage) -> None:
     if scope.works_with_named_children:
         page.my_actions = my_actions(user)[:5]
     if is_district_team(scope):
-        page.queue_waiting, page.queue_overdue = queue_counts(user)
+        counts = queue_counts(user)
+        page.queue_waiting, page.queue_overdue = counts.waiting, counts.overdue
+        page.queue_immediate = counts.immediate
         page.overdue_actions = len(overdue_actions(user))
     page.partner_reporter = scope.has(Role.PARTNER_REPORTER)
     if may_report(user) and not page.partner_reporter:

@@ -42,6 +42,11 @@ def _case_and_child(w: Any) -> Named:
     return {"cases.case": {w.case.pk}, "people.person": {w.rotherham_child.pk}}
 
 
+def _thing(kind: str, label: str) -> Callable[[Any], Named]:
+    """A place, vehicle, phone or account's page names the thing and the child linked to it."""
+    return lambda w: {label: {getattr(w, kind).pk}, **_person(w)}
+
+
 def _assessment(pk: Callable[[Any], int]) -> Callable[[Any], Named]:
     return lambda w: {"risk.riskassessment": {pk(w)}, "people.person": {w.rotherham_child.pk}}
 
@@ -61,6 +66,15 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
     "people:person_search": ("cse.rotherham", _person),
     "people:person_detail": ("cse.rotherham", _person),
     "api:person-detail": ("cse.rotherham", _person),
+    **{
+        f"people:{kind}_detail": ("cse.rotherham", _thing(kind, label))
+        for kind, label in (
+            ("place", "people.location"),
+            ("vehicle", "people.vehicle"),
+            ("phone", "people.phone"),
+            ("account", "people.onlineaccount"),
+        )
+    },
     "referrals:my_concerns": (
         "officer.rotherham",
         lambda w: {"referrals.referral": {w.referral.pk}, "people.person": {w.rotherham_child.pk}},
@@ -163,6 +177,10 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "referrals:report_concern": "an empty form (the matching children it shows on a post are logged)",
     "referrals:partner_report": "an empty form",
     "referrals:concern_sent": "the reporter's own reference number",
+    "referrals:add_to_concern": "an empty form",
+    "referrals:addition_sent": "the reference number the reporter typed",
+    "referrals:grade_referral": "a redirect to the referral page (the grade is posted and logged by its service)",
+    "referrals:resolve_subjects": "a redirect to the referral page (the search and the recording are logged)",
     "cases:figures": "counts by district, without names",
     "jobs:job_progress": "a background job's progress",
     "administration:user_list": "staff accounts (no case data)",

@@ -79,6 +79,7 @@ def test_a_case_from_concern_to_closure(page: Page, sign_in_as):
     clean(page)
     shot(page, "report-a-concern")
     press(page, page.get_by_label("Kayleigh Thornley, born 14 March 2010"), "Space")
+    press(page, page.get_by_label("No", exact=True), "Space")
     press(page, page.get_by_label("Getting into cars with unknown adults"), "Space")
     press(page, page.get_by_label("Unexplained money, phones, clothes or gifts"), "Space")
     type_into(

@@ -43,7 +43,7 @@ def test_search_by_keyboard_then_open_the_person_and_their_link_chart(page: Page
     expect(page).to_have_url(f"{page.url.split('/people/')[0]}/people/{child.pk}/")
     chart = page.get_by_role("img", name="Link chart: Kayleigh Thornley and 5 linked entries")
     expect(chart).to_be_visible()
-    expect(page.get_by_role("table")).to_contain_text("Suspected exploiter of (by)")
+    expect(page.get_by_role("table", name="5 links")).to_contain_text("Suspected exploiter of (by)")
     assert axe_violations(page) == []
 
 

@@ -361,9 +361,15 @@ def test_conference_clock_and_late_reason(client_for, cast, world):
 
 
 def test_case_compliance_lists_what_is_missed(client_for, world):
-    summary = client_for("cse.rotherham").get(f"/cases/{world.case.pk}/").content.decode()
+    team = client_for("cse.rotherham")
+    summary = team.get(f"/cases/{world.case.pk}/").content.decode()
     assert "Standards met and missed" in summary
     assert "Exploitation flag recorded" in summary
+    # Called for by today's decision: due by the end of the next working day, not missed yet.
+    assert "A section 47 concern was raised but no strategy discussion is recorded." not in summary
+    decided = Referral.objects.get(pk=world.referral.pk).decided_at - timedelta(days=10)
+    Referral.objects.filter(pk=world.referral.pk).update(decided_at=decided)
+    summary = team.get(f"/cases/{world.case.pk}/").content.decode()
     assert "A section 47 concern was raised but no strategy discussion is recorded." in summary
 
 

@@ -1,6 +1,6 @@
 """Which standards a case meets and misses (no database)."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tessera.cases.compliance import (
@@ -19,6 +19,7 @@ def facts(**overrides) -> CaseFacts:
     values: dict[str, Any] = {
         "referrals": (ReferralFact("R-1", date(2026, 11, 23), date(2026, 11, 23)),),
         "strategy_discussion_required": True,
+        "strategy_discussion_due": date(2026, 11, 24),
         "strategy_discussions": (
             StrategyDiscussionFact(
                 date(2026, 11, 24),
@@ -52,6 +53,17 @@ def test_missing_strategy_discussion_is_missed():
     result = statuses(facts(strategy_discussions=()))
     assert result["Strategy discussion recorded where required"] == StandardStatus.MISSED
     assert result["Single- or joint-agency investigation decided"] == StandardStatus.NOT_APPLICABLE
+
+
+def test_a_strategy_discussion_not_yet_due_is_not_missed_the_moment_the_case_opens():
+    called_today = facts(strategy_discussions=(), strategy_discussion_due=TODAY)
+    result = {r.standard: r for r in assess(called_today, TODAY)}[
+        "Strategy discussion recorded where required"
+    ]
+    assert result.status == StandardStatus.NOT_YET
+    assert result.detail == f"Due by {TODAY:%-d %B %Y}."
+    day_after = {r.standard: r for r in assess(called_today, TODAY + timedelta(days=1))}
+    assert day_after["Strategy discussion recorded where required"].status == StandardStatus.MISSED
 
 
 def test_missing_health_without_reason_is_missed_and_names_health():

@@ -20,8 +20,8 @@ def test_the_page_shows_each_agencys_record_with_where_it_came_from(client_for):
     child = person("rotherham", "Kayleigh", "Thornley", date(2010, 3, 14))
     add_identity(child, "safe-steps", "Kay", "Thornly", None, other_names=["Little K"], approximate_age=14)
     page = client_for("cse.rotherham").get(f"/people/{child.pk}/").content.decode()
-    assert "South Yorkshire Police · Niche RMS record" in page
-    assert "Safe Steps Youth Project · Test system record" in page
+    assert 'South Yorkshire Police<br><span class="govuk-body-s">Niche RMS record' in page
+    assert 'Safe Steps Youth Project<br><span class="govuk-body-s">Test system record' in page
     assert "Little K" in page
     assert "About 14 years old" in page
 
@@ -30,14 +30,15 @@ def test_the_link_chart_and_table_show_the_same_links(client_for):
     child = person("rotherham", "Tia", "Kirkby")
     adult = person("rotherham", "Connor", "Dearne", date(1990, 2, 2))
     link(adult, child, LinkKind.SUSPECTED_EXPLOITER)
-    link(child, vehicle("YC14QAB"), LinkKind.SEEN_IN_VEHICLE)
+    car = vehicle("YC14QAB")
+    link(child, car, LinkKind.SEEN_IN_VEHICLE)
     page = client_for("cse.rotherham").get(f"/people/{child.pk}/").content.decode()
     assert 'role="img"' in page
     assert "Link chart: Tia Kirkby and 2 linked entries" in page
     assert page.count('class="tessera-link-chart__node ') == 2
     assert "Suspected exploiter of (by)" in page
     assert f'href="/people/{adult.pk}/"' in page
-    assert "Vehicle:</span> YC14QAB" in page
+    assert f'Vehicle:</span> <a class="govuk-link" href="/people/vehicles/{car.pk}/">YC14QAB</a>' in page
     assert "style=" not in page, "inline styles break the Content-Security-Policy"
 
 

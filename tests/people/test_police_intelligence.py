@@ -70,7 +70,8 @@ def test_police_intelligence_and_cse_roles_see_the_links_and_their_grades(cast, 
     assert "Link chart: Tia Kirkby and 3 linked entries" in page
     assert "Suspected exploiter of (by)" in page
     assert f'href="/people/{world.adult.pk}/">Connor Dearne</a>' in page
-    assert "Vehicle:</span> YK62QBC" in page
+    assert 'Vehicle:</span> <a class="govuk-link" href="/people/vehicles/' in page
+    assert ">YK62QBC</a>" in page
     assert "Grade" in page
     assert "2BC" in page
     assert "1AP" in page

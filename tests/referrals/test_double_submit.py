@@ -54,6 +54,7 @@ def _partner(token):
     today = timezone.localdate()
     return {
         "submission_token": token,
+        "happening_now": "no",
         "who": "Two girls about 14 with a man in his 30s",
         "warning_signs": ["hotels_taxis_takeaways"],
         "what_was_seen": "Booked room 12 for one night.",

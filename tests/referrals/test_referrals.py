@@ -20,6 +20,7 @@ from tests.conftest import make_person
 def concern(**overrides):
     today = timezone.localdate()
     data = {
+        "happening_now": "no",
         "subject_kind": "child",
         "given_name": "Kayleigh",
         "family_name": "Thornley",
@@ -130,6 +131,7 @@ def test_partner_reporter_gets_a_reference_and_can_read_nothing_back(client_for,
         "/referrals/partner/",
         {
             "submission_token": str(uuid.uuid4()),
+            "happening_now": "no",
             "who": "Two girls about 14 with a man in his 30s; he paid cash",
             "warning_signs": ["hotels_taxis_takeaways"],
             "what_was_seen": "Booked room 12 for one night, the girls went up with him at 23:10.",
@@ -173,6 +175,8 @@ def test_decision_records_who_and_why_opens_a_case_and_tells_the_referrer(client
             "reason": "Cars with unknown adults and unexplained phone: significant indicators.",
             "lead_professional": str(cast["youthworker.rotherham"].pk),
             "version": str(referral.version),
+            "case_about": "child",
+            "case_child": str(rotherham_child.pk),
         },
     )
     case = Case.objects.get()
@@ -197,7 +201,13 @@ def test_a_second_referral_joins_the_childs_open_case(client_for, cast, rotherha
     second = Referral.objects.exclude(pk=world.referral.pk).get()
     client_for("cse.rotherham").post(
         f"/referrals/{second.pk}/",
-        {"decision": Decision.CHILD_IN_NEED, "reason": "Known to the team already", "version": "1"},
+        {
+            "decision": Decision.CHILD_IN_NEED,
+            "reason": "Known to the team already",
+            "version": "1",
+            "case_about": "child",
+            "case_child": str(rotherham_child.pk),
+        },
     )
     second.refresh_from_db()
     assert second.case == world.case
@@ -209,7 +219,13 @@ def test_a_late_decision_needs_its_reason(client_for, cast, rotherham_child):
     referral = Referral.objects.get()
     Referral.objects.filter(pk=referral.pk).update(decision_due_on=timezone.localdate() - timedelta(days=3))
     team = client_for("cse.rotherham")
-    data = {"decision": Decision.NO_FURTHER_ACTION, "reason": "Seen with her uncle", "version": "1"}
+    data = {
+        "decision": Decision.NO_FURTHER_ACTION,
+        "reason": "Seen with her uncle",
+        "version": "1",
+        "case_about": "child",
+        "case_child": str(rotherham_child.pk),
+    }
     body = team.post(f"/referrals/{referral.pk}/", data).content.decode()
     assert "say why it was late" in body
     assert "Seen with her uncle" in body
@@ -224,7 +240,13 @@ def test_a_late_decision_needs_its_reason(client_for, cast, rotherham_child):
 def test_two_people_deciding_at_once_the_second_is_refused(client_for, cast, rotherham_child):
     client_for("officer.rotherham").post("/referrals/new/", concern(match=str(rotherham_child.pk)))
     referral = Referral.objects.get()
-    data = {"decision": Decision.EARLY_HELP, "reason": "School can support", "version": "1"}
+    data = {
+        "decision": Decision.EARLY_HELP,
+        "reason": "School can support",
+        "version": "1",
+        "case_about": "child",
+        "case_child": str(rotherham_child.pk),
+    }
     client_for("cse.rotherham").post(f"/referrals/{referral.pk}/", data)
     response = client_for("supervisor.rotherham").post(
         f"/referrals/{referral.pk}/",

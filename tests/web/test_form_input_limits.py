@@ -14,6 +14,7 @@ from tessera.ui.forms import LONG_TEXT_LIMIT, GovukDateField
 def _partner_concern(**overrides):
     today = timezone.localdate()
     data = {
+        "happening_now": "no",
         "who": "Two girls about 14 with a man in his 30s",
         "warning_signs": ["hotels_taxis_takeaways"],
         "what_was_seen": "Booked room 12 for one night.",

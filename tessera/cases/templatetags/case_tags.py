@@ -21,8 +21,9 @@ def clock_tag(clock: Clock | None) -> SafeString:
             '<strong class="govuk-tag {}">{}</strong>', tag_class("neutral"), "No clock running"
         )
     today = timezone.localdate()
+    now = timezone.localtime()
     return format_html(
-        '<strong class="govuk-tag {}">{}</strong>', tag_class(clock.tag(today)), clock.label(today)
+        '<strong class="govuk-tag {}">{}</strong>', tag_class(clock.tag(today, now)), clock.label(today, now)
     )
 
 
