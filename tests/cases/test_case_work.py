@@ -367,8 +367,9 @@ def test_case_compliance_lists_what_is_missed(client_for, world):
     assert "Exploitation flag recorded" in summary
     # Called for by today's decision: due by the end of the next working day, not missed yet.
     assert "A section 47 concern was raised but no strategy discussion is recorded." not in summary
-    decided = Referral.objects.get(pk=world.referral.pk).decided_at - timedelta(days=10)
-    Referral.objects.filter(pk=world.referral.pk).update(decided_at=decided)
+    decided_at = Referral.objects.get(pk=world.referral.pk).decided_at
+    assert decided_at is not None
+    Referral.objects.filter(pk=world.referral.pk).update(decided_at=decided_at - timedelta(days=10))
     summary = team.get(f"/cases/{world.case.pk}/").content.decode()
     assert "A section 47 concern was raised but no strategy discussion is recorded." in summary
 
