@@ -100,3 +100,8 @@ def refusals_by(user_id: int, *, since: datetime, limit: int = 500) -> list[Acce
             :limit
         ]
     )
+
+
+def has_unsealed_rows_before(moment: datetime) -> bool:
+    """Whether any access-log row appended before ``moment`` is still waiting for the sealer."""
+    return AccessLog.objects.filter(seal__isnull=True, at__lt=moment).exists()

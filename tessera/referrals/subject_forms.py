@@ -9,6 +9,7 @@ A row left blank is ignored; a row with anything in it must make sense on its ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -153,7 +154,8 @@ def row_counts(data: Mapping[str, Any] | None, defaults: Mapping[str, int]) -> d
         return counts
     for spec in GROUPS:
         posted = str(data.get(f"{spec.kind}-count", ""))
-        if posted.isdigit() and len(posted) <= 3:
+        # ASCII digits only: str.isdigit() also accepts superscripts such as "¹", which int() refuses.
+        if re.fullmatch(r"[0-9]{1,3}", posted):
             counts[spec.kind] = min(int(posted), MAX_SUBJECTS_PER_KIND)
     added = data.get("add")
     if added in counts and counts[added] < MAX_SUBJECTS_PER_KIND:
@@ -161,13 +163,25 @@ def row_counts(data: Mapping[str, Any] | None, defaults: Mapping[str, int]) -> d
     return counts
 
 
+class RowCountField(forms.CharField):
+    """The hidden count of a group's rows. Never an error: a hidden field's message could link to nothing
+    the user can reach, and ``row_counts`` already reads a tampered count as the default."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = str(value or "")
+        return text if re.fullmatch(r"[0-9]{1,3}", text) else ""
+
+
 def subject_fields(counts: Mapping[str, int]) -> dict[str, forms.Field]:
     """Every row's fields, named ``<kind>-<row>-<field>``, plus each group's hidden row count."""
     built: dict[str, forms.Field] = {}
     for spec in GROUPS:
-        built[f"{spec.kind}-count"] = forms.IntegerField(
-            required=False, widget=forms.HiddenInput, initial=counts.get(spec.kind, 0)
-        )
+        built[f"{spec.kind}-count"] = RowCountField(initial=counts.get(spec.kind, 0))
         for row in range(counts.get(spec.kind, 0)):
             for name, field in _fields(spec.kind).items():
                 built[f"{spec.kind}-{row}-{name}"] = field
