@@ -60,6 +60,22 @@ def compare(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]])
     return out
 
 
+def table_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The Markdown table of ``compare``'s rows: p50, p95 and query counts before and after, with ratios."""
+    lines = [
+        "| what | p50 before | p50 after | ratio | p95 before | p95 after | ratio | queries before | queries after |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        qb = "–".join(str(q) for q in dict.fromkeys(r["before_queries"]))
+        qa = "–".join(str(q) for q in dict.fromkeys(r["after_queries"]))
+        lines.append(
+            f"| {r['what']} | {r['before_p50_ms']} | {r['after_p50_ms']} | {r['p50_ratio']} | "
+            f"{r['before_p95_ms']} | {r['after_p95_ms']} | {r['p95_ratio']} | {qb} | {qa} |"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -90,21 +106,7 @@ def main() -> None:
         ],
         "rows": rows,
     }
-    lines = [
-        f"# {args.name}: before and after",
-        "",
-        args.note,
-        "",
-        "| what | p50 before | p50 after | ratio | p95 before | p95 after | ratio | queries before | queries after |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        qb = "–".join(str(q) for q in dict.fromkeys(r["before_queries"]))
-        qa = "–".join(str(q) for q in dict.fromkeys(r["after_queries"]))
-        lines.append(
-            f"| {r['what']} | {r['before_p50_ms']} | {r['after_p50_ms']} | {r['p50_ratio']} | "
-            f"{r['before_p95_ms']} | {r['after_p95_ms']} | {r['p95_ratio']} | {qb} | {qa} |"
-        )
+    lines = [f"# {args.name}: before and after", "", args.note, "", *table_lines(rows)]
     lines += [
         "",
         f"Load average at the end of each run (people before, after): {summary['load_average_people_before_after']};"

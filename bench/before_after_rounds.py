@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from before_after import RESULTS, _case_rows, _people_rows, compare  # noqa: E402
+from before_after import RESULTS, _case_rows, _people_rows, compare, table_lines  # noqa: E402
 
 WORK = ROOT / "var" / "before_after"
 PG = os.environ.get("TESSERA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -153,16 +153,8 @@ def main() -> None:
         f" {sides['before'][0]} --after {sides['after'][0]} --people {args.people} --samples {args.samples}"
         f" --rounds {args.rounds} --name {args.name}`",
         "",
-        "| what | p50 before | p50 after | ratio | p95 before | p95 after | ratio | queries before | queries after |",
-        "|---|---|---|---|---|---|---|---|---|",
+        *table_lines(rows),
     ]
-    for r in rows:
-        qb = "–".join(str(q) for q in dict.fromkeys(r["before_queries"]))
-        qa = "–".join(str(q) for q in dict.fromkeys(r["after_queries"]))
-        lines.append(
-            f"| {r['what']} | {r['before_p50_ms']} | {r['after_p50_ms']} | {r['p50_ratio']} | "
-            f"{r['before_p95_ms']} | {r['after_p95_ms']} | {r['p95_ratio']} | {qb} | {qa} |"
-        )
     p50 = [r["p50_ratio"] for r in rows]
     lines += [
         "",

@@ -10,9 +10,8 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, W
 from django.http import HttpRequest
 from django.urls import reverse
 
-from tessera.access.models import BreakGlassGrant
 from tessera.access.policy import get_visible_or_404, visible_to
-from tessera.access.reads import emergency_grant, log_opened
+from tessera.access.reads import log_opened
 from tessera.accounts.models import Actor
 from tessera.people.models import (
     EntityKind,
@@ -53,23 +52,15 @@ def person_for_page(user: Actor, pk: int) -> Person:
 
 
 def open_person(user: Actor, pk: int, *, via: HttpRequest | None, page: str = "") -> Person:
-    """The person page's person (web and API alike), logged as viewed; 404 for missing and not yours.
+    """The person's record for the API and for pages other than the person page (which opens through
+    ``person_page.open_person_page``), logged as viewed; 404 for missing and not yours.
 
     ``page`` names a page other than the person page that shows the person (the risk overview, say).
     """
-    return open_person_with_grant(user, pk, via=via, page=page)[0]
-
-
-def open_person_with_grant(
-    user: Actor, pk: int, *, via: HttpRequest | None, page: str = ""
-) -> tuple[Person, BreakGlassGrant | None]:
-    """``open_person``, with the emergency-access grant through which the user sees the person (or
-    ``None``): looked up once, for the log row and for the page's warning alike."""
     with transaction.atomic():
         person = person_for_page(user, pk)
-        grant = emergency_grant(user, person)
-        log_opened(user, person, via=via, details={"page": page} if page else None, grant=grant)
-    return person, grant
+        log_opened(user, person, via=via, details={"page": page} if page else None)
+    return person
 
 
 @dataclass(frozen=True)
