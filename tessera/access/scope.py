@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import CharField, DateTimeField, Exists, F, IntegerField, QuerySet, Value
+from django.db.models import BigIntegerField, CharField, DateTimeField, Exists, F, QuerySet, TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tessera.access.models import BreakGlassGrant
@@ -110,9 +111,11 @@ def _scope_rows(user_id: int) -> QuerySet[Any, ScopeRow]:
         )
         return rows
 
-    no_number = Value(None, output_field=IntegerField())
-    no_text = Value(None, output_field=CharField())
-    no_time = Value(None, output_field=DateTimeField())
+    # Typed NULLs: PostgreSQL resolves a UNION's column types pair by pair, and two bare NULLs would make
+    # a text column that the grants' expiry time could not join.
+    no_number = Cast(Value(None), output_field=BigIntegerField())
+    no_text = Cast(Value(None), output_field=TextField())
+    no_time = Cast(Value(None), output_field=DateTimeField())
     teams = TeamMembership.objects.filter(user_id=user_id, team__is_active=True)
     force_wide_team = teams.filter(team__district__isnull=True)
     return shaped(RoleGrant.objects.filter(user_id=user_id), _ROLE, no_number, F("role"), no_time).union(
