@@ -34,6 +34,7 @@ from tessera.imports.parsing import RawRow, content_hash, row_fingerprint, stora
 from tessera.imports.profiles import PROFILES
 from tessera.imports.validation import CleanRecord, Outcome, validate
 from tessera.jobs.queue import enqueue
+from tessera.people.arrival import identity_arrived
 from tessera.people.models import (
     EntityKind,
     IdentityAddress,
@@ -287,11 +288,12 @@ def take_record(
 ) -> tuple[str, SourceIdentity]:
     """Create or update the source identity for one valid record: 'created', 'updated' or 'unchanged'.
 
-    A new identity starts as a person of its own; linkage later decides which people are one. An
-    existing identity is changed only if ``actor`` may change its person (``may_update_through_import``);
-    otherwise ``RecordOutOfScopeError`` is raised before anything is compared or written. When a change
-    alters the person's headline name, date of birth or sex, the person is refreshed with a new version
-    and field history.
+    A new identity starts as a person of its own and is matched at once (``people.arrival``): a certain
+    match joins someone already known, a possible one goes to the review queue. An existing identity is
+    changed only if ``actor`` may change its person (``may_update_through_import``); otherwise
+    ``RecordOutOfScopeError`` is raised before anything is compared or written. When a change alters the
+    person's headline name, date of birth or sex, the person is refreshed with a new version and field
+    history; a changed identity is matched again.
     """
     source = {"source_system": source_system, "agency": agency.code, **provenance}
     existing = (
@@ -301,6 +303,7 @@ def take_record(
     )
     if existing is None:
         identity = _create_identity(record, agency, source_system, district, actor, source, request)
+        identity_arrived(identity, actor=actor)
         return "created", identity
     if not may_update_through_import(actor, existing.person):
         raise RecordOutOfScopeError(record.source_record_id)
@@ -327,6 +330,7 @@ def take_record(
             request=request,
             reason=f"{source_system} record {record.source_record_id} changed by an import",
         )
+    identity_arrived(existing, actor=actor)
     return "updated", existing
 
 

@@ -11,16 +11,12 @@ from django.db.models import F
 from tessera.access.policy import Action, can
 from tessera.jobs.queue import JobContext, job_handler
 from tessera.linkage.models import LinkageModel, LinkageRun, PairStatus, ReviewPair, RunStatus
-from tessera.linkage.review_words import NOT_YOURS_TO_MERGE_RULE
+from tessera.linkage.review_words import NOT_YOURS_TO_MERGE, NOT_YOURS_TO_MERGE_RULE
 from tessera.linkage.runs import plan_path, plan_run
 from tessera.linkage.services import RUN_JOB, _current_person, record_run_finished
 from tessera.people.services import merge_persons
 
 CHUNK = 200
-NOT_YOURS_TO_MERGE = (
-    "Linked by the model, but the person who started the run may not merge one of these people (restricted, "
-    "or outside their districts): someone who may see both decides"
-)
 
 
 @job_handler(RUN_JOB)

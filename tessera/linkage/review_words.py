@@ -9,7 +9,15 @@ from __future__ import annotations
 from tessera.linkage.clustering import RULES_BY_NAME
 
 NOT_YOURS_TO_MERGE_RULE = "not_yours_to_merge"
-_OTHER_HOLDS = {NOT_YOURS_TO_MERGE_RULE: "Not in the starter's scope"}
+_OTHER_HOLDS = {NOT_YOURS_TO_MERGE_RULE: "Needs someone who may merge both"}
+NOT_YOURS_TO_MERGE = (
+    "Linked by the model, but the person who started the run may not merge one of these people (restricted, "
+    "or outside their districts): someone who may see both decides"
+)
+NOT_THEIRS_TO_MERGE = (
+    "A certain match on arrival, but the person who recorded it may not merge one of these people "
+    "(restricted, or outside their districts): someone who may see both decides"
+)
 
 
 def rule_title(name: str) -> str:

@@ -26,6 +26,7 @@ from tessera.cases import timescales
 from tessera.cases.models import Case, CaseStatus, SubjectKind, Track
 from tessera.core.models import District
 from tessera.core.submissions import claim_submission
+from tessera.people.arrival import identity_arrived
 from tessera.people.models import Location, Person
 from tessera.people.services import NewIdentity, create_person
 from tessera.referrals.models import (
@@ -265,7 +266,7 @@ def _person_from_referral(
                 "date_of_birth": details.date_of_birth,
             },
         )
-    person, _identity = create_person(
+    person, stored = create_person(
         actor,
         district=district,
         given_name=details.given_name,
@@ -274,6 +275,10 @@ def _person_from_referral(
         identity=identity,
         details={"from_referral": reference},
     )
+    if stored is None:
+        return person
+    # Matched at once: a certain match makes the referral about the child already known.
+    person, _arrivals = identity_arrived(stored, actor=actor)
     return person
 
 

@@ -23,6 +23,7 @@ from tessera.access.policy import require, visible_to
 from tessera.accounts.models import User
 from tessera.core.models import Agency
 from tessera.people import pole_services
+from tessera.people.arrival import identity_arrived
 from tessera.people.models import Link, Person, PoleEntity
 from tessera.people.services import NewIdentity, create_person, record_link
 from tessera.referrals.concern_links import Resolved, concern_links
@@ -155,7 +156,7 @@ def _resolve_person(
         agency = referral.referrer_agency or actor.agency
         if agency is None:
             raise ValidationError("A new record needs the agency it came from")
-        person, _identity = create_person(
+        _person, identity = create_person(
             actor,
             district=referral.district,
             given_name=subject.given_name or subject.nickname,
@@ -166,6 +167,9 @@ def _resolve_person(
             details={"from_referral": referral.reference, "subject": subject.get_kind_display()},
             request=request,
         )
+        # Matched at once: a certain match the triager could not see (another district's record, a
+        # spelling search missed) joins the person; a possible one waits in the review queue.
+        person, _arrivals = identity_arrived(identity, actor=actor)
         return person, True
     if not choice.isdigit():
         raise ValidationError({f"subject-{subject.pk}": f"{subject.label}: choose who this is"})

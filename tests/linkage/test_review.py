@@ -9,8 +9,8 @@ from tessera.access.models import RestrictedRecord
 from tessera.access.policy import visible_to
 from tessera.audit.models import AccessLog, AuditAction
 from tessera.jobs.queue import run_pending
-from tessera.linkage.jobs import NOT_YOURS_TO_MERGE
 from tessera.linkage.models import LinkageModel, LinkageRun, MatchLabel, PairStatus, ReviewPair, RunStatus
+from tessera.linkage.review_words import NOT_YOURS_TO_MERGE
 from tessera.linkage.search import candidates_for
 from tessera.linkage.services import start_run
 from tessera.people.models import Person, PersonMerge, SourceIdentity
