@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "tessera.accounts.middleware.IdleSignOutMiddleware",
     # Every page needs a signed-in user unless its view is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's middleware, taking the device check from the user query when it can (ADR 0023).
+    "tessera.accounts.middleware.SecondFactorMiddleware",
     "tessera.accounts.middleware.RequireSecondFactorMiddleware",
     # Every 403 and 404 a signed-in user gets writes a refused row to the access log (issue 17, Found 5).
     "tessera.access.refusals.RefusalLogMiddleware",
@@ -132,7 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, loading the user's agency in the same query (ADR 0023).
+    "tessera.accounts.backends.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -119,12 +119,12 @@ def restricted_ids(scope: Scope, model: type[models.Model]) -> models.QuerySet[A
 
 
 def _granted(scope: Scope, model: type[models.Model]) -> Q:
+    # The grants came with the scope (one query a request): most users hold none, and the condition is
+    # then empty rather than a subquery every list and page would run.
     if scope.user_id is None or not scope.may_break_glass:
         return NOTHING
-    grants = BreakGlassGrant.objects.filter(
-        user_id=scope.user_id, target_type=label_of(model), expires_at__gt=timezone.now()
-    ).values("target_id")
-    return Q(pk__in=grants)
+    ids = scope.granted_ids(label_of(model))
+    return Q(pk__in=ids) if ids else NOTHING
 
 
 def visible_to(user: Actor, model_or_queryset: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
@@ -142,7 +142,14 @@ def visible_to(user: Actor, model_or_queryset: type[M] | models.QuerySet[M]) -> 
     return _restricted(queryset.filter(condition), scope, model)
 
 
+# Set on a row ``get_visible_or_404`` handed out, to the scope it was checked against.
+_SEEN_WITH = "_tessera_seen_with"
+
+
 def can_see(user: Actor, obj: models.Model) -> bool:
+    # A row this request's policy check just handed to this user needs no second query to say so.
+    if getattr(obj, _SEEN_WITH, None) is scope_of(user) and scope_of(user).is_authenticated:
+        return True
     return visible_to(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
@@ -187,7 +194,7 @@ def why_hidden(user: Actor, base: models.QuerySet[Any], lookup: dict[str, Any]) 
 def get_visible_or_404(user: Actor, model_or_queryset: type[M] | models.QuerySet[M], **lookup: Any) -> M:
     """The one row matching ``lookup`` that ``user`` may see; 404 alike for missing and not yours."""
     try:
-        return visible_to(user, model_or_queryset).get(**lookup)
+        row = visible_to(user, model_or_queryset).get(**lookup)
     except (models.ObjectDoesNotExist, ValueError, TypeError):
         base = (
             model_or_queryset
@@ -197,11 +204,16 @@ def get_visible_or_404(user: Actor, model_or_queryset: type[M] | models.QuerySet
         asked_for = next(iter(lookup.values()), "") if len(lookup) == 1 else lookup
         note_refusal(base.model, asked_for, why_hidden(user, base, lookup))
         raise Http404("No record found") from None
+    setattr(row, _SEEN_WITH, scope_of(user))
+    return row
 
 
 def active_grant(user: Actor, obj: models.Model) -> BreakGlassGrant | None:
     """The break-glass grant through which ``user`` is seeing ``obj``, if that is how they see it."""
     if user is None or not user.is_authenticated:
+        return None
+    # The scope knows every grant the user holds: the grant row itself is read only when there is one.
+    if obj.pk not in scope_of(user).granted_ids(label_of(obj)):
         return None
     return (
         BreakGlassGrant.objects.filter(

@@ -1,12 +1,34 @@
-"""What a user's roles and teams entitle them to, computed once per request."""
+"""What a user's roles, teams and emergency-access grants entitle them to, computed once per request.
+
+The scope is read in one query (ADR 0023): the user's roles, the districts of their active teams (every
+active district for a force-wide team) and their emergency-access grants in force, as one ``UNION ALL``
+of three-column rows. It is kept on the user object, which Django builds afresh for every request, so
+every access check of the request shares it and none repeats it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from tessera.accounts.models import Actor, TeamMembership
+from django.db.models import BigIntegerField, CharField, DateTimeField, Exists, F, QuerySet, TextField, Value
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from tessera.access.models import BreakGlassGrant
+from tessera.accounts.models import Actor, RoleGrant, TeamMembership
 from tessera.accounts.roles import CASEWORK_ROLES, Role
 from tessera.core.models import District
+
+
+@dataclass(frozen=True)
+class GrantInForce:
+    """An emergency-access grant the user holds, as far as the access policy needs it."""
+
+    target_type: str
+    target_id: int
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -18,6 +40,13 @@ class Scope:
     # Districts the user works in, from their team memberships. A force-wide team covers every district.
     district_ids: frozenset[int]
     force_wide: bool
+    # Emergency-access grants in force when the scope was read; each is honoured only until it expires.
+    grants: tuple[GrantInForce, ...] = ()
+
+    def granted_ids(self, target_type: str) -> list[int]:
+        """Ids of the records of ``target_type`` the user holds an unexpired emergency grant to."""
+        now = timezone.now()
+        return [g.target_id for g in self.grants if g.target_type == target_type and g.expires_at > now]
 
     def has(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)
@@ -57,32 +86,92 @@ ANONYMOUS = Scope(None, frozenset(), None, None, frozenset(), False)
 _CACHE_ATTR = "_tessera_scope"
 
 
+# The kinds of row in the scope query.
+_ROLE, _TEAM, _DISTRICT, _GRANT = "role", "team", "district", "grant"
+
+
+ScopeRow = tuple[str, int | None, str | None, datetime | None]
+
+
+def _scope_rows(user_id: int) -> QuerySet[Any, ScopeRow]:
+    """(kind, number, text, expires) rows: roles, team districts, force-wide districts, grants in force."""
+
+    def shaped(
+        queryset: QuerySet[Any], kind: str, number: object, text: object, expires: object
+    ) -> QuerySet[Any, ScopeRow]:
+        rows: QuerySet[Any, ScopeRow] = (
+            queryset.order_by()
+            .annotate(
+                scope_kind=Value(kind, output_field=CharField()),
+                scope_number=number,
+                scope_text=text,
+                scope_expires=expires,
+            )
+            .values_list("scope_kind", "scope_number", "scope_text", "scope_expires")
+        )
+        return rows
+
+    # Typed NULLs: PostgreSQL resolves a UNION's column types pair by pair, and two bare NULLs would make
+    # a text column that the grants' expiry time could not join.
+    no_number = Cast(Value(None), output_field=BigIntegerField())
+    no_text = Cast(Value(None), output_field=TextField())
+    no_time = Cast(Value(None), output_field=DateTimeField())
+    teams = TeamMembership.objects.filter(user_id=user_id, team__is_active=True)
+    force_wide_team = teams.filter(team__district__isnull=True)
+    return shaped(RoleGrant.objects.filter(user_id=user_id), _ROLE, no_number, F("role"), no_time).union(
+        shaped(teams, _TEAM, F("team__district_id"), no_text, no_time),
+        shaped(
+            District.objects.filter(is_active=True).filter(Exists(force_wide_team)),
+            _DISTRICT,
+            F("pk"),
+            no_text,
+            no_time,
+        ),
+        shaped(
+            BreakGlassGrant.objects.filter(user_id=user_id, expires_at__gt=timezone.now()),
+            _GRANT,
+            F("target_id"),
+            F("target_type"),
+            F("expires_at"),
+        ),
+        all=True,
+    )
+
+
 def scope_of(user: Actor) -> Scope:
-    """The user's scope, cached on the user object for the length of the request."""
+    """The user's scope, cached on the user object for the length of the request (one query)."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, _CACHE_ATTR, None)
     if isinstance(cached, Scope):
         return cached
 
-    memberships = list(
-        TeamMembership.objects.filter(user_id=user.pk, team__is_active=True).values_list(
-            "team__district_id", flat=True
-        )
-    )
-    force_wide = any(district_id is None for district_id in memberships)
-    if force_wide:
-        districts = frozenset(District.objects.filter(is_active=True).values_list("pk", flat=True))
-    else:
-        districts = frozenset(d for d in memberships if d is not None)
+    roles: set[str] = set()
+    team_districts: list[int | None] = []
+    all_districts: set[int] = set()
+    grants: list[GrantInForce] = []
+    for kind, number, text, expires in _scope_rows(user.pk):
+        if kind == _ROLE and text is not None:
+            roles.add(text)
+        elif kind == _TEAM:
+            team_districts.append(number)
+        elif kind == _DISTRICT and number is not None:
+            all_districts.add(number)
+        elif kind == _GRANT and number is not None and text is not None and expires is not None:
+            grants.append(GrantInForce(text, number, expires))
+    force_wide = any(district_id is None for district_id in team_districts)
+    districts = all_districts if force_wide else {d for d in team_districts if d is not None}
+    # The roles came with the scope: later role checks on the user (``has_role``) need no query of their own.
+    user.__dict__["role_codes"] = frozenset(roles)
     agency = user.agency
     scope = Scope(
         user_id=user.pk,
-        roles=frozenset(user.role_codes),
+        roles=frozenset(roles),
         agency_id=agency.pk if agency else None,
         agency_kind=agency.kind if agency else None,
-        district_ids=districts,
+        district_ids=frozenset(districts),
         force_wide=force_wide,
+        grants=tuple(grants),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tessera.access.models import BreakGlassGrant, RestrictedRecord, ReviewOutcome
 from tessera.access.policy import can_see, label_of
-from tessera.access.scope import scope_of
+from tessera.access.scope import forget_scope, scope_of
 from tessera.accounts.models import Actor, User
 from tessera.accounts.roles import Role
 from tessera.audit.log import record_access
@@ -107,6 +107,8 @@ def _grant(
         record_district_id=record_district,
         any_supervisor_reviews=not _has_own_reviewer(user, record_district),
     )
+    # The scope read at the start of the request does not hold the new grant.
+    forget_scope(user)
     record_access(
         actor=user,
         action=AuditAction.BREAK_GLASS,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +11,11 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tessera.accounts.idle import mark_active, was_active_recently
 from tessera.accounts.second_factor import is_verified
@@ -66,3 +71,24 @@ class IdleSignOutMiddleware:
         if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             mark_active(request, response)
         return response
+
+
+class SecondFactorMiddleware(OTPMiddleware):  # type: ignore[misc]  # django-otp has no type hints
+    """django-otp's middleware, without its device query when the user came with their device's id.
+
+    ``UserBackend`` reads, with the user, the id of their confirmed authenticator device. When the session
+    names that device, it exists, is the user's and is confirmed, exactly what django-otp checks after
+    loading it, so the user is verified without a second query; the device row itself is read only if
+    something asks for it. Any other case (no such id, another device) takes django-otp's own path.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        known = getattr(user, "confirmed_device_id", None)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        if known is None or not persistent_id:
+            return super()._verify_user_sync(request, user)
+        if self._normalize_persistent_id(persistent_id) != f"{TOTPDevice.model_label()}/{known}":
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        user.otp_device = SimpleLazyObject(lambda: TOTPDevice.objects.get(pk=known))
+        return user

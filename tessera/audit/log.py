@@ -64,8 +64,10 @@ def record_access(
         target_id = target.pk
     user = actor if actor is not None and actor.is_authenticated else None
     agency = getattr(user, "agency", None)
-    # A savepoint, so the row and the records it showed are written together or not at all.
-    with transaction.atomic():
+    # The row and the records it showed are written together or not at all: in a transaction of their own,
+    # or inside the act's, without a savepoint (two more round trips a read), since a failed write there
+    # rolls the act back as well, as it must.
+    with transaction.atomic(savepoint=False):
         entry = AccessLog(
             at=timezone.now(),
             actor_id=user.pk if user is not None else None,

@@ -53,7 +53,9 @@ class CasePage:
         }
 
 
-def open_case_page(request: HttpRequest, pk: int, current: str, *, log_view: bool = True) -> CasePage:
+def open_case_page(
+    request: HttpRequest, pk: int, current: str, *, log_view: bool = True, count_support: bool = False
+) -> CasePage:
     """The case for one tab, or 404: the case kind's open-and-log read. Logs the view (DPA 2018 s62)
     naming the tab that was opened.
 
@@ -61,7 +63,7 @@ def open_case_page(request: HttpRequest, pk: int, current: str, *, log_view: boo
     and calls ``CasePage.log_view`` when, and only when, it renders the case.
     """
     user = request.user
-    case = case_for_page(user, pk)
+    case = case_for_page(user, pk, count_support=count_support)
     grant = active_grant(user, case)
     sharing = may_see_sharing_log(scope_of(user), case)
     tabs = [

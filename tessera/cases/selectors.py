@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
@@ -37,9 +38,25 @@ def visible_cases(user: Actor) -> QuerySet[Case]:
     return visible_to(user, Case)
 
 
-def case_for_page(user: Actor, pk: int) -> Case:
-    """The case with what its identity bar and summary need, or 404 alike for missing and not yours."""
+def case_for_page(user: Actor, pk: int, *, count_support: bool = False) -> Case:
+    """The case with what its identity bar and summary need, or 404 alike for missing and not yours.
+
+    ``count_support`` adds ``support_count`` (the summary's standards need it), in the same query.
+    """
     queryset = Case.objects.select_related("district", "child", "place", "lead_professional__agency")
+    if count_support:
+        queryset = queryset.annotate(
+            support_count=Coalesce(
+                Subquery(
+                    SupportRecord.objects.filter(case_id=OuterRef("pk"))
+                    .order_by()
+                    .values("case_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
     return get_visible_or_404(user, queryset, pk=pk)
 
 
@@ -65,8 +82,19 @@ def _timeline(
     )
 
 
-def clocks_for(case: Case) -> list[Clock]:
-    return case_clocks(_timeline(case, list(case.strategy_discussions.all()), list(case.conferences.all())))
+def clocks_for(
+    case: Case,
+    discussions: list[StrategyDiscussion] | None = None,
+    conferences: list[Conference] | None = None,
+) -> list[Clock]:
+    """The case's statutory clocks; a page that already holds the meetings passes them."""
+    return case_clocks(
+        _timeline(
+            case,
+            discussions if discussions is not None else list(case.strategy_discussions.all()),
+            conferences if conferences is not None else list(case.conferences.all()),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -107,8 +135,9 @@ def case_list(user: Actor, *, status: str = "open", district_id: int | None = No
     return rows
 
 
-def actions_of(case: Case) -> list[Action]:
-    return list(case.actions.select_related("owner__agency", "created_by").order_by("status", "due_on", "pk"))
+def actions_of(case: Case, *, status: str | None = None) -> list[Action]:
+    actions = case.actions.select_related("owner__agency", "created_by").order_by("status", "due_on", "pk")
+    return list(actions.filter(status=status) if status is not None else actions)
 
 
 def strategy_discussions_of(case: Case) -> list[StrategyDiscussion]:
@@ -147,27 +176,40 @@ def overdue_actions(user: Actor, today: date | None = None) -> list[Action]:
     )
 
 
-def compliance_of(case: Case, discussions: list[StrategyDiscussion] | None = None) -> list[StandardResult]:
-    """What the case meets and misses, for the case team and supervisors."""
+def compliance_of(
+    case: Case,
+    discussions: list[StrategyDiscussion] | None = None,
+    conferences: list[Conference] | None = None,
+) -> list[StandardResult]:
+    """What the case meets and misses, for the case team and supervisors.
+
+    The summary passes the discussions and conferences it already holds, and a case read with
+    ``case_for_page(..., count_support=True)``: the standards then cost one query, for the referrals.
+    """
     discussions = discussions if discussions is not None else strategy_discussions_of(case)
-    conferences = list(case.conferences.order_by("held_on"))
+    conferences = conferences if conferences is not None else list(case.conferences.order_by("held_on"))
+    rows = list(
+        case.referrals.values_list(
+            "reference", "decision_due_on", "decided_at", "decision_late_reason", "decision", "urgency"
+        )
+    )
     referrals = [
         ReferralFact(reference, due, timezone.localdate(decided_at) if decided_at else None, late_reason)
-        for reference, due, decided_at, late_reason in case.referrals.values_list(
-            "reference", "decision_due_on", "decided_at", "decision_late_reason"
-        )
+        for reference, due, decided_at, late_reason, _, _ in rows
     ]
-    calls = list(
-        case.referrals.filter(decision="strategy_discussion", decided_at__isnull=False)
-        .order_by("decided_at")
-        .values_list("decided_at", "urgency")[:1]
-    )
+    # The first decision to hold a strategy discussion starts its clock.
+    calls = [
+        (decided_at, urgency)
+        for _, _, decided_at, _, decision, urgency in rows
+        if decision == "strategy_discussion" and decided_at is not None
+    ]
     required = case.track == Track.CHILD_PROTECTION or bool(calls)
     if calls:
-        decided_at, urgency = calls[0]
+        decided_at, urgency = min(calls, key=lambda call: call[0])
         discussion_due: date | None = strategy_discussion_due(timezone.localdate(decided_at), urgency)
     else:
         discussion_due = strategy_discussion_due(timezone.localdate(case.opened_at), "") if required else None
+    support_count = getattr(case, "support_count", None)
     facts = CaseFacts(
         referrals=tuple(referrals),
         strategy_discussion_required=required,
@@ -183,7 +225,7 @@ def compliance_of(case: Case, discussions: list[StrategyDiscussion] | None = Non
             for d in discussions
         ),
         exploitation_flag=case.exploitation_flag,
-        support_records=case.support_records.count(),
+        support_records=support_count if support_count is not None else case.support_records.count(),
         no_support_reason=case.no_support_reason,
         closed=case.is_closed,
         clocks=tuple(case_clocks(_timeline(case, discussions, conferences))),

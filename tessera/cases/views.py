@@ -15,6 +15,7 @@ from tessera.audit.selectors import record_log
 from tessera.cases import selectors
 from tessera.cases.chronology import build_chronology, filter_entries
 from tessera.cases.figures import district_figures
+from tessera.cases.models import ActionStatus
 from tessera.cases.page import open_case_page
 from tessera.cases.pdf import chronology_pdf as render_pdf
 from tessera.cases.registry import chronology_kinds
@@ -72,19 +73,21 @@ def action_lists(request: HttpRequest) -> HttpResponse:
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    page = open_case_page(request, pk, "summary")
+    page = open_case_page(request, pk, "summary", count_support=True)
     case = page.case
+    # The meetings are read once, for the clocks and the standards alike.
     discussions = selectors.strategy_discussions_of(case)
+    conferences = selectors.conferences_of(case)
     today = timezone.localdate()
-    clocks = selectors.clocks_for(case)
+    clocks = selectors.clocks_for(case, discussions, conferences)
     return render(
         request,
         "cases/case_detail.html",
         page.context(
             clocks=[(clock, clock.label(today), clock.tag(today)) for clock in clocks],
-            standards=selectors.compliance_of(case, discussions),
+            standards=selectors.compliance_of(case, discussions, conferences),
             team=selectors.case_team(case),
-            open_actions=[a for a in selectors.actions_of(case) if a.status == "open"],
+            open_actions=selectors.actions_of(case, status=ActionStatus.OPEN),
             discussions=discussions,
             today=today,
         ),

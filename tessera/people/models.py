@@ -171,7 +171,13 @@ class Location(TimeStampedModel):
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
-        parts = [self.name, self.address_line_1, self.town, self.postcode]
+        parts = [self.name, self.address_line_1, self.town]
+        # An address typed on one line often ends with its postcode already: name it once.
+        if (
+            self.postcode
+            and self.postcode.replace(" ", "").upper() not in self.address_line_1.replace(" ", "").upper()
+        ):
+            parts.append(self.postcode)
         return ", ".join(p for p in parts if p) or f"Location {self.pk}"
 
 

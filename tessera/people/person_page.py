@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from tessera.access.models import BreakGlassGrant
 from tessera.access.reads import emergency_grant, log_opened
-from tessera.access.services import restriction_on
 from tessera.accounts.models import Actor
 from tessera.people.models import Ethnicity, LinkKind, Person, Sex, SourceIdentity
 from tessera.people.record_comparison import Comparison, RecordFacts, compare_records
@@ -250,14 +249,14 @@ def open_person_page(user: Actor, pk: int, *, via: HttpRequest | None) -> Person
     one VIEW of the person naming every record the page shows; 404 alike for missing and not yours.
 
     The number of queries is fixed: the person, identities and addresses; the emergency grant and any
-    restriction; the links and what is at their other ends; one or two per registered source.
+    restriction (with the person); the links and what is at their other ends; one or two per registered source.
     """
     with transaction.atomic():
         person = person_for_page(user, pk)
         grant = emergency_grant(user, person)
         identities = list(person.identities.all())
         links = links_of(user, person)
-        restricted = restriction_on(person) is not None
+        restricted = bool(getattr(person, "under_restriction", False))
         parts = [people_part(person, identities, links, restricted=restricted), *overview_parts(user, person)]
         overview = combine(parts)
         shown = dict(overview.shown)

@@ -10,6 +10,7 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, W
 from django.http import HttpRequest
 from django.urls import reverse
 
+from tessera.access.models import RestrictedRecord
 from tessera.access.policy import get_visible_or_404, visible_to
 from tessera.access.reads import log_opened
 from tessera.accounts.models import Actor
@@ -33,6 +34,8 @@ def visible_people(user: Actor) -> QuerySet[Person]:
 def person_for_page(user: Actor, pk: int) -> Person:
     """The person with their source identities and addresses, in a fixed number of queries; not logged.
 
+    ``under_restriction`` on the row says whether a restriction is in force on the person.
+
     For pages that show the person use ``open_person``.
     """
     identities = (
@@ -45,8 +48,14 @@ def person_for_page(user: Actor, pk: int) -> Person:
         )
         .order_by("-received_at")
     )
-    queryset = Person.objects.select_related("district", "merged_into").prefetch_related(
-        Prefetch("identities", queryset=identities)
+    # Whether a restriction is in force on the person comes with the row: the page warns of it.
+    restricted = RestrictedRecord.objects.in_force().filter(
+        target_type="people.person", target_id=OuterRef("pk")
+    )
+    queryset = (
+        Person.objects.select_related("district", "merged_into")
+        .prefetch_related(Prefetch("identities", queryset=identities))
+        .annotate(under_restriction=Exists(restricted))
     )
     return get_visible_or_404(user, queryset, pk=pk)
 

@@ -121,6 +121,15 @@ class ThingPage:
         return _distinct(e for e in self.entries if e.stage == "Adult")
 
     @property
+    def people_of_unknown_age(self) -> list[TimelineEntry]:
+        # A man named only "Mo" has no date of birth: he is neither child nor adult here, but still linked.
+        return _distinct(e for e in self.entries if e.person_id is not None and not e.stage)
+
+    @property
+    def places(self) -> list[TimelineEntry]:
+        return _distinct(e for e in self.entries if e.other_kind == EntityKind.LOCATION)
+
+    @property
     def concerns(self) -> list[Provenance]:
         seen: dict[str, Provenance] = {}
         for entry in self.entries:
@@ -140,10 +149,12 @@ def _distinct(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
     return list(seen.values())
 
 
-def _how(link: Link, thing_is_source: bool) -> str:
+def _how(link: Link, thing_is_source: bool, other_kind: str) -> str:
     label = link.get_kind_display()
-    # Most links run from a person to the thing ("Seen in vehicle"); one from the thing reads the other way.
-    return f"{label} (this to them)" if thing_is_source and link.kind != LinkKind.ASSOCIATE else label
+    # Most links run from a person to the thing ("Seen in vehicle"); one from the thing to a person reads
+    # the other way. A car seen at a hotel reads plainly from either end.
+    reversed_toward_person = thing_is_source and other_kind == EntityKind.PERSON
+    return f"{label} (this to them)" if reversed_toward_person and link.kind != LinkKind.ASSOCIATE else label
 
 
 def _source_pages(user: Actor, links: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -217,7 +228,7 @@ def _timeline(user: Actor, thing: Any, kind: str) -> list[TimelineEntry]:
                 on=on,
                 started_on=link.started_on,
                 ended_on=link.ended_on,
-                how=_how(link, thing_is_source),
+                how=_how(link, thing_is_source, other.kind),
                 other_kind=other.kind,
                 other_label=label,
                 other_url=url,

@@ -3,8 +3,9 @@
 A concern says who was seen together, in what and where, on one occasion. Once triage has resolved each
 subject to a record, these are the links recorded with the referral as their source and the sighting's
 date: the child found with each adult, children seen together as peers, adults together as associates,
-everyone seen at each place, a child seen in each vehicle and each adult using it, and each adult using
-each phone and online account (a child's own, when the concern names no adult).
+everyone seen at each place, a child seen in each vehicle and each adult using it, each vehicle seen at
+each place (so a car's page leads an analyst to the hotel), and each adult using each phone and online
+account (a child's own, when the concern names no adult).
 """
 
 from __future__ import annotations
@@ -77,4 +78,6 @@ def concern_links(subjects: list[Resolved]) -> list[LinkToRecord]:
     for place in by_kind.get(PLACE, []):
         for person in people:
             add(person, place, "seen_at")
+        for vehicle in by_kind.get(VEHICLE, []):
+            add(vehicle, place, "seen_at")
     return links

@@ -124,7 +124,7 @@ def test_a_hotel_concern_becomes_a_girl_two_men_a_car_and_a_hotel_linked(page: P
     ).to_be_checked()
     go(page, page.get_by_role("button", name="Record them"))
     expect(
-        page.get_by_text(re.compile(r"Recorded 5 of the concern's people, places and things and 9 links"))
+        page.get_by_text(re.compile(r"Recorded 5 of the concern's people, places and things and 10 links"))
     ).to_be_visible()
     expect(page.locator("#concern-subjects")).to_contain_text("Leah Stainley")
     expect(page.locator("#concern-subjects")).to_contain_text("YK62ABC")
@@ -148,7 +148,7 @@ def test_a_hotel_concern_becomes_a_girl_two_men_a_car_and_a_hotel_linked(page: P
     referral = Referral.objects.get(reference=reference)
     assert referral.child == leah
     links = Link.objects.filter(source_system="referral", source_record_id=reference)
-    assert links.count() == 9
+    assert links.count() == 10
     assert Vehicle.objects.get().registration == "YK62ABC"
 
     # An analyst searches the registration and finds the girl and both men through the car.
@@ -166,3 +166,19 @@ def test_a_hotel_concern_becomes_a_girl_two_men_a_car_and_a_hotel_linked(page: P
     expect(results).to_contain_text("Uses vehicle: vehicle YK62 ABC")
     clean(page)
     shot(page, "analyst-searches-a-registration")
+
+    # The car's own page: the girl, both men and the hotel it was seen at, each with the concern it came from.
+    go(page, page.get_by_role("main").get_by_role("link", name="YK62 ABC", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("YK62 ABC")
+    summary = page.locator(".govuk-summary-list")
+    expect(summary).to_contain_text("Leah Stainley")
+    expect(summary).to_contain_text("Darren Hollis")
+    expect(summary).to_contain_text("Mo")
+    expect(summary).to_contain_text("Riverside Hotel")
+    expect(summary).to_contain_text(reference)
+    clean(page)
+    shot(page, "analyst-vehicle-page")
+    go(page, summary.get_by_role("link", name=re.compile("^Riverside Hotel")))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Riverside Hotel")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Leah Stainley")
+    clean(page)

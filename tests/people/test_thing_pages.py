@@ -8,7 +8,7 @@ import pytest
 
 from tessera.audit.models import AccessLog, RecordShown
 from tessera.core.models import Agency, District
-from tessera.people.models import EntityKind, Link, LinkKind, Location, LocationKind, PoleEntity
+from tessera.people.models import EntityKind, Link, LinkKind, Location, LocationKind, Person, PoleEntity
 from tessera.people.things import life_stage
 from tests.people.helpers import account, link, person, phone, vehicle
 
@@ -174,3 +174,32 @@ def test_a_child_then_is_a_child_in_the_record():
     assert life_stage(date(2008, 6, 1), date(2026, 5, 31)) == "Child"
     assert life_stage(date(2008, 6, 1), date(2026, 6, 1)) == "Adult"
     assert life_stage(None, date(2026, 6, 1)) == ""
+
+
+def test_the_car_page_names_the_hotel_it_was_seen_at_and_the_man_of_unknown_age(client_for):
+    car = vehicle("YK62ABC")
+    place = hotel("Riverside Hotel", "S1 2AB")
+    mo = person("rotherham", "Mo", "")
+    # Known only by a nickname from a concern: no date of birth, so neither child nor adult.
+    Person.objects.filter(pk=mo.pk).update(date_of_birth=None)
+    dated_link(car, place, LinkKind.SEEN_AT, date(2026, 11, 30), reference="R-2026-00042")
+    dated_link(mo, car, LinkKind.USES_VEHICLE, date(2026, 11, 30), reference="R-2026-00042")
+    page = client_for("cse.rotherham").get(f"/people/vehicles/{car.pk}/").content.decode()
+    places = page[page.index("Places linked") : page.index(">Concerns<")]
+    assert (
+        f'href="/people/places/{place.pk}/">Riverside Hotel, Millstone Walk, Rotherham, S1 2AB</a>' in places
+    )
+    unknown_age = page[page.index("People of unknown age linked") : page.index("Places linked")]
+    assert f'href="/people/{mo.pk}/">Mo</a>' in unknown_age
+    # A car seen at a hotel reads plainly; "(this to them)" is only for a link from the thing to a person.
+    assert '<td class="govuk-table__cell">Seen at</td>' in page
+    assert "(this to them)" not in page
+
+
+def test_a_place_whose_address_ends_with_its_postcode_names_it_once():
+    place = Location(
+        name="Riverside Hotel", address_line_1="1 Millstone Walk, Sheffield S1 2AB", postcode="S1 2AB"
+    )
+    assert str(place) == "Riverside Hotel, 1 Millstone Walk, Sheffield S1 2AB"
+    place.address_line_1 = "1 Millstone Walk"
+    assert str(place) == "Riverside Hotel, 1 Millstone Walk, S1 2AB"

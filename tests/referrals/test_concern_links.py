@@ -30,6 +30,7 @@ def test_a_girl_with_two_men_a_car_and_a_hotel():
         (girl, hotel, "seen_at"),
         (mo, hotel, "seen_at"),
         (darren, hotel, "seen_at"),
+        (car, hotel, "seen_at"),
     ]
 
 

@@ -232,7 +232,7 @@ def test_triage_grades_resolves_links_and_titles_the_case_by_the_child(client_fo
     assert kinds.count(LinkKind.FOUND_WITH) == 2
     assert kinds.count(LinkKind.USES_VEHICLE) == 2
     assert kinds.count(LinkKind.SEEN_IN_VEHICLE) == 1
-    assert kinds.count(LinkKind.SEEN_AT) == 3
+    assert kinds.count(LinkKind.SEEN_AT) == 4, "the girl, both men and the car at the hotel"
     assert set(links.values_list("started_on", flat=True)) == {timezone.localdate(referral.seen_at)}
     page = team.get(f"/referrals/{referral.pk}/").content.decode()
     assert f'href="/people/{leah.pk}/"' in page
