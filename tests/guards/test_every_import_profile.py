@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tessera.core.models import Agency, District
+from tessera.imports.columns import IGNORED, unknown_columns
 from tessera.imports.models import BatchStatus, ImportBatch
 from tessera.imports.parsing import FileProblemError, read_rows, row_fingerprint, storable_values
 from tessera.imports.profiles import FIELD_LABELS, PROFILES, MappingProfile
-from tessera.imports.columns import IGNORED, unknown_columns
 from tessera.imports.services import begin_import, start_import
 from tessera.imports.validation import validate
 from tessera.jobs.queue import run_pending
