@@ -36,8 +36,8 @@ RESULTS = ROOT / "bench" / "results"
 
 from bench.linkage_scoring import rule_precision, scores_against_truth  # noqa: E402
 from tessera.linkage import engine  # noqa: E402
+from tessera.linkage.bands import Bands  # noqa: E402
 from tessera.linkage.clustering import cluster  # noqa: E402
-from tessera.linkage.model_spec import Bands  # noqa: E402
 
 
 def febrl(name: str) -> pa.Table:

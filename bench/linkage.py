@@ -41,8 +41,8 @@ def run_pipeline(raw):
     import duckdb
 
     from tessera.linkage import engine
+    from tessera.linkage.bands import Bands
     from tessera.linkage.clustering import cluster
-    from tessera.linkage.model_spec import Bands
 
     bands = Bands()
     timings = {}
@@ -94,8 +94,9 @@ def interactive_p95(raw, model, samples: int, db_path: Path) -> dict[str, float]
 
     from bench.linkage_load import load_world
     from tessera.accounts.models import User
+    from tessera.linkage.bands import Bands
     from tessera.linkage.engine import scoring_weights
-    from tessera.linkage.model_spec import SPEC_VERSION, Bands
+    from tessera.linkage.model_spec import SPEC_VERSION
     from tessera.linkage.models import LinkageModel
     from tessera.linkage.search import candidates_for
 

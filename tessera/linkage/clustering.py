@@ -7,8 +7,9 @@ records that a safety rule says cannot be one person. The rules (``SAFETY_RULES`
 truly risky, each measured on labelled pairs by the benchmarks (see ``bench/linkage.py``):
 - two different NHS numbers that both pass the check digit (a slip always fails it), or two different
   unique pupil numbers,
-- an adult and a child: in the year of the later record one is under 18 and the other over 25 (issue 12's
-  line), and their dates of birth are not one slip of a digit apart,
+- an adult and a child: on some day of the year of the later record one is under 18 and the other over 25
+  (issue 12's line). With both full dates of birth this is a guarantee: such a pair is never linked and
+  never put in front of a person as a likely match (``SafetyRule.never_offered``),
 - siblings in one household: the same surname and address with first names that cannot be one name
   (whatever the birthdays, recorded or not), or birthdays that cannot be one date (a parent and child
   with one name too),
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
@@ -116,23 +117,55 @@ def _same_identifier_and_name(a: RecordFacts, b: RecordFacts) -> bool:
     return names_compatible(a, b) or bool(a.dob and b.dob and dates_compatible(a.dob, b.dob))
 
 
+def anniversary(born: date, years: int) -> date:
+    """The day someone born on ``born`` turns ``years`` (a 29 February birthday turns on 1 March)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return date(born.year + years, 3, 1)
+
+
+def child_and_adult_in(year: int, younger: date, older: date) -> bool:
+    """Whether on some day of ``year`` the one born ``younger`` is under 18 (before their 18th birthday)
+    while the one born ``older`` is over 25 (after their 25th birthday)."""
+    first = max(date(year, 1, 1), anniversary(older, ADULT_OVER) + timedelta(days=1))
+    last = min(date(year, 12, 31), anniversary(younger, CHILD_UNDER) - timedelta(days=1))
+    return first <= last
+
+
+def _full_dates(a: RecordFacts, b: RecordFacts) -> tuple[date, date] | None:
+    try:
+        return (date.fromisoformat(a.dob), date.fromisoformat(b.dob)) if a.dob and b.dob else None
+    except ValueError:
+        return None
+
+
 def adult_and_child(a: RecordFacts, b: RecordFacts) -> bool:
     """One under 18 and the other over 25 in the year of the later record: never one person.
 
-    Ages are whole years (the year of the record less the year of birth), so the two births are at least
-    eight years apart; siblings and a person's own records with a slip or a new date are not caught.
+    With both full dates of birth, exactly: on some day of that year one is before their 18th birthday
+    and the other past their 25th, so the births are more than seven years apart. No shared identifier
+    and no slip of a digit ('2010-03-14', '2000-03-14') excuses it (issue 12: such records are never linked
+    nor offered as likely), so a person's own record with a birthday typed a decade out stays apart.
+    Siblings, and a person's own records with a slip within seven years, are never caught.
+
+    Without both full dates (a year alone, an approximate age) ages are whole years (the year of the record
+    less the year of birth), and a shared identifier with agreeing first names or birthdays exempts the
+    pair: such records say too little to overrule an identifier.
     """
+    years = [r for r in (a.recorded_year, b.recorded_year) if r is not None]
+    if not years:
+        return False
+    full = _full_dates(a, b)
+    if full is not None:
+        return child_and_adult_in(max(years), max(full), min(full))
     if _same_identifier_and_name(a, b):
         return False
     x, y = _birth_year(a), _birth_year(b)
-    years = [r for r in (a.recorded_year, b.recorded_year) if r is not None]
-    if x is None or y is None or not years:
+    if x is None or y is None:
         return False
     younger, older = max(years) - max(x, y), max(years) - min(x, y)
-    if not (younger < CHILD_UNDER and older > ADULT_OVER):
-        return False
-    # '2010-03-14' and '2000-03-14' are one keyed digit apart: a slip, not a generation.
-    return not (a.dob and b.dob and DamerauLevenshtein.distance(a.dob, b.dob) <= 1)
+    return younger < CHILD_UNDER and older > ADULT_OVER
 
 
 def _one_household(a: RecordFacts, b: RecordFacts) -> bool:
@@ -173,6 +206,9 @@ class SafetyRule:
     name: str
     refuses: Callable[[RecordFacts, RecordFacts], bool]
     reason: str  # shown on the held-back pair in the review queue
+    title: str = ""  # the rule's short name on the review screen ("Possible siblings")
+    # A pair this rule refuses directly is not put in front of a person either: it is no likely match.
+    never_offered: bool = False
 
 
 SAFETY_RULES: tuple[SafetyRule, ...] = (
@@ -180,17 +216,26 @@ SAFETY_RULES: tuple[SafetyRule, ...] = (
         "different_valid_nhs_numbers",
         different_valid_nhs_numbers,
         "Two different NHS numbers, both passing the check digit",
+        "Different NHS numbers",
     ),
-    SafetyRule("different_pupil_numbers", different_pupil_numbers, "Two different unique pupil numbers"),
+    SafetyRule(
+        "different_pupil_numbers",
+        different_pupil_numbers,
+        "Two different unique pupil numbers",
+        "Different pupil numbers",
+    ),
     SafetyRule(
         "adult_and_child",
         adult_and_child,
         "One a child (under 18) and the other an adult (over 25) when recorded",
+        "Adult and child",
+        never_offered=True,
     ),
     SafetyRule(
         "siblings_in_one_household",
         siblings_in_one_household,
         "Same surname and address, but first names or birthdays that cannot be one person's: likely siblings",
+        "Possible siblings",
     ),
 )
 # Rules measured and not kept: on Tessera's worlds the kept rules already catch almost every false merge
@@ -208,6 +253,7 @@ REJECTED_RULES: tuple[SafetyRule, ...] = (
 )
 DECIDED_APART = "A person has decided these records are not the same person"
 THROUGH_ANOTHER = "Through another record already linked to one of them: "
+RULES_BY_NAME = {rule.name: rule for rule in (*SAFETY_RULES, *REJECTED_RULES)}
 
 
 @dataclass(slots=True)
@@ -221,6 +267,8 @@ class Clustering:
     cluster_of: dict[int, int]  # record id -> cluster id (the smallest record id in the cluster)
     refused: list[tuple[int, int, float]]  # edges not taken because they would merge incompatible records
     reasons: dict[tuple[int, int], str] = field(default_factory=dict)  # refused edge -> why, for people
+    # Refused edge -> the rule that refused it (its name; empty for a person's decision).
+    rules: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def clusters(self) -> dict[int, list[int]]:
         groups: dict[int, list[int]] = {}
@@ -273,12 +321,12 @@ def cluster(
             parent[record], record = root, parent[record]
         return root
 
-    def conflict(a: int, b: int, x: _Cluster, y: _Cluster, root_y: int) -> str | None:
+    def conflict(a: int, b: int, x: _Cluster, y: _Cluster, root_y: int) -> tuple[str, str] | None:
         if any(find(other) == root_y for member in x.members for other in forbidden.get(member, ())):
-            return DECIDED_APART
+            return DECIDED_APART, ""
         direct = first_refusal(facts.get(a, RecordFacts()), facts.get(b, RecordFacts()), rules)
         if direct is not None:
-            return direct.reason
+            return direct.reason, direct.name
         # Every pair inside a cluster is already known compatible; identical facts need no second look.
         seen: set[tuple[RecordFacts, RecordFacts]] = set()
         for p in x.facts:
@@ -288,7 +336,7 @@ def cluster(
                 seen.add((p, q))
                 rule = first_refusal(p, q, rules)
                 if rule is not None:
-                    return THROUGH_ANOTHER + rule.reason[0].lower() + rule.reason[1:]
+                    return THROUGH_ANOTHER + rule.reason[0].lower() + rule.reason[1:], rule.name
         return None
 
     def merge(root_a: int, root_b: int) -> None:
@@ -302,6 +350,7 @@ def cluster(
 
     refused: list[tuple[int, int, float]] = []
     reasons: dict[tuple[int, int], str] = {}
+    refused_by: dict[tuple[int, int], str] = {}
     for a, b in sorted(_ordered(a, b) for a, b in must_link):
         ensure(a)
         ensure(b)
@@ -316,16 +365,24 @@ def cluster(
         if root_a == root_b:
             continue
         x, y = clusters[root_a], clusters[root_b]
-        reason = conflict(a, b, x, y, root_b)
-        if reason is None:
+        found = conflict(a, b, x, y, root_b)
+        if found is None:
             merge(root_a, root_b)
         else:
             refused.append((a, b, probability))
-            reasons[(a, b)] = reason
+            reasons[(a, b)], refused_by[(a, b)] = found
     # Records no edge touched are people on their own; only touched records were given cluster state.
     cluster_of = {record: record for record in record_ids}
     for info in clusters.values():
         label = min(info.members)
         for member in info.members:
             cluster_of[member] = label
-    return Clustering(cluster_of, refused, reasons)
+    return Clustering(cluster_of, refused, reasons, refused_by)
+
+
+def never_offered(
+    a: RecordFacts, b: RecordFacts, rules: Iterable[SafetyRule] = SAFETY_RULES
+) -> SafetyRule | None:
+    """The rule, if any, under which these two records are no likely match at all: neither linked nor put
+    in front of a person (today: an adult and a child). Asked whatever other rule refuses them first."""
+    return first_refusal(a, b, (rule for rule in rules if rule.never_offered))

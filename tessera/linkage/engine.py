@@ -363,13 +363,21 @@ def scoring_weights(model: dict[str, Any]) -> dict[str, Any]:
 
 
 def edges_with_facts(
-    con: duckdb.DuckDBPyConnection, table: str, pairs: str, threshold: float, extra_ids: Iterable[int] = ()
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    pairs: str,
+    threshold: float,
+    extra_ids: Iterable[int] = (),
+    *,
+    facts_from: float | None = None,
 ) -> tuple[list[tuple[int, int, float]], dict[int, RecordFacts]]:
     """Pairs at or above ``threshold``, and what clustering must know of every record they touch.
 
     Only touched records are fetched: at a million records most stand alone, and fetching them all
-    would cost more than clustering.
+    would cost more than clustering. ``facts_from`` (a lower probability) fetches the facts of the
+    records of weaker pairs too, for the safety rules that judge the pairs offered for review.
     """
+    lowest = threshold if facts_from is None else min(threshold, facts_from)
     edges = con.execute(
         f"SELECT unique_id_l, unique_id_r, match_probability FROM {pairs} WHERE match_probability >= ?",  # noqa: S608 - engine table names
         [threshold],
@@ -381,7 +389,7 @@ def edges_with_facts(
     con.execute(
         f"INSERT INTO linkage_touched SELECT unique_id_l FROM {pairs} WHERE match_probability >= ? "  # noqa: S608 - engine table names
         f"UNION SELECT unique_id_r FROM {pairs} WHERE match_probability >= ?",
-        [threshold, threshold],
+        [lowest, lowest],
     )
     rows = con.execute(
         "SELECT r.unique_id, r.dob, r.nhs_number, r.pupil_number, r.given_name, r.other_names, "  # noqa: S608 - engine table names

@@ -11,6 +11,7 @@ from django.db.models import F
 from tessera.access.policy import Action, can
 from tessera.jobs.queue import JobContext, job_handler
 from tessera.linkage.models import LinkageModel, LinkageRun, PairStatus, ReviewPair, RunStatus
+from tessera.linkage.review_words import NOT_YOURS_TO_MERGE_RULE
 from tessera.linkage.runs import plan_path, plan_run
 from tessera.linkage.services import RUN_JOB, _current_person, record_run_finished
 from tessera.people.services import merge_persons
@@ -51,7 +52,10 @@ def run_linkage(ctx: JobContext) -> dict[str, Any]:
     with transaction.atomic():
         waiting = _save_review_pairs(run, model, plan["review"])
         LinkageRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FINISHED, pair_count=plan["pairs"], review_pairs=waiting
+            status=RunStatus.FINISHED,
+            pair_count=plan["pairs"],
+            review_pairs=waiting,
+            pairs_never_offered=plan.get("never_offered", 0),
         )
         run.refresh_from_db()
         record_run_finished(run, merges=run.merges_made, review_pairs=waiting)
@@ -85,7 +89,7 @@ def _apply_merge(
 
 
 def _waiting_pair_fields(
-    run: LinkageRun, model: LinkageModel, probability: float, weight: float, held_back: str
+    run: LinkageRun, model: LinkageModel, probability: float, weight: float, held_back: str, rule: str
 ) -> dict[str, Any]:
     """What a run writes on a pair it leaves waiting (new, or still undecided from an earlier run)."""
     return {
@@ -94,12 +98,15 @@ def _waiting_pair_fields(
         "model": model,
         "run": run,
         "held_back_because": held_back,
+        "held_back_rule": rule,
     }
 
 
 def _hold_back(run: LinkageRun, model: LinkageModel, evidence: list[Any]) -> None:
     left, right, probability, weight = evidence
-    fields = _waiting_pair_fields(run, model, probability, weight, NOT_YOURS_TO_MERGE)
+    fields = _waiting_pair_fields(
+        run, model, probability, weight, NOT_YOURS_TO_MERGE, NOT_YOURS_TO_MERGE_RULE
+    )
     pair, created = ReviewPair.objects.get_or_create(
         left_id=min(left, right), right_id=max(left, right), defaults=fields
     )
@@ -113,8 +120,9 @@ def _save_review_pairs(run: LinkageRun, model: LinkageModel, review: list[list[A
         for pk, left, right, status in ReviewPair.objects.values_list("pk", "left_id", "right_id", "status")
     }
     new = []
-    for left, right, probability, weight, held_back in review:
-        fields = _waiting_pair_fields(run, model, probability, weight, held_back)
+    for left, right, probability, weight, held_back, *rule in review:
+        # A plan written before rules were named has no sixth column.
+        fields = _waiting_pair_fields(run, model, probability, weight, held_back, rule[0] if rule else "")
         found = existing.get((left, right))
         if found is None:
             new.append(ReviewPair(left_id=left, right_id=right, **fields))

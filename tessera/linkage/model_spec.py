@@ -57,17 +57,6 @@ SWAP_SIMILARITY = 0.9
 DIFFERENT_NAME_M = {"given_name": None, "family_name": 0.05}
 
 
-@dataclass(frozen=True)
-class Bands:
-    """Match probability bands: at or above ``auto_link`` link automatically; at or above ``review``
-    a person decides; below, do not link."""
-
-    # Chosen on the 1M-record synthetic world and FEBRL: the lowest band whose automatic links stay above
-    # 0.999 precision once the safety rules have held back what cannot be one person (bench/).
-    auto_link: float = 0.99
-    review: float = 0.5
-
-
 def _both(column: str) -> str:
     return f'("{column}_l" IS NOT NULL AND "{column}_r" IS NOT NULL)'
 
@@ -136,7 +125,7 @@ def _dob_comparison() -> ComparisonCreator:
         comparison_levels=[
             # A year alone (a partial date) still counts: only no year at all on one side is missing.
             cll.CustomLevel(
-                '"dob_year_l" IS NULL OR "dob_year_r" IS NULL', "Not recorded on both", "duckdb"
+                '"dob_year_l" IS NULL OR "dob_year_r" IS NULL', "Missing on one side or both", "duckdb"
             ).configure(is_null_level=True),
             cll.ExactMatchLevel("dob").configure(label_for_charts="Same"),
             cll.CustomLevel(swapped, "Day and month swapped", "duckdb"),

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 
 from tessera.core.models import TimeStampedModel
+from tessera.linkage.bands import Band, Bands
+from tessera.linkage.review_words import rule_title
 
 
 class LinkageModel(models.Model):
@@ -62,6 +64,8 @@ class LinkageRun(models.Model):
     review_pairs = models.PositiveIntegerField(default=0)
     # Values the run could not use and treated as missing, by kind (features.BAD_VALUES): never a failure.
     bad_values = models.JSONField(default=dict, blank=True)
+    # Scored pairs a safety rule says are no likely match (an adult and a child): not offered to anyone.
+    pairs_never_offered = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -85,8 +89,10 @@ class ReviewPair(TimeStampedModel):
     match_weight = models.FloatField()
     model = models.ForeignKey(LinkageModel, on_delete=models.PROTECT, related_name="+")
     run = models.ForeignKey(LinkageRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    # Set when the score was high enough to link but a safety rule held it back (e.g. twins).
+    # Set when a safety rule held the pair back (at the automatic band) or warns about it (below it),
+    # or the run's starter could not merge it: the reason in words, and the rule's name.
     held_back_because = models.CharField(max_length=200, blank=True)
+    held_back_rule = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=20, choices=PairStatus.choices, default=PairStatus.WAITING)
     decision = models.ForeignKey(
         "MatchLabel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -99,6 +105,25 @@ class ReviewPair(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Records {self.left_id} and {self.right_id} ({self.match_probability:.3f})"
+
+    @property
+    def bands(self) -> Bands:
+        """The bands of the model that scored the pair: the ones its run (or arrival) used."""
+        return Bands(auto_link=self.model.auto_link_threshold, review=self.model.review_threshold)
+
+    @property
+    def band(self) -> Band:
+        return self.bands.band_of(self.match_probability)
+
+    @property
+    def held_back(self) -> bool:
+        """Scored in the certain band, but not linked: a safety rule (or the starter's scope) held it."""
+        return bool(self.held_back_because) and self.band is Band.CERTAIN
+
+    @property
+    def held_back_title(self) -> str:
+        """The rule's short name ("Possible siblings"), for a pair held back or warned about."""
+        return rule_title(self.held_back_rule) if self.held_back_because else ""
 
 
 class MatchLabel(models.Model):

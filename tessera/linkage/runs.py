@@ -19,11 +19,13 @@ from django.db.models import Max
 
 from tessera.accounts.models import User
 from tessera.linkage import engine
-from tessera.linkage.clustering import cluster
+from tessera.linkage.bands import Bands
+from tessera.linkage.clustering import Clustering, RecordFacts, cluster
 from tessera.linkage.evaluation import label_scores
 from tessera.linkage.features import record_features
-from tessera.linkage.model_spec import SPEC_VERSION, Bands
+from tessera.linkage.model_spec import SPEC_VERSION
 from tessera.linkage.models import LinkageModel, LinkageRun, MatchLabel
+from tessera.linkage.safety import hold_for_review
 from tessera.linkage.scoring import score
 from tessera.linkage.services import current_labels
 from tessera.people.match_index import identity_record, latest_addresses
@@ -156,7 +158,9 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
     # People as they stand are decisions too: their records stay together.
     must += [(ids[0], other) for ids in members.values() for other in ids[1:]]
     labelled = {i for pair in must + cannot for i in pair}
-    auto_edges, facts = engine.edges_with_facts(con, table, pairs, model.auto_link_threshold, labelled)
+    auto_edges, facts = engine.edges_with_facts(
+        con, table, pairs, model.auto_link_threshold, labelled, facts_from=model.review_threshold
+    )
     scored = con.execute(
         f"SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM {pairs}"  # noqa: S608 - engine table names, not user input
     ).fetchall()
@@ -168,15 +172,46 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
     for records in result.clusters().values():
         persons = sorted({person_of[r] for r in records})
         merges += [[persons[0], absorbed, evidence.get(absorbed)] for absorbed in persons[1:]]
-    refused = result.reasons
+    review, never = review_plan(scored, result, facts, decided)
+    return {
+        "model": model.pk,
+        "pairs": len(scored),
+        "merges": merges,
+        "review": review,
+        "never_offered": never,
+    }
+
+
+def review_plan(
+    scored: list[tuple[int, int, float, float]],
+    result: Clustering,
+    facts: dict[int, RecordFacts],
+    decided: set[tuple[int, int]],
+) -> tuple[list[list[Any]], int]:
+    """The pairs a person is asked about, each [left, right, probability, weight, held back because, rule],
+    and how many pairs were not offered at all because a rule says they are no likely match.
+
+    A pair in the review band is judged by the safety rules too, so possible siblings at 0.98 carry the
+    same warning as at 0.999; an adult and a child are offered at neither.
+    """
     review = []
+    never = 0
     for a, b, probability, weight in scored:
-        in_review_band = probability < model.auto_link_threshold
         if (a, b) in decided or result.cluster_of[a] == result.cluster_of[b]:
             continue
-        if in_review_band or (a, b) in refused:
-            review.append([a, b, probability, weight, refused.get((a, b), "")])
-    return {"model": model.pk, "pairs": len(scored), "merges": merges, "review": review}
+        hold = hold_for_review(facts.get(a, RecordFacts()), facts.get(b, RecordFacts()))
+        if hold is not None and not hold.offered:
+            never += 1
+            continue
+        # Every pair at the automatic band not in one cluster was refused by clustering, with its reason.
+        if (a, b) in result.reasons:
+            reason, rule = result.reasons[(a, b)], result.rules[(a, b)]
+        elif hold is not None:
+            reason, rule = hold.rule.reason, hold.rule.name
+        else:
+            reason, rule = "", ""
+        review.append([a, b, probability, weight, reason, rule])
+    return review, never
 
 
 def _strongest_pair_per_person(

@@ -129,16 +129,43 @@ def comparison_levels(left: Features, right: Features) -> dict[str, int]:
     }
 
 
+# The feature whose presence on each side decides whether a comparison's field was recorded.
+RECORDED_BY = {
+    "given_name": ("given_name",),
+    "family_name": ("family_name",),
+    "dob": ("dob_year",),
+    "sex": ("sex",),
+    "address": ("address_key",),
+    "identifiers": IDENTIFIERS,
+}
+
+
+# Each verdict in the words the review screen and search before create show.
+VERDICT_WORDS = {
+    "exact": "Agrees exactly",
+    "close": "Close",
+    "different": "Differs",
+    "missing_one": "Missing on one side",
+    "missing_both": "Missing on both",
+}
+
+
 @dataclass(frozen=True)
 class FieldVerdict:
     comparison: str
     label: str  # what the level means, e.g. "Day and month swapped"
-    verdict: str  # "agrees", "partly" (weak evidence for), "differs" or "missing"
+    # The level as the model judged it: "exact" (its top level), "close" (a level between), "different"
+    # (its lowest level), "missing_one" or "missing_both" (the field recorded on one side, or neither).
+    verdict: str
     weight: float  # log2 Bayes factor
 
     @property
     def field_label(self) -> str:
         return COMPARISON_LABELS.get(self.comparison, self.comparison)
+
+    @property
+    def words(self) -> str:
+        return VERDICT_WORDS[self.verdict]
 
 
 @dataclass(frozen=True)
@@ -154,12 +181,26 @@ def score(left: Features, right: Features, weights: Mapping[str, Any]) -> PairSc
     verdicts = []
     for comparison, gamma in comparison_levels(left, right).items():
         if gamma < 0:
-            verdicts.append(FieldVerdict(comparison, "Not recorded on both", "missing", 0.0))
+            missing, label = _missing(left, right, comparison)
+            verdicts.append(FieldVerdict(comparison, label, missing, 0.0))
             continue
-        level = weights["comparisons"][comparison][str(gamma)]
+        levels = weights["comparisons"][comparison]
+        level = levels[str(gamma)]
         weight = float(level["log2_bayes_factor"])
         total += weight
-        verdict = "agrees" if weight >= 3 else "partly" if weight > 0 else "differs"
+        # The level itself, not its weight: 'Same' sex carries little weight but is still exact.
+        top = max(int(g) for g in levels)
+        verdict = "exact" if gamma == top else "different" if gamma == 0 else "close"
         verdicts.append(FieldVerdict(comparison, level["label"], verdict, weight))
     probability = 1 / (1 + 2 ** (-total)) if total > -1000 else 0.0
     return PairScore(total, probability, tuple(verdicts))
+
+
+def _missing(left: Features, right: Features, comparison: str) -> tuple[str, str]:
+    """Whether a comparison the model could not make lacks its field on one side or on both, in words."""
+    sides = [any(side.get(c) is not None for c in RECORDED_BY[comparison]) for side in (left, right)]
+    if all(sides):  # identifiers only: each side has one, but of different kinds
+        return "missing_one", "No kind of identifier recorded on both sides"
+    if any(sides):
+        return "missing_one", "Recorded on one side only"
+    return "missing_both", "Recorded on neither side"

@@ -16,10 +16,12 @@ from typing import Any
 from tessera.access.policy import visible_to
 from tessera.accounts.models import Actor
 from tessera.linkage import engine
+from tessera.linkage.clustering import never_offered
 from tessera.linkage.features import record_features
 from tessera.linkage.match_keys import keys_for
 from tessera.linkage.model_spec import SPEC_VERSION, settings_for
 from tessera.linkage.models import LinkageModel
+from tessera.linkage.safety import facts_of
 from tessera.linkage.scoring import PairScore, score
 from tessera.people.match_index import identity_record, latest_addresses, people_sharing_keys
 from tessera.people.models import Person, SourceIdentity
@@ -93,24 +95,37 @@ def _visible_records_sharing(user: Actor, keys: list[str]) -> tuple[list[SourceI
     return identities, narrowed
 
 
-def compare_with_people(typed: dict[str, Any], people: Iterable[Person]) -> dict[int, PairScore]:
+@dataclass(frozen=True)
+class Comparisons:
+    scores: dict[int, PairScore]  # person -> their best record's verdicts
+    # People every one of whose records a safety rule says is no likely match for the typed record.
+    ruled_out: frozenset[int]
+
+
+def compare_with_people(typed: dict[str, Any], people: Iterable[Person]) -> Comparisons:
     """How a record being typed compares, field by field, with each of these people (already found and
     already visible to the user): the verdicts of the person's best-scoring agency record."""
     identities = list(
         SourceIdentity.objects.filter(person__in=list(people)).select_related("person", "agency")
     )
     best = _best_record_per_person(record_features(typed), identities)
-    return {person_id: candidate.score for person_id, candidate in best.items()}
+    ruled_out = frozenset(i.person_id for i in identities) - best.keys()
+    return Comparisons({person_id: c.score for person_id, c in best.items()}, ruled_out)
 
 
 def _best_record_per_person(
     features: dict[str, Any], identities: list[SourceIdentity]
 ) -> dict[int, Candidate]:
+    """Each person's best-scoring record against the typed one, leaving out records a safety rule says
+    are no likely match for it (an adult's record when a child is typed): never suggested, however alike."""
     addresses = latest_addresses(i.pk for i in identities)
     weights = active_weights()
+    typed = facts_of(features)
     best: dict[int, Candidate] = {}
     for identity in identities:
         theirs = record_features(identity_record(identity, addresses.get(identity.pk)))
+        if never_offered(typed, facts_of(theirs, recorded_year=identity.received_at.year)):
+            continue
         result = score(features, theirs, weights)
         current = best.get(identity.person_id)
         if current is None or result.match_weight > current.score.match_weight:

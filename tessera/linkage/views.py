@@ -45,7 +45,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         request,
         "linkage/review_queue.html",
         {
-            "pairs": pairs,
+            "held": [pair for pair in pairs if pair.held_back],
+            "possible": [pair for pair in pairs if not pair.held_back],
             "runs": list(selectors.visible_runs(request.user)[:5]),
             "may_run": services.may_run(signed_in(request)),
             "run_form": RunForm(),

@@ -80,16 +80,19 @@ def matching_people(
     if not text.strip():
         return []
     results = search_people(user, text).results[:limit]
-    verdicts = compare_with_people(dict(typed), [result.person for result in results])
+    compared = compare_with_people(dict(typed), [result.person for result in results])
+    verdicts = compared.scores
     matches = []
     for result in results:
+        if result.person.pk in compared.ruled_out:
+            continue  # an adult when a child is being recorded (or the other way): never offered
         fields = verdicts[result.person.pk].fields if result.person.pk in verdicts else ()
         matches.append(
             PossibleMatch(
                 result.person,
                 result.reasons,
-                agreeing=tuple(f.field_label for f in fields if f.verdict in {"agrees", "partly"}),
-                disagreeing=tuple(f.field_label for f in fields if f.verdict == "differs"),
+                agreeing=tuple(f.field_label for f in fields if f.verdict in {"exact", "close"}),
+                disagreeing=tuple(f.field_label for f in fields if f.verdict == "different"),
             )
         )
     return matches

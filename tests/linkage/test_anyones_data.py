@@ -13,9 +13,9 @@ import pyarrow as pa
 import pytest
 
 from tessera.linkage import engine
+from tessera.linkage.bands import Bands
 from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import pairwise_cluster_scores
-from tessera.linkage.model_spec import Bands
 from tests.linkage.synthetic import generate
 
 IDENTIFIER_COLUMNS = ["nhs_number", "pupil_number", "police_person_id", "la_person_id"]

@@ -127,8 +127,8 @@ def test_an_adult_and_a_child_when_recorded_are_never_one_person_whatever_the_ga
     assert not adult_and_child(_facts("Jordan", "1940-05-01"), _facts("Jordan", "1980-05-01"))
     # Recorded as a child in 2008 and as an adult in 2024: the same birthday is the same person.
     assert not adult_and_child(_facts("Jordan", "1994-05-01", recorded=2008), _facts("Jordan", "1994-05-01"))
-    # A slip of one digit in the year is a slip, not a generation.
-    assert not adult_and_child(_facts("Jordan", "2010-05-01"), _facts("Jordan", "2000-05-01"))
+    # Issue 12: with both full dates of birth nothing excuses it, not even a year one digit apart.
+    assert adult_and_child(_facts("Jordan", "2010-05-01"), _facts("Jordan", "2000-05-01"))
 
 
 def test_siblings_in_one_household_whether_or_not_a_birthday_is_recorded():

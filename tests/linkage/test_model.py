@@ -8,10 +8,11 @@ import pyarrow as pa
 import pytest
 
 from tessera.linkage import engine
+from tessera.linkage.bands import Bands
 from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import pairwise_cluster_scores
 from tessera.linkage.features import LINKAGE_COLUMNS, record_features
-from tessera.linkage.model_spec import Bands, settings_for, with_trained_parameters
+from tessera.linkage.model_spec import settings_for, with_trained_parameters
 from tessera.linkage.scoring import comparison_levels
 from tests.linkage.synthetic import generate
 

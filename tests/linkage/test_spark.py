@@ -9,9 +9,9 @@ import duckdb
 import pytest
 
 from tessera.linkage import engine
+from tessera.linkage.bands import Bands
 from tessera.linkage.clustering import cluster
 from tessera.linkage.evaluation import pairwise_cluster_scores
-from tessera.linkage.model_spec import Bands
 from tessera.linkage.spark import local_session, predict_on_spark
 from tessera.synth.world import write_world_parquet
 from tests.linkage.people_world import parquet_world
