@@ -326,6 +326,12 @@ ROWS: dict[str, Row] = {
     "imports:batch_detail": Row(
         lambda w: f"/imports/{w.import_batch.pk}/", default=404, expect=only(ROTHERHAM_IMPORTERS)
     ),
+    "imports:batch_columns": Row(
+        lambda w: f"/imports/{w.import_batch.pk}/columns/", default=404, expect=only(ROTHERHAM_IMPORTERS)
+    ),
+    "imports:column_specification": Row(
+        lambda w: "/imports/columns/police_rms.csv", default=403, expect=only(IMPORTERS), html=False
+    ),
     "imports:row_correct": Row(
         lambda w: f"/imports/{w.import_batch.pk}/rows/{w.quarantined_row.pk}/",
         default=404,
@@ -602,6 +608,8 @@ def _add_linkage_world(world: SimpleNamespace) -> None:
         content_hash="0" * 64,
         content=b"PersonURN,Forename1,Surname,DOB\n",
         uploaded_by=cse,
+        status="checking",
+        file_columns=["PersonURN", "Forename1", "Surname", "DOB"],
     )
     world.quarantined_row = QuarantinedRow.objects.create(
         batch=world.import_batch,

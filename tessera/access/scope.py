@@ -1,13 +1,16 @@
 """What a user's roles, teams and emergency-access grants entitle them to, computed once per request.
 
 The scope is read in one query (ADR 0023): the user's roles, the districts of their active teams (every
-active district for a force-wide team) and their emergency-access grants in force, as one ``UNION ALL``
-of three-column rows. It is kept on the user object, which Django builds afresh for every request, so
-every access check of the request shares it and none repeats it.
+active district for a force-wide team), their emergency-access grants in force and the restrictions in
+force that do not name them, as one ``UNION ALL`` of four-column rows. It is kept on the user object,
+which Django builds afresh for every request, so every access check of the request shares it and none
+repeats it. A kept scope is read again once it is ``FRESH_SECONDS`` old (a long job holds its user object
+for minutes) and at once after a restriction changes in this process.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +19,7 @@ from django.db.models import BigIntegerField, CharField, DateTimeField, Exists, 
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from tessera.access.models import BreakGlassGrant
+from tessera.access.models import BreakGlassGrant, RestrictedRecord
 from tessera.accounts.models import Actor, RoleGrant, TeamMembership
 from tessera.accounts.roles import CASEWORK_ROLES, Role
 from tessera.core.models import District
@@ -42,6 +45,15 @@ class Scope:
     force_wide: bool
     # Emergency-access grants in force when the scope was read; each is honoured only until it expires.
     grants: tuple[GrantInForce, ...] = ()
+    # (target type, id) of every record under a restriction in force on which the user is not named.
+    hidden: tuple[tuple[str, int], ...] = ()
+    # When it was read (time.monotonic) and the restriction generation it saw: see ``scope_of``.
+    read_at: float = 0.0
+    generation: int = 0
+
+    def hidden_ids(self, target_type: str) -> list[int]:
+        """Ids of the records of ``target_type`` restricted from the user."""
+        return [target_id for kind, target_id in self.hidden if kind == target_type]
 
     def granted_ids(self, target_type: str) -> list[int]:
         """Ids of the records of ``target_type`` the user holds an unexpired emergency grant to."""
@@ -85,16 +97,28 @@ ANONYMOUS = Scope(None, frozenset(), None, None, frozenset(), False)
 
 _CACHE_ATTR = "_tessera_scope"
 
+# A kept scope older than this is read again. Restrictions made in another process reach a user object
+# kept by a long job (or a long request) within this time; within this process, at once (``generation``).
+FRESH_SECONDS = 2.0
+_generation = 0
+
+
+def restrictions_changed() -> None:
+    """A restriction was made, changed or lifted: every scope read before now is read again."""
+    global _generation
+    _generation += 1
+
 
 # The kinds of row in the scope query.
-_ROLE, _TEAM, _DISTRICT, _GRANT = "role", "team", "district", "grant"
+_ROLE, _TEAM, _DISTRICT, _GRANT, _HIDDEN = "role", "team", "district", "grant", "hidden"
 
 
 ScopeRow = tuple[str, int | None, str | None, datetime | None]
 
 
 def _scope_rows(user_id: int) -> QuerySet[Any, ScopeRow]:
-    """(kind, number, text, expires) rows: roles, team districts, force-wide districts, grants in force."""
+    """(kind, number, text, expires) rows: roles, team districts, force-wide districts, grants in force,
+    restrictions in force not naming the user."""
 
     def shaped(
         queryset: QuerySet[Any], kind: str, number: object, text: object, expires: object
@@ -134,6 +158,13 @@ def _scope_rows(user_id: int) -> QuerySet[Any, ScopeRow]:
             F("target_type"),
             F("expires_at"),
         ),
+        shaped(
+            RestrictedRecord.objects.in_force().exclude(named_users__id=user_id),
+            _HIDDEN,
+            F("target_id"),
+            F("target_type"),
+            no_time,
+        ),
         all=True,
     )
 
@@ -143,13 +174,19 @@ def scope_of(user: Actor) -> Scope:
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, _CACHE_ATTR, None)
-    if isinstance(cached, Scope):
+    if (
+        isinstance(cached, Scope)
+        and cached.generation == _generation
+        and time.monotonic() - cached.read_at < FRESH_SECONDS
+    ):
         return cached
 
     roles: set[str] = set()
     team_districts: list[int | None] = []
     all_districts: set[int] = set()
     grants: list[GrantInForce] = []
+    hidden: list[tuple[str, int]] = []
+    generation, read_at = _generation, time.monotonic()
     for kind, number, text, expires in _scope_rows(user.pk):
         if kind == _ROLE and text is not None:
             roles.add(text)
@@ -159,6 +196,8 @@ def scope_of(user: Actor) -> Scope:
             all_districts.add(number)
         elif kind == _GRANT and number is not None and text is not None and expires is not None:
             grants.append(GrantInForce(text, number, expires))
+        elif kind == _HIDDEN and number is not None and text is not None:
+            hidden.append((text, number))
     force_wide = any(district_id is None for district_id in team_districts)
     districts = all_districts if force_wide else {d for d in team_districts if d is not None}
     # The roles came with the scope: later role checks on the user (``has_role``) need no query of their own.
@@ -172,6 +211,9 @@ def scope_of(user: Actor) -> Scope:
         district_ids=frozenset(districts),
         force_wide=force_wide,
         grants=tuple(grants),
+        hidden=tuple(hidden),
+        read_at=read_at,
+        generation=generation,
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tessera.access.models import BreakGlassGrant, RestrictedRecord, ReviewOutcome
 from tessera.access.policy import can_see, label_of
-from tessera.access.scope import forget_scope, scope_of
+from tessera.access.scope import forget_scope, restrictions_changed, scope_of
 from tessera.accounts.models import Actor, User
 from tessera.accounts.roles import Role
 from tessera.audit.log import record_access
@@ -289,6 +289,7 @@ def lift_restriction(user: User, restriction: RestrictedRecord, *, reason: str, 
     )
     if not lifted:
         raise PermissionDenied("This restriction has already been lifted")
+    restrictions_changed()  # an update() sends no signal
     record_access(
         actor=user,
         action=AuditAction.CHANGE,

@@ -10,6 +10,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tessera.core.models import Agency, AgencyKind, District
+from tessera.imports.columns import (
+    EXTRA_CELLS,
+    IGNORED,
+    check_choices,
+    choosable_fields,
+    suggested_field,
+    unknown_columns,
+)
+from tessera.imports.models import ImportBatch
 from tessera.imports.parsing import MAX_FILE_BYTES, FileProblemError, file_format
 from tessera.imports.profiles import FIELD_LABELS, PROFILES, MappingProfile, profile_choices
 from tessera.imports.validation import CleanRecord, map_row, validate_mapped
@@ -164,3 +173,44 @@ class SetAsideForm(TesseraForm):
         help_text="For example: a test record, or the same child as row 12.",
     )
     required_messages = {"note": "Enter why this row will not be imported"}
+
+
+class ColumnsForm(TesseraForm):
+    """What each column the profile does not know holds: a field, or not imported. Every one must be
+    answered; the checks are those ``services.begin_import`` makes, so the page and the service agree."""
+
+    def __init__(self, *args: Any, batch: ImportBatch, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = list(batch.file_columns)
+        self.profile = batch.base_profile
+        choosable = choosable_fields(self.columns, self.profile)
+        self.field_for_column: dict[str, str] = {}
+        for index, column in enumerate(unknown_columns(self.columns, self.profile)):
+            name = f"column_{index}"
+            self.field_for_column[column] = name
+            offered = [] if column == EXTRA_CELLS else [(f, FIELD_LABELS[f]) for f in choosable]
+            suggestion = "" if column == EXTRA_CELLS else suggested_field(column, choosable, self.profile)
+            if column == EXTRA_CELLS:
+                hint = "Cells past the last heading of the file: they have no heading to import them by."
+            elif suggestion:
+                hint = f"Its heading suggests {FIELD_LABELS[suggestion].lower()}: check before starting."
+            else:
+                hint = f"Not a column {self.profile.source_system} files usually have."
+            self.fields[name] = forms.ChoiceField(
+                label=f"Column ‘{column}’",
+                choices=[("", "Choose what it holds"), *offered, (IGNORED, "Do not import this column")],
+                required=False,
+                initial=batch.column_choices.get(column) or suggestion,
+                help_text=hint,
+            )
+
+    @property
+    def choices(self) -> dict[str, str]:
+        data = getattr(self, "cleaned_data", {})
+        return {column: data.get(name, "") for column, name in self.field_for_column.items()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for problem in check_choices(self.columns, self.profile, self.choices):
+            self.add_error(self.field_for_column[problem.column], problem.message)
+        return data

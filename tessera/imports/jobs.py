@@ -24,6 +24,7 @@ from tessera.imports.models import BatchStatus, ImportBatch
 from tessera.imports.parsing import FileProblemError, RawRow, read_rows
 from tessera.imports.services import (
     JOB_KIND,
+    UNREADABLE,
     apply_chunk,
     fail_batch,
     finish_batch,
@@ -55,11 +56,7 @@ def import_file(ctx: JobContext) -> dict[str, Any]:
         return {"refused": str(problem)}
     except Exception:
         logger.exception("Import batch %s: the file could not be read", batch.pk)
-        refuse_batch(
-            batch,
-            "The file could not be read as a CSV or JSON export. Check that it opens in a spreadsheet, "
-            "save it as CSV UTF-8 and send it again",
-        )
+        refuse_batch(batch, UNREADABLE)
         return {"refused": "unreadable"}
     try:
         return _take_rows(ctx, batch, rows)

@@ -6,10 +6,13 @@ from django.conf import settings
 from django.db import models
 
 from tessera.core.models import Agency, District, TimeStampedModel
+from tessera.imports.columns import with_choices
 from tessera.imports.profiles import PROFILES, MappingProfile
 
 
 class BatchStatus(models.TextChoices):
+    # Received and read; waiting for the importer to say what each column the profile does not know holds.
+    CHECKING = "checking", "Waiting for its columns to be checked"
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Importing"
     FINISHED = "finished", "Imported"
@@ -39,6 +42,14 @@ class ImportBatch(TimeStampedModel):
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
     refusal_reason = models.CharField(max_length=300, blank=True)
+    # Every column the file has, read when it arrived, so the import page lists them without re-reading it.
+    file_columns = models.JSONField(default=list, blank=True)
+    # The importer's choice for each column the profile does not know: a Tessera field, or "ignored".
+    column_choices = models.JSONField(default=dict, blank=True)
+    columns_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    columns_checked_at = models.DateTimeField(null=True, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
@@ -61,8 +72,14 @@ class ImportBatch(TimeStampedModel):
         return f"{self.file_name} from {self.source_system}"
 
     @property
-    def profile(self) -> MappingProfile:
+    def base_profile(self) -> MappingProfile:
+        """The profile as written, before this file's column choices."""
         return PROFILES[self.profile_code]
+
+    @property
+    def profile(self) -> MappingProfile:
+        """The profile this file is read with: its own columns, and the columns the importer chose."""
+        return with_choices(PROFILES[self.profile_code], self.column_choices)
 
 
 class RowStatus(models.TextChoices):

@@ -30,6 +30,19 @@ def open_batch(user: Actor, pk: int, *, via: HttpRequest | None) -> tuple[Import
     return batch, rows
 
 
+def batch_for_page(user: Actor, pk: int) -> ImportBatch:
+    """A batch whose column choices are being posted (logged by ``services.begin_import``); not logged."""
+    return get_visible_or_404(user, visible_batches(user), pk=pk)
+
+
+def open_batch_columns(user: Actor, pk: int, *, via: HttpRequest | None) -> ImportBatch:
+    """The page listing a file's columns and what each holds, logged as viewed."""
+    with transaction.atomic():
+        batch = batch_for_page(user, pk)
+        log_opened(user, batch, via=via)
+    return batch
+
+
 def rows_of(batch: ImportBatch) -> QuerySet[QuarantinedRow]:
     return batch.quarantined_rows.select_related("identity", "resolved_by").order_by("row_number")
 

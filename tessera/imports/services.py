@@ -7,6 +7,7 @@ imported record and the record of its import commit or roll back together.
 from __future__ import annotations
 
 import datetime
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from tessera.accounts.models import User
 from tessera.audit.log import record_access
 from tessera.audit.models import AuditAction
 from tessera.core.models import Agency, District
+from tessera.imports.columns import ColumnProblem, check_choices, file_columns, unknown_columns
 from tessera.imports.models import (
     ENDED_WITHOUT_IMPORTING,
     BatchStatus,
@@ -30,8 +32,15 @@ from tessera.imports.models import (
     QuarantinedRow,
     RowStatus,
 )
-from tessera.imports.parsing import RawRow, content_hash, row_fingerprint, storable_values
-from tessera.imports.profiles import PROFILES
+from tessera.imports.parsing import (
+    FileProblemError,
+    RawRow,
+    content_hash,
+    read_rows,
+    row_fingerprint,
+    storable_values,
+)
+from tessera.imports.profiles import PROFILES, MappingProfile
 from tessera.imports.validation import CleanRecord, Outcome, validate
 from tessera.jobs.queue import enqueue
 from tessera.people.arrival import identity_arrived
@@ -49,6 +58,8 @@ from tessera.people.services import NewIdentity, create_person, refresh_after_id
 
 JOB_KIND = "imports.import_file"
 
+logger = logging.getLogger(__name__)
+
 
 def may_import(user: User) -> bool:
     scope = scope_of(user)
@@ -63,7 +74,7 @@ def require_importer(user: User) -> None:
 @dataclass(frozen=True)
 class Started:
     batch: ImportBatch
-    # False when this exact file from this system was already imported: nothing new happens.
+    # False when this exact file from this system was already received: nothing new happens.
     is_new: bool
     # Whether the user may open the batch: an earlier import of the same file may belong to a district
     # they do not work in, and then nothing about it (when, by whom, what it did) may be shown.
@@ -82,7 +93,11 @@ def start_import(
     content: bytes,
     request: HttpRequest | None = None,
 ) -> Started:
-    """Record the file and queue its import, unless the same file from the same system came before."""
+    """Receive a file, unless the same file from the same system came before, and read its columns.
+
+    A file that cannot be read is refused at once, with the reason. One that can waits for its columns to
+    be checked (``begin_import``): nothing in it is taken until every column is accounted for.
+    """
     require_importer(user)
     scope = scope_of(user)
     if district is None and not scope.force_wide:
@@ -98,6 +113,7 @@ def start_import(
     )
     if existing is not None:
         return Started(existing, is_new=False, may_open=can_see(user, existing))
+    columns, refusal = _read_columns(content, file_format, profile)
     batch = ImportBatch.objects.create(
         profile_code=profile.code,
         source_system=profile.source_system,
@@ -108,11 +124,10 @@ def start_import(
         content_hash=digest,
         content=content,
         uploaded_by=user,
+        status=BatchStatus.REFUSED if refusal else BatchStatus.CHECKING,
+        refusal_reason=refusal[:300],
+        file_columns=columns,
     )
-    batch.job = enqueue(
-        JOB_KIND, title=f"Import of {file_name[:150]}", params={"batch_id": batch.pk}, created_by=user
-    )
-    batch.save(update_fields=["job"])
     record_access(
         actor=user,
         action=AuditAction.IMPORT,
@@ -126,6 +141,78 @@ def start_import(
         },
     )
     return Started(batch, is_new=True)
+
+
+UNREADABLE = (
+    "The file could not be read as a CSV or JSON export. Check that it opens in a spreadsheet, save it as "
+    "CSV UTF-8 and send it again"
+)
+
+
+def _read_columns(content: bytes, file_format: str, profile: MappingProfile) -> tuple[list[str], str]:
+    """The file's columns, or why it cannot be imported at all."""
+    try:
+        rows = read_rows(content, file_format, profile)
+    except FileProblemError as problem:
+        return [], str(problem)
+    except Exception:
+        logger.exception("A %s file could not be read", profile.source_system)
+        return [], UNREADABLE
+    return file_columns(rows), ""
+
+
+class ColumnsNotAccountedForError(ValueError):
+    """Some of the file's columns have no choice yet (or a choice that cannot be), so nothing starts."""
+
+    def __init__(self, problems: list[ColumnProblem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@transaction.atomic
+def begin_import(
+    user: User, batch: ImportBatch, choices: dict[str, str], *, request: HttpRequest | None = None
+) -> ImportBatch:
+    """Keep the importer's choice for each column the profile does not know, and queue the import.
+
+    Refused with every unaccounted column (``ColumnsNotAccountedForError``) until each has a field or is
+    ignored; nothing is taken from the file before then.
+    """
+    require(user, Action.CHANGE, batch)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.CHECKING:
+        raise PermissionDenied("This file's import has already started")
+    columns = list(batch.file_columns)
+    problems = check_choices(columns, batch.base_profile, choices)
+    if problems:
+        raise ColumnsNotAccountedForError(problems)
+    batch.column_choices = {
+        column: choices[column] for column in unknown_columns(columns, batch.base_profile)
+    }
+    batch.columns_checked_by = user
+    batch.columns_checked_at = timezone.now()
+    batch.status = BatchStatus.QUEUED
+    batch.job = enqueue(
+        JOB_KIND, title=f"Import of {batch.file_name[:150]}", params={"batch_id": batch.pk}, created_by=user
+    )
+    batch.save(
+        update_fields=[
+            "column_choices",
+            "columns_checked_by",
+            "columns_checked_at",
+            "status",
+            "job",
+            "updated_at",
+        ]
+    )
+    record_access(
+        actor=user,
+        action=AuditAction.CHANGE,
+        target=batch,
+        request=request,
+        details={"file": batch.file_name, "column_choices": batch.column_choices, "started": True},
+    )
+    return batch
 
 
 def validate_file(rows: list[RawRow], batch: ImportBatch) -> list[Outcome]:

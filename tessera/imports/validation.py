@@ -6,6 +6,7 @@ wrong with what was sent, so whoever corrects the row knows exactly what to chan
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -155,7 +156,33 @@ def parse_date_of_birth(
         if parsed < EARLIEST_BIRTH:
             return None, f"{label} '{value}' is before 1900"
         return parsed, None
+    impossible = _why_not_a_date(value, formats)
+    if impossible:
+        return None, f"{label} '{value}' is not a real date: {impossible}"
     return None, f"{label} '{value}' is not a real date written as {hint}"
+
+
+_DATE_PARTS = {"%d": r"(?P<d>\d{1,2})", "%m": r"(?P<m>\d{1,2})", "%Y": r"(?P<Y>\d{4})"}
+
+
+def _why_not_a_date(value: str, formats: tuple[str, ...]) -> str:
+    """For a value written in the right shape but naming no day ('31/02/2010'), what is wrong with it."""
+    for fmt in formats:
+        pattern = re.escape(fmt)
+        for part, group in _DATE_PARTS.items():
+            pattern = pattern.replace(re.escape(part), group)
+        match = re.fullmatch(pattern, value)
+        if match is None:
+            continue
+        day, month, year = int(match["d"]), int(match["m"]), int(match["Y"])
+        if not 1 <= month <= 12:
+            return f"there is no month {month}"
+        if year < 1:
+            return "there is no year 0"
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return f"{calendar.month_name[month]} {year} has {days} days"
+    return ""
 
 
 def check_nhs_number(value: str, label: str) -> tuple[str, str | None]:

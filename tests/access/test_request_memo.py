@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -12,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tessera.access.models import BreakGlassGrant
+from tessera.access.models import BreakGlassGrant, RestrictedRecord
 from tessera.access.policy import Action, can, get_visible_or_404, visible_to
-from tessera.access.scope import scope_of
-from tessera.access.services import open_with_emergency_access
+from tessera.access.scope import FRESH_SECONDS, scope_of
+from tessera.access.services import open_with_emergency_access, restrict_record
 from tessera.accounts.models import User
 from tessera.core.models import District
 from tessera.people.models import Person
@@ -100,3 +101,48 @@ def test_a_device_withdrawn_after_sign_in_ends_the_verified_session(cast, client
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:verify_code")
+
+
+def test_a_restriction_made_while_a_scope_is_kept_hides_the_record_at_once(cast):
+    child = make_person("rotherham")
+    officer = fresh("cse.rotherham")
+    assert visible_to(officer, Person).filter(pk=child.pk).exists()  # the scope is now kept
+    restrict_record(
+        fresh("supervisor.rotherham"),
+        model=Person,
+        target_id=child.pk,
+        reason="A member of staff's child",
+        named_users=[],
+        request=RequestFactory().get("/"),
+    )
+    assert not visible_to(officer, Person).filter(pk=child.pk).exists()
+
+
+def test_a_kept_scope_is_read_again_once_it_is_old(cast):
+    """A restriction made by another process (here: straight in the database) reaches a kept scope."""
+    child = make_person("rotherham")
+    officer = fresh("cse.rotherham")
+    assert visible_to(officer, Person).filter(pk=child.pk).exists()
+    RestrictedRecord.objects.bulk_create(  # no signal, as from another process
+        [
+            RestrictedRecord(
+                target_type="people.person",
+                target_id=child.pk,
+                reason="High profile",
+                restricted_by=cast["supervisor.rotherham"],
+            )
+        ]
+    )
+    assert visible_to(officer, Person).filter(pk=child.pk).exists(), "within the freshness window"
+    later = time.monotonic() + FRESH_SECONDS + 0.1
+    with mock.patch("tessera.access.scope.time.monotonic", return_value=later):
+        assert not visible_to(officer, Person).filter(pk=child.pk).exists()
+
+
+def test_no_restriction_in_force_adds_no_condition_to_a_page_query(cast, client_for):
+    case = rotherham_case_world(cast).case
+    with CaptureQueriesContext(connection) as captured:
+        assert client_for("cse.rotherham").get(f"/cases/{case.pk}/").status_code == 200
+    page_queries = [q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    assert page_queries
+    assert not [sql for sql in page_queries if "access_restrictedrecord" in sql]

@@ -119,6 +119,7 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
             "imports.quarantinedrow": {w.quarantined_row.pk},
         },
     ),
+    "imports:batch_columns": ("cse.rotherham", lambda w: {"imports.importbatch": {w.import_batch.pk}}),
     "imports:row_correct": ("cse.rotherham", lambda w: {"imports.quarantinedrow": {w.quarantined_row.pk}}),
     "linkage:review_queue": (
         "cse.rotherham",
@@ -193,6 +194,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "administration:audit": "the chain's state: sequence numbers, times, actions and usernames only",
     "imports:batch_list": "files sent, with counts: names no one in them",
     "imports:batch_upload": "an empty form",
+    "imports:column_specification": "a profile's columns and formats: names no one",
     "imports:row_set_aside": "POST only",
     "linkage:run_start": "POST only",
     "risk:version_list": "versions of the risk instrument",

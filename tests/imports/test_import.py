@@ -32,16 +32,35 @@ BAD = [
 FILE = (HEADER + "\n".join(GOOD[:2] + BAD[:1] + GOOD[2:3] + BAD[1:] + GOOD[3:]) + "\n").encode()
 
 
-def _upload(client, content=FILE, name="niche-weekly.csv", profile="police_rms", district=None):
+def _upload(
+    client, content=FILE, name="niche-weekly.csv", profile="police_rms", district=None, agency="police"
+):
+    """Send a file and, when it waits for its columns to be checked, start it with ``start_checked``."""
+    response = send_file(client, content, name, profile=profile, district=district, agency=agency)
+    if response.status_code == 302 and response["Location"].endswith("/columns/"):
+        return start_checked(client, response["Location"])
+    return response
+
+
+def send_file(client, content, name, *, profile="police_rms", district=None, agency="police"):
     from tessera.core.models import Agency, District
 
     data = {
         "profile": profile,
-        "agency": Agency.objects.get(code="police").pk,
-        "district": (district or District.objects.get(code="rotherham")).pk,
+        "agency": Agency.objects.get(code=agency).pk,
+        "district": District.objects.get(code=district or "rotherham").pk,
         "file": SimpleUploadedFile(name, content, content_type="text/csv"),
     }
     return client.post("/imports/new/", data)
+
+
+def start_checked(client, columns_url, choices=None):
+    """Press 'Start the import' on the columns page, with ``choices`` (column -> field or 'ignored')."""
+    from tessera.imports.forms import ColumnsForm
+
+    batch = ImportBatch.objects.get(pk=int(columns_url.rstrip("/").split("/")[-2]))
+    names = ColumnsForm(batch=batch).field_for_column
+    return client.post(columns_url, {names[column]: choice for column, choice in (choices or {}).items()})
 
 
 @pytest.fixture
@@ -183,17 +202,17 @@ def test_a_worker_killed_mid_import_resumes_without_duplicates(cse, monkeypatch)
     calls = {"n": 0}
     real_record_access = record_access
 
-    # Calls: 1 the batch, 2-3 rows 1-2 (first chunk), then row 3 is quarantined and row 4's audit is
-    # call 4: the worker dies there, in the middle of the second chunk.
-    def dies_on_the_fourth_audit(**kwargs):
+    # Calls: 1 the file received, 2 its columns checked and the import started, 3-4 rows 1-2 (first chunk),
+    # then row 3 is quarantined and row 4's audit is call 5: the worker dies there, in the second chunk.
+    def dies_on_the_fifth_audit(**kwargs):
         calls["n"] += 1
-        if calls["n"] == 4:
+        if calls["n"] == 5:
             raise SystemExit("worker killed")  # stands in for SIGKILL mid-chunk: nothing after this runs
         return real_record_access(**kwargs)
 
-    monkeypatch.setattr(import_services, "record_access", dies_on_the_fourth_audit)
+    monkeypatch.setattr(import_services, "record_access", dies_on_the_fifth_audit)
     # A new record's row is written by people.services.create_person, which every new person goes through.
-    monkeypatch.setattr(people_services, "record_access", dies_on_the_fourth_audit)
+    monkeypatch.setattr(people_services, "record_access", dies_on_the_fifth_audit)
     _upload(cse)
     job = claim_next("worker-a")
     assert job is not None
@@ -256,21 +275,12 @@ def test_an_importer_from_another_district_cannot_see_the_batch(cse, client_for)
 
 
 def test_a_row_whose_nhs_number_fails_its_check_is_imported_with_the_number_kept_as_sent(cse):
-    from tessera.core.models import Agency, District
 
     content = (
         b"patientId,givenName,familyName,birthDate,genderCode,addressLine1,addressPostcode,nhsNumber\n"
         b"H7,Ellie,Cawthorne,2011-07-21,2,12 Furnace Lane,S60 1AA,943 476 5918\n"
     )
-    cse.post(
-        "/imports/new/",
-        {
-            "profile": "health_systmone",
-            "agency": Agency.objects.get(code="health-rotherham").pk,
-            "district": District.objects.get(code="rotherham").pk,
-            "file": SimpleUploadedFile("systmone.csv", content, content_type="text/csv"),
-        },
-    )
+    _upload(cse, content, "systmone.csv", profile="health_systmone", agency="health-rotherham")
     run_pending()
     batch = ImportBatch.objects.get()
     assert (batch.created_count, batch.quarantined_count) == (1, 0)

@@ -10,16 +10,14 @@
 
 from __future__ import annotations
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from tessera.access.models import RestrictedRecord
 from tessera.audit.models import AccessLog, AuditAction
 from tessera.audit.versioning import history_of
-from tessera.core.models import Agency, District
 from tessera.imports.models import ImportBatch, QuarantinedRow
 from tessera.jobs.queue import run_pending
 from tessera.people.models import Person, SourceIdentity
 from tests.conftest import make_person
+from tests.imports.test_import import _upload as upload
 
 HEADER = "PersonURN,Forename1,Forename2,Surname,AKA,DOB,Sex,SDE,AddressLine1,AddressLine2,Town,Postcode\n"
 
@@ -29,15 +27,7 @@ def _file(*rows: str) -> bytes:
 
 
 def _upload(client, content: bytes, name: str = "niche-weekly.csv", district: str = "rotherham"):
-    return client.post(
-        "/imports/new/",
-        {
-            "profile": "police_rms",
-            "agency": Agency.objects.get(code="police").pk,
-            "district": District.objects.get(code=district).pk,
-            "file": SimpleUploadedFile(name, content, content_type="text/csv"),
-        },
-    )
+    return upload(client, content, name, district=district)
 
 
 def test_a_row_for_a_child_in_another_district_is_kept_back_and_the_record_is_untouched(client_for):

@@ -47,7 +47,18 @@ def test_a_good_row_becomes_a_clean_record_in_tessera_terms():
     ("overrides", "field", "words"),
     [
         ({"PersonURN": ""}, "source_record_id", "Record ID (column PersonURN) is empty"),
-        ({"DOB": "31/02/2010"}, "date_of_birth", "'31/02/2010' is not a real date written as DD/MM/YYYY"),
+        (
+            {"DOB": "31/02/2010"},
+            "date_of_birth",
+            "'31/02/2010' is not a real date: February 2010 has 28 days",
+        ),
+        (
+            {"DOB": "29/02/2011"},
+            "date_of_birth",
+            "'29/02/2011' is not a real date: February 2011 has 28 days",
+        ),
+        ({"DOB": "14/13/2010"}, "date_of_birth", "'14/13/2010' is not a real date: there is no month 13"),
+        ({"DOB": "2010-03-14"}, "date_of_birth", "'2010-03-14' is not a real date written as DD/MM/YYYY"),
         ({"DOB": "14/03/2031"}, "date_of_birth", "is in the future"),
         ({"Sex": "Q"}, "sex", "Sex (column Sex) 'Q' is not a code this system uses"),
         ({"SDE": "Z9"}, "ethnicity", "'Z9' is not a code this system uses"),
