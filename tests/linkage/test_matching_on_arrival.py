@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tessera.audit.models import AccessLog, AuditAction
 from tessera.jobs.queue import run_pending
@@ -52,18 +51,13 @@ def leah(cast, model) -> Person:
 
 
 def _import(client, *rows: str, district: str = "rotherham") -> None:
-    from tessera.core.models import Agency, District
+    """Send a police file and start it as the import page would (columns checked, none left unmapped)."""
+    from tests.imports.test_import import send_file, start_checked
 
     content = (HEADER + "\n".join(rows) + "\n").encode()
-    response = client.post(
-        "/imports/new/",
-        {
-            "profile": "police_rms",
-            "agency": Agency.objects.get(code="police").pk,
-            "district": District.objects.get(code=district).pk,
-            "file": SimpleUploadedFile("niche.csv", content, content_type="text/csv"),
-        },
-    )
+    response = send_file(client, content, f"niche-{rows[0][:5]}.csv", district=district)
+    if response.status_code == 302 and response["Location"].endswith("/columns/"):
+        response = start_checked(client, response["Location"])
     assert response.status_code == 302
     assert run_pending() == 1
 
