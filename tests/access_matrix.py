@@ -495,6 +495,12 @@ ROWS.update(
             default=404,
             expect=assessor_view(),
         ),
+        "risk:fact_confirm": Row(
+            lambda w: f"/risk/assessments/{risk_world(w).assessment.pk}/facts/confirm/", default=405
+        ),
+        "risk:fact_reject": Row(
+            lambda w: f"/risk/assessments/{risk_world(w).assessment.pk}/facts/reject/", default=405
+        ),
         "risk:assessment_complete": Row(
             lambda w: f"/risk/assessments/{risk_world(w).assessment.pk}/complete/",
             default=404,

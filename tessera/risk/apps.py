@@ -11,7 +11,7 @@ class RiskConfig(AppConfig):
         from tessera.access.policy import inherit_restriction, register
         from tessera.people.models import Person
         from tessera.people.person_page import register_person_page_source
-        from tessera.risk import case_links, receivers
+        from tessera.risk import case_links, fact_sources, receivers
         from tessera.risk.calibration_job import register_job
         from tessera.risk.models import ReassessmentTask, RiskAssessment
         from tessera.risk.person_page import risk_summary
@@ -25,6 +25,7 @@ class RiskConfig(AppConfig):
         # A child's risk page is the child's record: emergency access to the child opens it, read only.
         register_emergency_target("risk:child_risk", Person)
         receivers.connect()
+        fact_sources.register()
         case_links.connect()
         register_job()
         register_shadow_job()

@@ -324,3 +324,40 @@ class CalibrationStudy(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Calibration study {self.pk}"
+
+
+class FactDecision(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class RecordFactDecision(TimeStampedModel):
+    """The assessor's answer to one fact offered "from the record": confirmed (and so recorded as an
+    observation) or rejected, by whom and when. What was offered is kept as it was then, since the
+    record it came from can change later.
+
+    Read only through its assessment (no access rule is registered, so the policy shows it to nobody).
+    """
+
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT, related_name="fact_decisions")
+    fact_key = models.CharField(max_length=200)
+    indicator = models.CharField(max_length=60)
+    fact_on = models.DateField()
+    source_label = models.CharField(max_length=300)
+    source_url = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True)
+    decision = models.CharField(max_length=10, choices=FactDecision.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    observation = models.ForeignKey(
+        IndicatorObservation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-decided_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "fact_key"], name="one_decision_per_fact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.fact_key}"

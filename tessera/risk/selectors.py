@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -69,11 +70,24 @@ def open_child_risk(user: Actor, pk: int, *, via: HttpRequest | None) -> Person:
     return child
 
 
-def open_assessment(user: Actor, pk: int, *, via: HttpRequest | None) -> RiskAssessment:
-    """An assessment's page, logged as viewed, naming the emergency access to the child if that is how."""
+def open_assessment(
+    user: Actor,
+    pk: int,
+    *,
+    via: HttpRequest | None,
+    also_shown: Callable[[RiskAssessment], dict[str, list[int]]] | None = None,
+) -> RiskAssessment:
+    """An assessment's page, logged as viewed, naming the emergency access to the child if that is how.
+
+    ``also_shown`` names the other records the page shows about the assessment (the facts from the record
+    it offers), so the one log row lists them too.
+    """
     with transaction.atomic():
         assessment = assessment_for_page(user, pk)
-        log_opened(user, assessment, via=via, emergency_of=assessment.child, shown=_child_shown(assessment))
+        shown = _child_shown(assessment)
+        for target, ids in (also_shown(assessment) if also_shown else {}).items():
+            shown[target] = sorted({*shown.get(target, []), *ids})
+        log_opened(user, assessment, via=via, emergency_of=assessment.child, shown=shown)
     return assessment
 
 

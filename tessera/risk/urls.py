@@ -14,6 +14,18 @@ urlpatterns = [
         assessments.observation_withdraw,
         name="observation_withdraw",
     ),
+    path(
+        "assessments/<int:pk>/facts/confirm/",
+        assessments.fact_decide,
+        {"decision": "confirm"},
+        name="fact_confirm",
+    ),
+    path(
+        "assessments/<int:pk>/facts/reject/",
+        assessments.fact_decide,
+        {"decision": "reject"},
+        name="fact_reject",
+    ),
     path("assessments/<int:pk>/complete/", assessments.assessment_complete, name="assessment_complete"),
     path("assessments/<int:pk>/sign-off/", assessments.assessment_sign_off, name="assessment_sign_off"),
     path("cases/<int:pk>/", assessments.case_risk, name="case_risk"),

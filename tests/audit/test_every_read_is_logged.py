@@ -197,6 +197,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "imports:column_specification": "a profile's columns and formats: names no one",
     "imports:row_set_aside": "POST only",
     "linkage:run_start": "POST only",
+    "risk:fact_confirm": "POST only",
+    "risk:fact_reject": "POST only",
     "risk:version_list": "versions of the risk instrument",
     "risk:version_draft": "a draft of the risk instrument",
     "risk:version_detail": "a version of the risk instrument",

@@ -2,7 +2,8 @@
 
 A hotel night manager reports a girl of about 14 arriving with two men in a car; the Sheffield CSE team
 grades it immediate, finds the girl (an existing child) under a misspelt name, records the men and the
-car; an analyst then searches the registration and finds the girl and the men. Keyboard only where it
+car; the girl's first risk assessment offers the concern's hotel sighting from the record; an analyst then
+searches the registration and finds the girl and the men. Keyboard only where it
 matters, axe-clean on every page. Set TESSERA_SCREENSHOTS to a directory to keep the screenshots.
 """
 
@@ -19,6 +20,7 @@ from tessera.people.models import Link, Vehicle
 from tessera.referrals.models import Referral
 from tests.browser.test_case_walkthrough import clean, go, menu, press, shot, type_date, type_into
 from tests.conftest import make_person
+from tests.risk.world import version_in_force
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +35,7 @@ def resolving(page: Page, legend: str) -> Locator:
 
 def test_a_hotel_concern_becomes_a_girl_two_men_a_car_and_a_hotel_linked(page: Page, sign_in_as):
     leah = make_person("sheffield", given="Leah", family="Stainley", dob=date(2012, 5, 3))
+    version_in_force()
     today = timezone.localdate()
     # Triage pages search for each person named; on a shared two-core machine that can take a while.
     page.set_default_timeout(60_000)
@@ -143,6 +146,22 @@ def test_a_hotel_concern_becomes_a_girl_two_men_a_car_and_a_hotel_linked(page: P
     go(page, page.get_by_role("navigation", name="Case sections").get_by_role("link", name="Risk"))
     expect(page.get_by_text("about a place or a peer group")).to_have_count(0)
     expect(page.get_by_role("link", name="Open the child's risk page")).to_be_visible()
+    clean(page)
+
+    # The girl's assessment starts from what the concern said: the hotel sighting is offered from the record.
+    go(page, page.get_by_role("link", name="Open the child's risk page"))
+    go(page, page.get_by_role("link", name="Start a new assessment"))
+    disability = page.get_by_role("group", name="Does the child have a learning disability?")
+    press(page, disability.get_by_label("No"), "Space")
+    go(page, page.get_by_role("button", name="Start assessment"))
+    offered = page.locator("#from-the-record")
+    expect(offered).to_contain_text("Unexplained contact with hotels, taxi firms or takeaways")
+    expect(offered.get_by_role("link", name=f"Concern {reference}")).to_be_visible()
+    clean(page)
+    shot(page, "assessment-offers-facts-from-the-record")
+    go(page, offered.get_by_role("button", name=re.compile("^Confirm Unexplained contact with hotels")))
+    expect(page.get_by_text("confirmed from the record and added as an observation")).to_be_visible()
+    expect(page.locator("#fact-decisions")).to_contain_text("confirmed by Helen Marsh")
     clean(page)
 
     referral = Referral.objects.get(reference=reference)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from tessera.access.policy import Action, can
 from tessera.access.reads import emergency_grant, log_list, log_opened
@@ -18,8 +19,10 @@ from tessera.accounts.signed_in import signed_in
 from tessera.audit.versioning import StaleVersionError
 from tessera.cases.page import open_case_page
 from tessera.people.models import Person
-from tessera.risk import selectors, services
+from tessera.risk import fact_services, selectors, services
 from tessera.risk.charts import LevelPoint, trajectory_svg
+from tessera.risk.fact_services import facts_offered
+from tessera.risk.facts import OfferedIndicator
 from tessera.risk.forms import (
     CompleteAssessmentForm,
     ObservationForm,
@@ -28,7 +31,7 @@ from tessera.risk.forms import (
     WithdrawObservationForm,
 )
 from tessera.risk.instrument import GROUP_LABELS, Level
-from tessera.risk.models import AssessmentStatus, IndicatorObservation, RiskAssessment
+from tessera.risk.models import AssessmentStatus, FactDecision, IndicatorObservation, RiskAssessment
 from tessera.risk.rules import may_assess
 from tessera.risk.scoring import RiskResult, long_date
 
@@ -125,7 +128,15 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.open_assessment(request.user, pk, via=request)
+    offers: list[OfferedIndicator] = []
+
+    def facts_shown(assessment: RiskAssessment) -> dict[str, list[int]]:
+        # Facts are offered to whoever may still change the assessment; the log row names what they show.
+        if assessment.is_editable and can(request.user, Action.CHANGE, assessment):
+            offers.extend(facts_offered(request.user, assessment))
+        return shown_by(offers)
+
+    assessment = selectors.open_assessment(request.user, pk, via=request, also_shown=facts_shown)
     definition = assessment.instrument_version.instrument
     result = selectors.result_of(assessment)
     observations = list(assessment.observations.all())
@@ -146,11 +157,43 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk_rows": [row for row in rows if not row[1].shows_harm and row[0].withdrawn_at is None],
             "withdrawn_rows": [row for row in rows if row[0].withdrawn_at is not None],
             "may_change": assessment.is_editable and can(user, Action.CHANGE, assessment),
+            "offers": [(offer, definition.indicator(offer.indicator)) for offer in offers],
+            "decisions": [
+                (d, definition.indicator(d.indicator))
+                for d in assessment.fact_decisions.select_related("decided_by").order_by("-decided_at")
+            ],
             "may_sign_off": assessment.status == AssessmentStatus.AWAITING_SIGN_OFF
             and can(user, Action.SIGN_OFF, assessment)
             and assessment.completed_by_id != user.pk,
         },
     )
+
+
+def shown_by(offers: list[OfferedIndicator]) -> dict[str, list[int]]:
+    shown: dict[str, list[int]] = {}
+    for offer in offers:
+        for target, record_id in offer.fact.shown:
+            shown.setdefault(target, []).append(record_id)
+    return shown
+
+
+@require_POST
+def fact_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """Confirm or reject one fact offered from the record; either way, back to the assessment."""
+    assessment = _editable(request, pk)
+    key = request.POST.get("fact", "")
+    decide = fact_services.confirm_fact if decision == "confirm" else fact_services.reject_fact
+    try:
+        made = decide(signed_in(request), assessment, key, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        label = assessment.instrument_version.instrument.indicator(made.indicator).label
+        if made.decision == FactDecision.CONFIRMED:
+            messages.success(request, f"{label} confirmed from the record and added as an observation.")
+        else:
+            messages.success(request, f"{label} rejected. The rejection is kept with the assessment.")
+    return redirect("risk:assessment_detail", pk=assessment.pk)
 
 
 def _editable(request: HttpRequest, pk: int) -> RiskAssessment:
