@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tessera.cases",
     "tessera.referrals",
     "tessera.risk",
+    "tessera.missing",
     "tessera.imports",
     "tessera.linkage",
     "tessera.information",
@@ -261,6 +262,8 @@ SPECTACULAR_SETTINGS = {
 
 # Break-glass access lasts this long before the user must give a reason again.
 BREAK_GLASS_HOURS = env_int("TESSERA_BREAK_GLASS_HOURS", 4, minimum=1)
+# Missing episodes in 90 days at which the child's case team is prompted to hold a strategy discussion.
+TESSERA_MISSING_STRATEGY_COUNT = env_int("TESSERA_MISSING_STRATEGY_COUNT", 3, minimum=1)
 # At most this many records opened with emergency access by one person in any hour.
 BREAK_GLASS_PER_HOUR = env_int("TESSERA_BREAK_GLASS_PER_HOUR", 5, minimum=1)
 

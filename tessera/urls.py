@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("tessera.cases.urls")),
     path("jobs/", include("tessera.jobs.urls")),
     path("risk/", include("tessera.risk.urls")),
+    path("missing/", include("tessera.missing.urls")),
     path("imports/", include("tessera.imports.urls")),
     path("linkage/", include("tessera.linkage.urls")),
     path("administration/", include("tessera.administration.urls")),

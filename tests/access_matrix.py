@@ -587,9 +587,92 @@ ROWS.update(
     }
 )
 
-# The Risk tab of the case page: whoever opens a case tab opens this one.
+
+# Missing children (issue 14). The records are made the first time a row needs them.
+def missing_world(w: Any) -> Any:
+    if not hasattr(w, "missing"):
+        from tests.missing.world import build_missing_world
+
+        w.missing = build_missing_world(w.cast, w.rotherham_child)
+    return w.missing
+
+
+def missing_case(w: Any) -> Any:
+    """The case, once the child's missing episodes are recorded (its Missing tab shows them)."""
+    missing_world(w)
+    return w.case
+
+
+def _overview_path(w: Any) -> str:
+    missing_world(w)  # so the lists have a child missing now
+    return "/missing/"
+
+
+MISSING_RECORDERS = ("cse.rotherham", "youthworker.rotherham", "supervisor.rotherham")
+NOT_CASEWORK = ("officer.rotherham", "callhandler", "commissioner", "hotel.sheffield", "sysadmin", "dpo")
+
+
+def _missing_form(path: Callable[[Any], str]) -> Row:
+    """A form about the Rotherham child: recorders 200, others who see the child 403, the rest 404."""
+    return Row(
+        path,
+        default=404,
+        expect={
+            **only(MISSING_RECORDERS),
+            **only(("officer.rotherham", "callhandler", "analyst", "htcu", "dpo"), 403),
+        },
+    )
+
+
+def _episode_path(tail: str) -> Callable[[Any], str]:
+    return lambda w: f"/missing/episodes/{missing_world(w).episode.pk}/{tail}"
+
+
+ROWS.update(
+    {
+        "missing:overview": Row(_overview_path, default=403, expect=only(CASEWORK)),
+        "missing:child": Row(
+            lambda w: f"/missing/children/{missing_world(w).profile.child_id}/",
+            default=404,
+            expect={**only(ROTHERHAM_CASEWORK), **only(NOT_CASEWORK, 403)},
+        ),
+        "missing:profile_edit": _missing_form(lambda w: f"/missing/children/{w.rotherham_child.pk}/profile/"),
+        "missing:report_missing": _missing_form(
+            lambda w: f"/missing/children/{w.rotherham_child.pk}/report/"
+        ),
+        "missing:close_monitoring": Row(
+            lambda w: f"/missing/children/{missing_world(w).profile.child_id}/monitoring/end/",
+            default=404,
+            expect={
+                **only(MISSING_RECORDERS),
+                **only(("officer.rotherham", "callhandler", "analyst", "htcu", "dpo"), 403),
+            },
+        ),
+        "missing:episode_detail": Row(_episode_path(""), default=404, expect=only(ROTHERHAM_CASEWORK)),
+        **{
+            f"missing:{name}": Row(
+                _episode_path(tail),
+                default=404,
+                expect={**only(MISSING_RECORDERS), **only(("analyst", "htcu"), 403)},
+            )
+            for name, tail in (
+                ("episode_regrade", "grade/"),
+                ("episode_found", "found/"),
+                ("safe_and_well", "safe-and-well/"),
+                ("return_interview", "return-interview/"),
+            )
+        },
+    }
+)
+
+# The Risk and Missing tabs of the case page: whoever opens a case tab opens these.
 ROWS["risk:case_risk"] = Row(
     lambda w: f"/risk/cases/{w.case.pk}/",
+    default=ROWS["cases:support"].default,
+    expect=dict(ROWS["cases:support"].expect),
+)
+ROWS["missing:case_missing"] = Row(
+    lambda w: f"/missing/cases/{missing_case(w).pk}/",
     default=ROWS["cases:support"].default,
     expect=dict(ROWS["cases:support"].expect),
 )

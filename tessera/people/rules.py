@@ -16,8 +16,11 @@ HOMES = (LocationKind.HOME, LocationKind.CHILDRENS_HOME)
 
 
 def may_record_links(scope: Scope) -> bool:
-    """Roles that build the picture of who is connected to whom: CSE teams, supervisors, analysts."""
-    return scope.has(Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST)
+    """Roles that build the picture of who is connected to whom: CSE teams, supervisors, analysts, and
+    missing person coordinators (where a child was found, with whom, in what)."""
+    return scope.has(
+        Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST, Role.MISSING_PERSON_COORDINATOR
+    )
 
 
 def may_search_people(scope: Scope) -> bool:

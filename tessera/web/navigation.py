@@ -141,6 +141,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ("/people/",),
     ),
     NavItem("Risk", "web:risk_hub", _section_roles("risk"), ("/risk/",)),
+    NavItem("Missing", "missing:overview", frozenset(CASEWORK_ROLES), ("/missing/",)),
     NavItem("Records", "web:records_hub", _section_roles("records"), ("/records/", "/imports/", "/linkage/")),
     NavItem(
         "Oversight",

@@ -32,6 +32,8 @@ TIERS: tuple[frozenset[str], ...] = (
     frozenset({"cases", "linkage"}),
     frozenset({"referrals", "imports"}),
     frozenset({"risk"}),
+    # Missing episodes ask risk for reassessments directly and add to the case page and chronology.
+    frozenset({"missing"}),
     # Retention and subject access read everything recorded about a person: people, cases, referrals,
     # risk assessments and the access log.
     frozenset({"information"}),

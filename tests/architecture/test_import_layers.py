@@ -107,7 +107,7 @@ def test_app_config_ready_may_import_lower_layers_but_not_higher_ones(tree_copy:
 
 
 def test_a_new_app_must_be_given_a_layer(tree_copy: Path):
-    (tree_copy / "missing").mkdir()
-    plant(tree_copy, "missing/__init__.py", "")
-    with pytest.raises(KeyError, match=r"tessera\.missing is in no tier"):
+    (tree_copy / "forensics").mkdir()
+    plant(tree_copy, "forensics/__init__.py", "")
+    with pytest.raises(KeyError, match=r"tessera\.forensics is in no tier"):
         violations(tree_copy)

@@ -23,7 +23,7 @@ from tessera.audit.models import AccessLog, RecordShown
 from tessera.core.models import District
 from tessera.referrals.models import Referral
 from tessera.risk.models import ReassessmentTask, TaskReason
-from tests.access_matrix import ROWS, build_world, risk_world
+from tests.access_matrix import ROWS, build_world, missing_world, risk_world
 from tests.conftest import verified_client
 from tests.referrals.test_referrals import concern
 
@@ -147,6 +147,42 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
         lambda w: {"risk.reassessmenttask": {w.task.pk}, "people.person": {w.rotherham_child.pk}},
     ),
     "risk:case_risk": ("cse.rotherham", _case),
+    "missing:overview": (
+        "cse.rotherham",
+        lambda w: {
+            "missing.missingepisode": {missing_world(w).missing_now.pk},
+            "people.person": {w.rotherham_child.pk},
+        },
+    ),
+    "missing:child": (
+        "cse.rotherham",
+        lambda w: {
+            "people.person": {w.rotherham_child.pk},
+            "missing.carerprofile": {missing_world(w).profile.pk},
+            "missing.missingepisode": {missing_world(w).episode.pk},
+        },
+    ),
+    **{
+        f"missing:{name}": ("cse.rotherham", _person)
+        for name in ("profile_edit", "report_missing", "close_monitoring")
+    },
+    **{
+        f"missing:{name}": (
+            "cse.rotherham",
+            lambda w: {"missing.missingepisode": {missing_world(w).episode.pk}, **_person(w)},
+        )
+        for name in (
+            "episode_detail",
+            "episode_regrade",
+            "episode_found",
+            "safe_and_well",
+            "return_interview",
+        )
+    },
+    "missing:case_missing": (
+        "cse.rotherham",
+        lambda w: {**_case_and_child(w), "missing.missingepisode": {missing_world(w).episode.pk}},
+    ),
     # The review list names the people due (none in this world); a person's page; a subject access pack.
     "information:hub": ("dpo", lambda w: {}),
     "information:person": ("dpo", _person),

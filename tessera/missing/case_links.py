@@ -1,0 +1,173 @@
+"""Missing episodes on the case page: a Missing tab, chronology entries (reported, found, safe and well,
+return interview, each disclosure, each pattern alert) and the case team's view of the child's episodes,
+registered with the case app's extension points so cases never import missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+
+from tessera.access.policy import visible_to
+from tessera.accounts.models import Actor
+from tessera.cases.models import Case
+from tessera.cases.registry import CaseTab, ChronologyEntry, register_case_tab, register_chronology_source
+from tessera.missing.models import Disclosure, Grade, MissingEpisode, PatternAlert, ReturnInterview
+
+TAB_KEY = "missing"
+KINDS = {
+    "missing": "Missing episodes",
+    "missing_return": "Returns and return interviews",
+    "missing_alert": "Missing pattern alerts",
+}
+
+
+def missing_chronology(user: Actor, case: Case) -> Iterable[ChronologyEntry]:
+    """The child's episodes, returns, interviews, disclosures and alerts the viewer may see (5 queries)."""
+    if case.child_id is None:
+        return []
+    grades = dict(Grade.choices)
+    entries: list[ChronologyEntry] = []
+    episodes = list(
+        visible_to(user, MissingEpisode)
+        .filter(child_id=case.child_id)
+        .values(
+            "pk",
+            "reference",
+            "reported_at",
+            "reported_by_name",
+            "last_seen_where",
+            "circumstances",
+            "grade",
+            "grade_reason",
+            "supervisor_decision",
+            "found_at",
+            "found_account",
+            "found_place__name",
+            "found_place__address_line_1",
+            "found_with_description",
+            "safe_and_well_at",
+            "safe_and_well_officer",
+            "safe_and_well_notes",
+            "opened_agency__name",
+        )
+    )
+    pattern = reverse("missing:episode_detail", kwargs={"pk": 0}).replace("/0/", "/{}/")
+    for row in episodes:
+        href = pattern.format(row["pk"])
+        facts = [
+            ("Reference", row["reference"]),
+            ("Police risk grade", grades.get(row["grade"], row["grade"])),
+        ]
+        if row["supervisor_decision"]:
+            facts.append(("Supervisor's decision", row["supervisor_decision"]))
+        agency = row["opened_agency__name"] or "Agency not recorded"
+        entries.append(
+            ChronologyEntry(
+                at=row["reported_at"],
+                kind="missing",
+                title="Reported missing",
+                agency=agency,
+                by=row["reported_by_name"],
+                detail=f"Last seen at {row['last_seen_where']}. {row['circumstances']}",
+                href=href,
+                facts=tuple(facts),
+            )
+        )
+        if row["found_at"]:
+            where = row["found_place__name"] or row["found_place__address_line_1"] or "Place not recorded"
+            found_facts = [("Reference", row["reference"]), ("Where found", where)]
+            if row["found_with_description"]:
+                found_facts.append(("Who with", row["found_with_description"]))
+            entries.append(
+                ChronologyEntry(
+                    at=row["found_at"],
+                    kind="missing_return",
+                    title="Found or returned",
+                    agency=agency,
+                    detail=row["found_account"],
+                    href=href,
+                    facts=tuple(found_facts),
+                )
+            )
+        if row["safe_and_well_at"]:
+            entries.append(
+                ChronologyEntry(
+                    at=row["safe_and_well_at"],
+                    kind="missing_return",
+                    title="Police safe and well check",
+                    agency=agency,
+                    by=row["safe_and_well_officer"],
+                    detail=row["safe_and_well_notes"],
+                    href=href,
+                )
+            )
+    ids = [row["pk"] for row in episodes]
+    references = {row["pk"]: row["reference"] for row in episodes}
+    for interview in (
+        visible_to(user, ReturnInterview)
+        .filter(episode_id__in=ids)
+        .values("pk", "episode_id", "held_at", "interviewer", "interviewer_agency__name", "child_account")
+    ):
+        entries.append(
+            ChronologyEntry(
+                at=interview["held_at"],
+                kind="missing_return",
+                title="Return interview",
+                agency=interview["interviewer_agency__name"] or "Agency not recorded",
+                by=interview["interviewer"],
+                detail=interview["child_account"],
+                href=pattern.format(interview["episode_id"]),
+                facts=(("Reference", references[interview["episode_id"]]),),
+            )
+        )
+    for disclosure in (
+        visible_to(user, Disclosure)
+        .filter(interview__episode_id__in=ids)
+        .values(
+            "interview__episode_id",
+            "interview__held_at",
+            "interview__interviewer_agency__name",
+            "what_was_said",
+            "action_id",
+            "referral__reference",
+        )
+    ):
+        became = (
+            "An action for the case team"
+            if disclosure["action_id"]
+            else f"Concern {disclosure['referral__reference']} for triage"
+        )
+        entries.append(
+            ChronologyEntry(
+                at=disclosure["interview__held_at"],
+                kind="missing_return",
+                title="Disclosure in a return interview",
+                agency=disclosure["interview__interviewer_agency__name"] or "Agency not recorded",
+                detail=disclosure["what_was_said"],
+                href=pattern.format(disclosure["interview__episode_id"]),
+                facts=(("Reference", references[disclosure["interview__episode_id"]]), ("Became", became)),
+            )
+        )
+    for alert in (
+        visible_to(user, PatternAlert)
+        .filter(child_id=case.child_id)
+        .values("episode_id", "raised_at", "kind", "detail", "episode__reference")
+    ):
+        entries.append(
+            ChronologyEntry(
+                at=alert["raised_at"],
+                kind="missing_alert",
+                title="Missing pattern alert",
+                agency="Tessera",
+                detail=alert["detail"],
+                href=pattern.format(alert["episode_id"]),
+                facts=(("Reference", alert["episode__reference"]),),
+            )
+        )
+    return entries
+
+
+def connect() -> None:
+    register_case_tab(CaseTab(TAB_KEY, "Missing", "missing:case_missing", 35))
+    register_chronology_source(missing_chronology, KINDS)
