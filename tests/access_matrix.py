@@ -631,6 +631,9 @@ def _episode_path(tail: str) -> Callable[[Any], str]:
 ROWS.update(
     {
         "missing:overview": Row(_overview_path, default=403, expect=only(CASEWORK)),
+        "missing:dashboard": Row(
+            lambda w: _overview_path(w) + "dashboard/", default=403, expect=only(CASEWORK)
+        ),
         "missing:child": Row(
             lambda w: f"/missing/children/{missing_world(w).profile.child_id}/",
             default=404,

@@ -15,6 +15,7 @@ from tessera.access.reads import log_opened
 from tessera.accounts.models import Actor
 from tessera.cases.models import Case, CaseStatus, ExploitationFlag
 from tessera.missing.clocks import ReturnInterviewClock
+from tessera.missing.figures import EpisodeRow
 from tessera.missing.grading import ChildConcerns
 from tessera.missing.models import (
     CarerProfile,
@@ -208,3 +209,28 @@ def alerts_for(
     if case_id is not None:
         alerts = alerts.filter(Q(case_id=case_id) | Q(child_id=child_id) if child_id else Q(case_id=case_id))
     return list(alerts[:limit])
+
+
+def dashboard_rows(user: Actor, since: datetime) -> list[EpisodeRow]:
+    """Every episode the user may see reported since ``since``, or still open, as plain rows."""
+    episodes = visible_episodes(user).filter(Q(reported_at__gte=since) | Q(status=EpisodeStatus.MISSING))
+    return [
+        EpisodeRow(
+            district=row["district__name"],
+            child_id=row["child_id"],
+            grade=row["grade"],
+            reported_at=row["reported_at"],
+            found_at=row["found_at"],
+            interview_held_at=row["return_interview__held_at"],
+            home=row["childrens_home__name"] or "",
+        )
+        for row in episodes.values(
+            "district__name",
+            "child_id",
+            "grade",
+            "reported_at",
+            "found_at",
+            "return_interview__held_at",
+            "childrens_home__name",
+        )
+    ]

@@ -6,6 +6,7 @@ app_name = "missing"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("children/<int:pk>/", views.child_missing, name="child"),
     path("children/<int:pk>/profile/", views.profile_edit, name="profile_edit"),
     path("children/<int:pk>/report/", views.report_missing, name="report_missing"),

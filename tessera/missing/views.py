@@ -9,6 +9,7 @@ everything typed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -20,13 +21,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from tessera.access.policy import Action, can, visible_to
-from tessera.access.reads import log_list, log_opened
+from tessera.access.reads import log_aggregate, log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import CASEWORK_ROLES
 from tessera.accounts.signed_in import signed_in
 from tessera.audit.versioning import StaleVersionError
 from tessera.cases.page import open_case_page
-from tessera.missing import selectors, services
+from tessera.missing import charts, figures, selectors, services
 from tessera.missing.forms import (
     OTHER_PLACE,
     CloseMonitoringForm,
@@ -43,6 +44,9 @@ from tessera.missing.rules import may_record
 from tessera.people.models import Link, Location, LocationKind, Person
 from tessera.people.pole_services import find_or_record_place, find_or_record_vehicle
 from tessera.ui.errors import add_service_errors
+
+# The dashboard looks back a year (and at every episode still open).
+DASHBOARD_DAYS = 365
 
 
 def _casework(request: HttpRequest) -> None:
@@ -528,4 +532,40 @@ def case_missing(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "missing/case_missing.html",
         page.context(episodes=episodes, alerts=alerts, reported_by=dict(ReportedBy.choices)),
+    )
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The coordinator dashboard: figures by district from the episodes the user may see, no names."""
+    _casework(request)
+    now = timezone.now()
+    rows = selectors.dashboard_rows(request.user, now - timedelta(days=DASHBOARD_DAYS))
+    log_aggregate(request.user, request, report="missing.dashboard")
+    by_grade = figures.open_by_grade(rows)
+    overdue = figures.overdue_interviews(rows, now)
+    repeat = figures.repeat_missing_children(rows, now)
+    shares = figures.within_72_hours_by_month(rows, now)
+    homes = figures.episodes_per_home(rows)
+    districts = sorted({row.district for row in rows})
+    summary = [
+        {
+            "district": district,
+            "open": sum(by_grade.get(district, {}).values()),
+            "overdue": overdue.get(district, 0),
+            "repeat": len(repeat.get(district, set())),
+            "episodes": sum(1 for row in rows if row.district == district),
+        }
+        for district in districts
+    ]
+    return render(
+        request,
+        "missing/dashboard.html",
+        {
+            "summary": summary,
+            "days": DASHBOARD_DAYS,
+            "national": figures.NATIONAL_WITHIN_72_HOURS,
+            "by_grade": charts.open_by_grade_figure(by_grade) if by_grade else None,
+            "within_72": charts.within_72_hours_figure(shares) if shares else None,
+            "per_home": charts.per_home_figure(homes) if homes else None,
+        },
     )

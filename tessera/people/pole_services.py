@@ -36,7 +36,7 @@ from tessera.people.models import (
     PoleEntity,
     Vehicle,
 )
-from tessera.people.rules import may_record_links
+from tessera.people.rules import may_record_sightings
 
 _POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
 
@@ -57,7 +57,7 @@ def postcode_in(text: str) -> str:
 
 
 def _require_recorder(user: User) -> None:
-    if not may_record_links(scope_of(user)):
+    if not may_record_sightings(scope_of(user)):
         raise PermissionDenied("Your role does not record people, places and things")
 
 

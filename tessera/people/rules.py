@@ -16,11 +16,15 @@ HOMES = (LocationKind.HOME, LocationKind.CHILDRENS_HOME)
 
 
 def may_record_links(scope: Scope) -> bool:
-    """Roles that build the picture of who is connected to whom: CSE teams, supervisors, analysts, and
-    missing person coordinators (where a child was found, with whom, in what)."""
-    return scope.has(
-        Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST, Role.MISSING_PERSON_COORDINATOR
-    )
+    """Roles that build the picture of who is connected to whom: CSE teams, supervisors, analysts."""
+    return scope.has(Role.CSE_TEAM_MEMBER, Role.SUPERVISOR, Role.INTELLIGENCE_ANALYST)
+
+
+def may_record_sightings(scope: Scope) -> bool:
+    """Who may link a child they can see to a place, person or vehicle they were found or seen with, and
+    record the place or vehicle first: those who record links, and missing person coordinators (where a
+    missing child was found). Coordinators do not import files, review pairs or merge people."""
+    return may_record_links(scope) or scope.has(Role.MISSING_PERSON_COORDINATOR)
 
 
 def may_search_people(scope: Scope) -> bool:
@@ -41,7 +45,9 @@ class PersonRule:
         return Q(district_id__in=scope.district_ids)
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
-        if action in {Action.CHANGE, Action.MERGE, Action.EXPORT}:
+        if action == Action.CHANGE:
+            return may_record_sightings(scope)
+        if action in {Action.MERGE, Action.EXPORT}:
             return may_record_links(scope)
         return False
 

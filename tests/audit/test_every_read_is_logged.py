@@ -245,6 +245,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "risk:calibration_detail": "a calibration study, in aggregate",
     "risk:calibration_propose": "POST only",
     "risk:version_shadow": "POST only",
+    "missing:dashboard": "missing episodes counted by district, grade, month and children's home, without names",
 }
 
 

@@ -8,12 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tessera.access.policy import visible_to
+from tessera.access.scope import scope_of
 from tessera.cases import services as case_services
 from tessera.core.models import District
 from tessera.missing import services
 from tessera.missing.models import MissingEpisode, Monitoring, PatternAlert
-from tessera.people.models import LocationKind
+from tessera.people.models import Link, LocationKind
 from tessera.people.pole_services import find_or_record_place
+from tessera.people.rules import may_record_links
 from tessera.risk.models import ReassessmentTask, TaskReason
 from tests.cases.world import rotherham_case_world
 from tests.conftest import make_person
@@ -136,5 +138,12 @@ def test_a_doncaster_coordinator_records_in_doncaster_only(cast, world):
     doncaster_child = make_person("doncaster", "Leah", "Firth")
     episode = report(mpc, doncaster_child)
     assert episode.district == District.objects.get(code="doncaster")
+    # The coordinator records where the child was found, into POLE, but does not import or merge.
+    takeaway = find_or_record_place(
+        mpc, name="Golden Fry", address="High Street, DN1 1AA", kind=LocationKind.TAKEAWAY, district=None
+    ).thing
+    found(mpc, episode, place=takeaway)
+    assert Link.objects.filter(source=doncaster_child.entity, target=takeaway.entity, source_system="missing")
+    assert not may_record_links(scope_of(mpc))
     with pytest.raises(PermissionDenied):
         report(mpc, world.child)
