@@ -159,7 +159,7 @@ def missing_chronology(user: Actor, case: Case) -> Iterable[ChronologyEntry]:
                 at=alert["raised_at"],
                 kind="missing_alert",
                 title="Missing pattern alert",
-                agency="Tessera",
+                agency="Tessera (pattern rules)",
                 detail=alert["detail"],
                 href=pattern.format(alert["episode_id"]),
                 facts=(("Reference", alert["episode__reference"]),),

@@ -213,12 +213,12 @@ class InterviewForm(MomentsMixin, TesseraForm):
     where_they_went = _text("Where the child says they went, and who with (optional)", required=False)
     child_account = _text("In the child's own words", rows=5)
     disclosure_1 = _text(
-        "Disclosure (optional)",
+        "First disclosure (optional)",
         required=False,
         help_text="Each disclosure becomes an action for the child's case team",
     )
-    disclosure_2 = _text("Another disclosure (optional)", required=False)
-    disclosure_3 = _text("Another disclosure (optional)", required=False)
+    disclosure_2 = _text("Second disclosure (optional)", required=False)
+    disclosure_3 = _text("Third disclosure (optional)", required=False)
     late_reason = _text("Why it was not held within 72 hours (if it was not)", required=False, rows=2)
 
     def disclosures(self) -> tuple[str, ...]:

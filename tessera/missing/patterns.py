@@ -183,3 +183,49 @@ def monitoring_closure_refusal(repeatedly_missing: bool, *, approved_by_supervis
             "Your request has been kept for a supervisor to decide."
         )
     return None
+
+
+@dataclass(frozen=True)
+class TimedHit:
+    """A pattern raised when an episode was reported or its child found, at that moment."""
+
+    hit: PatternHit
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TimedEpisode:
+    facts: EpisodeFacts
+    found_at: datetime | None
+
+
+def replay(episodes: Sequence[TimedEpisode], *, strategy_count: int = REPEAT_EPISODES) -> list[TimedHit]:
+    """Every pattern the rules would have raised, and when, had the episodes been recorded as they
+    happened: each report and each find in time order, each key once per child (as the alerts are)."""
+    events: list[tuple[datetime, int, TimedEpisode]] = []
+    for episode in episodes:
+        events.append((episode.facts.reported_at, 0, episode))
+        if episode.found_at is not None:
+            events.append((episode.found_at, 1, episode))
+    events.sort(key=lambda event: (event[0], event[1], event[2].facts.episode_id))
+    reported: dict[int, list[EpisodeFacts]] = {}
+    found: list[EpisodeFacts] = []
+    raised: set[tuple[int, str]] = set()
+    hits: list[TimedHit] = []
+    for at, kind, episode in events:
+        new = episode.facts
+        if kind == 0:
+            new_hits = patterns_on_report(
+                EpisodeFacts(new.episode_id, new.child_id, new.reported_at),
+                reported.get(new.child_id, []),
+                strategy_count=strategy_count,
+            )
+            reported.setdefault(new.child_id, []).append(new)
+        else:
+            new_hits = patterns_on_found(new, found)
+            found.append(new)
+        for hit in new_hits:
+            if (hit.child_id, hit.key) not in raised:
+                raised.add((hit.child_id, hit.key))
+                hits.append(TimedHit(hit, at))
+    return hits

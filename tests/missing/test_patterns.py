@@ -12,6 +12,7 @@ from tessera.missing.patterns import (
     SAME_VEHICLE,
     STRATEGY_DISCUSSION,
     EpisodeFacts,
+    TimedEpisode,
     found_at_hotspot,
     found_with_others,
     is_repeatedly_missing,
@@ -19,6 +20,7 @@ from tessera.missing.patterns import (
     patterns_on_found,
     patterns_on_report,
     repeat_missing,
+    replay,
 )
 
 START = datetime(2026, 1, 5, 22, 0, tzinfo=UTC)
@@ -120,3 +122,25 @@ def test_closing_monitoring_of_a_repeatedly_missing_child_needs_a_supervisor():
     assert monitoring_closure_refusal(True, approved_by_supervisor=False)
     assert monitoring_closure_refusal(True, approved_by_supervisor=True) is None
     assert monitoring_closure_refusal(False, approved_by_supervisor=False) is None
+
+
+def test_replay_raises_each_pattern_once_at_the_moment_it_was_completed():
+    def timed(facts: EpisodeFacts, found_hours: float | None = 10) -> TimedEpisode:
+        found = facts.reported_at + timedelta(hours=found_hours) if found_hours is not None else None
+        return TimedEpisode(facts, found)
+
+    episodes = [
+        timed(episode(1, child=1, days=0, found_with_id=90)),
+        timed(episode(2, child=1, days=10)),
+        timed(episode(3, child=2, days=12, found_with_id=90)),  # same adult as child 1
+        timed(episode(4, child=1, days=20), found_hours=None),  # third in 90 days: repeat
+        timed(episode(5, child=1, days=25)),  # same run: nothing new
+    ]
+    hits = replay(episodes)
+    assert [(h.hit.kind, h.hit.child_id) for h in hits] == [
+        (SAME_ADULT, 2),
+        (REPEAT, 1),
+        (STRATEGY_DISCUSSION, 1),
+    ]
+    assert hits[0].at == START + timedelta(days=12, hours=10)
+    assert hits[1].at == START + timedelta(days=20)

@@ -7,6 +7,7 @@ from tessera.core.reference_data import seed_reference_data
 from tessera.people.models import Person
 from tessera.synth.casework import generate_casework
 from tessera.synth.cast import CAST, DEMO_PASSWORD, seed_cast
+from tessera.synth.missing_seed import seed_missing_history
 from tessera.synth.risk_seed import seed_risk_history
 from tessera.synth.world import generate_world
 
@@ -46,6 +47,12 @@ class Command(BaseCommand):
         casework = generate_casework(seed=options["seed"])
         if casework.referrals:
             self.stdout.write(f"Synthetic case work: {casework.referrals} referrals, {casework.cases} cases.")
+        missing = seed_missing_history(seed=options["seed"])
+        if missing.episodes:
+            self.stdout.write(
+                f"Synthetic missing episodes: {missing.episodes} of {missing.children} children, "
+                f"{missing.interviews} return interviews, {missing.alerts} pattern alerts."
+            )
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/sign-in/ with any of these usernames:")
         for member in CAST:
