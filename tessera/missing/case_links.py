@@ -12,7 +12,7 @@ from tessera.access.policy import visible_to
 from tessera.accounts.models import Actor
 from tessera.cases.models import Case
 from tessera.cases.registry import CaseTab, ChronologyEntry, register_case_tab, register_chronology_source
-from tessera.missing.models import Disclosure, Grade, MissingEpisode, PatternAlert, ReturnInterview
+from tessera.missing.models import Grade, MissingEpisode, PatternAlert, ReturnInterview
 
 TAB_KEY = "missing"
 KINDS = {
@@ -23,7 +23,7 @@ KINDS = {
 
 
 def missing_chronology(user: Actor, case: Case) -> Iterable[ChronologyEntry]:
-    """The child's episodes, returns, interviews, disclosures and alerts the viewer may see (5 queries)."""
+    """The child's episodes, returns, interviews, disclosures and alerts the viewer may see (3 queries)."""
     if case.child_id is None:
         return []
     grades = dict(Grade.choices)
@@ -104,49 +104,59 @@ def missing_chronology(user: Actor, case: Case) -> Iterable[ChronologyEntry]:
             )
     ids = [row["pk"] for row in episodes]
     references = {row["pk"]: row["reference"] for row in episodes}
-    for interview in (
+    # The interviews and their disclosures in one query: one row per disclosure, or one for an interview
+    # without any (the disclosure columns empty). Disclosures share the interview's visibility.
+    interviews_seen: set[int] = set()
+    for row in (
         visible_to(user, ReturnInterview)
         .filter(episode_id__in=ids)
-        .values("pk", "episode_id", "held_at", "interviewer", "interviewer_agency__name", "child_account")
-    ):
-        entries.append(
-            ChronologyEntry(
-                at=interview["held_at"],
-                kind="missing_return",
-                title="Return interview",
-                agency=interview["interviewer_agency__name"] or "Agency not recorded",
-                by=interview["interviewer"],
-                detail=interview["child_account"],
-                href=pattern.format(interview["episode_id"]),
-                facts=(("Reference", references[interview["episode_id"]]),),
-            )
-        )
-    for disclosure in (
-        visible_to(user, Disclosure)
-        .filter(interview__episode_id__in=ids)
         .values(
-            "interview__episode_id",
-            "interview__held_at",
-            "interview__interviewer_agency__name",
-            "what_was_said",
-            "action_id",
-            "referral__reference",
+            "pk",
+            "episode_id",
+            "held_at",
+            "interviewer",
+            "interviewer_agency__name",
+            "child_account",
+            "disclosures__pk",
+            "disclosures__what_was_said",
+            "disclosures__action_id",
+            "disclosures__referral__reference",
         )
+        .order_by("pk", "disclosures__pk")
     ):
+        href = pattern.format(row["episode_id"])
+        reference = ("Reference", references[row["episode_id"]])
+        agency = row["interviewer_agency__name"] or "Agency not recorded"
+        if row["pk"] not in interviews_seen:
+            interviews_seen.add(row["pk"])
+            entries.append(
+                ChronologyEntry(
+                    at=row["held_at"],
+                    kind="missing_return",
+                    title="Return interview",
+                    agency=agency,
+                    by=row["interviewer"],
+                    detail=row["child_account"],
+                    href=href,
+                    facts=(reference,),
+                )
+            )
+        if row["disclosures__pk"] is None:
+            continue
         became = (
             "An action for the case team"
-            if disclosure["action_id"]
-            else f"Concern {disclosure['referral__reference']} for triage"
+            if row["disclosures__action_id"]
+            else f"Concern {row['disclosures__referral__reference']} for triage"
         )
         entries.append(
             ChronologyEntry(
-                at=disclosure["interview__held_at"],
+                at=row["held_at"],
                 kind="missing_return",
                 title="Disclosure in a return interview",
-                agency=disclosure["interview__interviewer_agency__name"] or "Agency not recorded",
-                detail=disclosure["what_was_said"],
-                href=pattern.format(disclosure["interview__episode_id"]),
-                facts=(("Reference", references[disclosure["interview__episode_id"]]), ("Became", became)),
+                agency=agency,
+                detail=row["disclosures__what_was_said"],
+                href=href,
+                facts=(reference, ("Became", became)),
             )
         )
     for alert in (

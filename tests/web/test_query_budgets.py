@@ -32,6 +32,7 @@ from tessera.cases.models import (
     SupportRecord,
 )
 from tessera.core.models import Agency
+from tessera.missing.models import Disclosure, MissingEpisode, PatternAlert, ReturnInterview
 from tessera.people.models import LinkKind, Person
 from tessera.referrals.models import Referral
 from tests.cases.world import rotherham_case_world
@@ -45,7 +46,9 @@ BUDGETS = {
     "search": 12,
     "person page": 13,
     "case summary": 12,
-    "case chronology": 13,
+    # 13 for case work, referrals and risk; 3 more for missing episodes (episodes, interviews with their
+    # disclosures, pattern alerts).
+    "case chronology": 16,
     "case actions": 12,
     "case support": 12,
 }
@@ -156,6 +159,74 @@ def add_case_entries(cast, case: Case, n: int) -> None:
     )
 
 
+def add_missing_entries(cast, case: Case, n: int) -> None:
+    """``n`` missing episodes of the case's child, each found, interviewed with a disclosure (an action
+    on the case) and with a pattern alert."""
+    lead, police = cast["cse.rotherham"], Agency.objects.get(code="police")
+    now = timezone.now()
+    start = MissingEpisode.objects.count()
+    episodes = MissingEpisode.objects.bulk_create(
+        MissingEpisode(
+            reference=f"MIS-BUDGET-{start + i}",
+            child=case.child,
+            district=case.district,
+            case=case,
+            reported_by_kind="carer",
+            reported_by_name="Carer",
+            reported_at=now - timedelta(days=i + 1),
+            last_seen_at=now - timedelta(days=i + 1),
+            last_seen_where="Home",
+            circumstances=f"Episode {i}",
+            grade="medium",
+            grade_reason="Out overnight",
+            graded_by=lead,
+            opened_by=lead,
+            opened_agency=police,
+            status="returned",
+            found_at=now - timedelta(days=i),
+        )
+        for i in range(n)
+    )
+    interviews = ReturnInterview.objects.bulk_create(
+        ReturnInterview(
+            episode=e,
+            held_at=now,
+            interviewer="Jo Clegg",
+            interviewer_agency=police,
+            child_account="Said little",
+            recorded_by=lead,
+        )
+        for e in episodes
+    )
+    Disclosure.objects.bulk_create(
+        Disclosure(
+            interview=interview,
+            what_was_said=f"Disclosure {i}",
+            action=Action.objects.create(
+                case=case,
+                description=f"Act on disclosure {i}",
+                owner=lead,
+                due_on=now.date(),
+                created_by=lead,
+            ),
+        )
+        for i, interview in enumerate(interviews)
+    )
+    PatternAlert.objects.bulk_create(
+        PatternAlert(
+            child=case.child,
+            district=case.district,
+            case=case,
+            episode=e,
+            kind="hotspot",
+            detail="Found at a hotel, taxi firm or takeaway",
+            key=f"hotspot:{e.pk}",
+            raised_at=now,
+        )
+        for e in episodes
+    )
+
+
 def add_person_entries(child: Person, n: int) -> None:
     """``n`` each of the person's source records, linked people, vehicles and phones."""
     for i in range(n):
@@ -196,6 +267,8 @@ def test_case_page_stays_within_its_budget_however_long_the_case(cast, lead, pag
     many_case = rotherham_case_world(cast, child=person("rotherham", "Ellie", "Cawthorne")).case
     add_case_entries(cast, few_case, 5)
     add_case_entries(cast, many_case, 50)
+    add_missing_entries(cast, few_case, 5)
+    add_missing_entries(cast, many_case, 50)
     few = cost(lead, f"/cases/{few_case.pk}/{tab}")
     many = cost(lead, f"/cases/{many_case.pk}/{tab}")
     assert_within_budget(page, few, many)
