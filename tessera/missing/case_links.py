@@ -107,7 +107,7 @@ def missing_chronology(user: Actor, case: Case) -> Iterable[ChronologyEntry]:
     # The interviews and their disclosures in one query: one row per disclosure, or one for an interview
     # without any (the disclosure columns empty). Disclosures share the interview's visibility.
     interviews_seen: set[int] = set()
-    for row in (
+    for held in (
         visible_to(user, ReturnInterview)
         .filter(episode_id__in=ids)
         .values(
@@ -124,37 +124,37 @@ def missing_chronology(user: Actor, case: Case) -> Iterable[ChronologyEntry]:
         )
         .order_by("pk", "disclosures__pk")
     ):
-        href = pattern.format(row["episode_id"])
-        reference = ("Reference", references[row["episode_id"]])
-        agency = row["interviewer_agency__name"] or "Agency not recorded"
-        if row["pk"] not in interviews_seen:
-            interviews_seen.add(row["pk"])
+        href = pattern.format(held["episode_id"])
+        reference = ("Reference", references[held["episode_id"]])
+        agency = held["interviewer_agency__name"] or "Agency not recorded"
+        if held["pk"] not in interviews_seen:
+            interviews_seen.add(held["pk"])
             entries.append(
                 ChronologyEntry(
-                    at=row["held_at"],
+                    at=held["held_at"],
                     kind="missing_return",
                     title="Return interview",
                     agency=agency,
-                    by=row["interviewer"],
-                    detail=row["child_account"],
+                    by=held["interviewer"],
+                    detail=held["child_account"],
                     href=href,
                     facts=(reference,),
                 )
             )
-        if row["disclosures__pk"] is None:
+        if held["disclosures__pk"] is None:
             continue
         became = (
             "An action for the case team"
-            if row["disclosures__action_id"]
-            else f"Concern {row['disclosures__referral__reference']} for triage"
+            if held["disclosures__action_id"]
+            else f"Concern {held['disclosures__referral__reference']} for triage"
         )
         entries.append(
             ChronologyEntry(
-                at=row["held_at"],
+                at=held["held_at"],
                 kind="missing_return",
                 title="Disclosure in a return interview",
                 agency=agency,
-                detail=row["disclosures__what_was_said"],
+                detail=held["disclosures__what_was_said"],
                 href=href,
                 facts=(reference, ("Became", became)),
             )
