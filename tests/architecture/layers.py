@@ -32,7 +32,11 @@ TIERS: tuple[frozenset[str], ...] = (
     frozenset({"cases", "linkage"}),
     frozenset({"referrals", "imports"}),
     frozenset({"risk"}),
-    # Missing episodes ask risk for reassessments directly and add to the case page and chronology.
+    # Intelligence reports name people and things, and packages for a case team read cases; the
+    # missing-children app (above) turns return interviews' disclosures into reports.
+    frozenset({"intelligence"}),
+    # Missing episodes ask risk for reassessments directly, add to the case page and chronology, and
+    # turn return interviews' disclosures into intelligence reports.
     frozenset({"missing"}),
     # Retention and subject access read everything recorded about a person: people, cases, referrals,
     # risk assessments and the access log.
