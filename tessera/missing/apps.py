@@ -8,6 +8,7 @@ class MissingConfig(AppConfig):
 
     def ready(self) -> None:
         from tessera.access.policy import extend_visibility, inherit_restriction, register
+        from tessera.intelligence.sources import register_source_page
         from tessera.missing import case_links
         from tessera.missing.models import (
             CarerProfile,
@@ -18,6 +19,7 @@ class MissingConfig(AppConfig):
             ReturnInterview,
         )
         from tessera.missing.rules import AlertRule, DistrictMissingRule, case_team_children
+        from tessera.missing.selectors import disclosure_pages
         from tessera.people.models import Person
 
         for model in (MissingEpisode, CarerProfile, Monitoring):
@@ -33,3 +35,4 @@ class MissingConfig(AppConfig):
         register(PatternAlert, AlertRule())
         inherit_restriction(PatternAlert, Person, "child")
         case_links.connect()
+        register_source_page("missing.disclosure", "Return interview", disclosure_pages)

@@ -12,6 +12,7 @@ from django.db import models
 
 from tessera.cases.models import Action, Case
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
+from tessera.intelligence.models import IntelligenceReport
 from tessera.missing.grading import GRADE_LABELS
 from tessera.people.models import Location, Person, Vehicle
 from tessera.referrals.models import Referral
@@ -149,15 +150,19 @@ class ReturnInterview(TimeStampedModel):
 
 
 class Disclosure(TimeStampedModel):
-    """Something the child disclosed in a return interview. Each one becomes an action for the case team
-    (or, when the child has no open case, a concern for the district's triage), kept traceable both ways."""
+    """Something the child disclosed in a return interview. Each one becomes an intelligence report and an
+    action for the case team (or, when the child has no open case, a concern for the district's triage),
+    kept traceable both ways."""
 
     interview = models.ForeignKey(ReturnInterview, on_delete=models.PROTECT, related_name="disclosures")
     what_was_said = models.TextField("What the child disclosed")
     action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    # The intelligence item it became ("intelligence.item:42"), once the intelligence app records it.
-    intelligence_item = models.CharField(max_length=100, blank=True)
+    # The intelligence report it became, for police analysts to evaluate (seen only by those who see
+    # police intelligence: the interview page shows its reference, never opens it).
+    intelligence_report = models.ForeignKey(
+        IntelligenceReport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["pk"]

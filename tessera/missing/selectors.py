@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
@@ -234,3 +235,13 @@ def dashboard_rows(user: Actor, since: datetime) -> list[EpisodeRow]:
             "childrens_home__name",
         )
     ]
+
+
+def disclosure_pages(user: Actor, ids: set[int]) -> dict[int, str]:
+    """For the intelligence app: the episode page of each disclosure the user may see."""
+    return {
+        pk: reverse("missing:episode_detail", args=[episode])
+        for pk, episode in visible_to(user, Disclosure)
+        .filter(pk__in=ids)
+        .values_list("pk", "interview__episode_id")
+    }

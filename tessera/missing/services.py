@@ -26,6 +26,8 @@ from tessera.audit.versioning import save_changes
 from tessera.cases.models import Action, CaseStatus
 from tessera.cases.services import new_reference
 from tessera.core.working_days import add_working_days
+from tessera.intelligence.models import SubjectRole
+from tessera.intelligence.services import Subject, submit_intelligence
 from tessera.missing import alerts, grading, patterns
 from tessera.missing.clocks import held_in_time, return_interview_due
 from tessera.missing.models import (
@@ -362,9 +364,10 @@ class Interview:
 def record_return_interview(
     actor: User, episode: MissingEpisode, interview: Interview, *, request: HttpRequest | None = None
 ) -> ReturnInterview:
-    """The independent return interview. Each disclosure becomes an action for the child's case team,
-    owned by the lead professional (or, when the child has no open case, a concern for the district's
-    triage), traceable to the interview both ways."""
+    """The independent return interview. Each disclosure becomes an intelligence report for the police
+    analysts (``intelligence.services.submit_intelligence``) and an action for the child's case team, owned
+    by the lead professional (or, when the child has no open case, a concern for the district's triage),
+    each traceable to the interview both ways."""
     require(actor, PolicyAction.CHANGE, episode)
     if episode.found_at is None:
         raise ValidationError("Record that the child was found before the return interview")
@@ -398,16 +401,41 @@ def record_return_interview(
         request=request,
         details={"episode": episode.pk, "child": episode.child_id, "within_72_hours": not late},
     )
-    for said in (text.strip() for text in interview.disclosures):
-        if said:
-            _act_on_disclosure(actor, episode, held, said, request)
+    said = [text.strip() for text in interview.disclosures if text.strip()]
+    for number, text in enumerate(said, start=1):
+        _act_on_disclosure(actor, episode, held, text, number, request)
     return held
 
 
 def _act_on_disclosure(
-    actor: User, episode: MissingEpisode, interview: ReturnInterview, said: str, request: HttpRequest | None
+    actor: User,
+    episode: MissingEpisode,
+    interview: ReturnInterview,
+    said: str,
+    number: int,
+    request: HttpRequest | None,
 ) -> Disclosure:
     disclosure = Disclosure.objects.create(interview=interview, what_was_said=said)
+    # The report names the child and what the episode linked: the adult and vehicle the child was found
+    # with, the place found. The analyst is offered the names and numbers in the text to confirm later.
+    subjects: list[Subject] = [Subject(episode.child, SubjectRole.CHILD_AT_RISK)]
+    if episode.found_with is not None and visible_to(actor, Person).filter(pk=episode.found_with.pk).exists():
+        subjects.append(Subject(episode.found_with, SubjectRole.SUSPECT))
+    subjects += [
+        Subject(thing) for thing in (episode.found_vehicle, episode.found_place) if thing is not None
+    ]
+    disclosure.intelligence_report = submit_intelligence(
+        actor,
+        text=said,
+        subjects=subjects,
+        source=disclosure,
+        source_label=(
+            f"Return interview {timezone.localtime(interview.held_at):%-d %b %Y} for missing episode "
+            f"{episode.reference}, disclosure {number}"
+        ),
+        district=episode.district,
+        request=request,
+    )
     case = (
         episode.case
         if episode.case and episode.case.status != CaseStatus.CLOSED
@@ -440,7 +468,7 @@ def _act_on_disclosure(
             child=episode.child,
             request=request,
         )
-    disclosure.save(update_fields=["action", "referral"])
+    disclosure.save(update_fields=["action", "referral", "intelligence_report"])
     record_access(
         actor=actor,
         action=AuditAction.CREATE,
@@ -450,6 +478,7 @@ def _act_on_disclosure(
             "interview": interview.pk,
             "action": disclosure.action_id,
             "referral": disclosure.referral_id,
+            "intelligence_report": disclosure.intelligence_report_id,
         },
     )
     return disclosure

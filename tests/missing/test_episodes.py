@@ -13,6 +13,7 @@ from tessera.access.policy import visible_to
 from tessera.cases.chronology import build_chronology
 from tessera.cases.models import Action, Case, ExploitationFlag
 from tessera.cases.selectors import actions_of
+from tessera.intelligence.models import IntelligenceReport
 from tessera.missing import services
 from tessera.missing.models import Disclosure, EpisodeStatus, Monitoring
 from tessera.missing.selectors import interviews_waiting
@@ -147,6 +148,20 @@ def test_each_disclosure_becomes_an_action_for_the_case_team_traceable_to_the_in
         assert action.owner == world.case.lead_professional
         assert episode.reference in action.description
         assert disclosure.what_was_said in action.description
+    # And each is an intelligence report for the police analysts, traceable to the disclosure.
+    for disclosure in disclosures:
+        passed_on = IntelligenceReport.objects.get(pk=disclosure.intelligence_report_id)
+        assert (passed_on.source_type, passed_on.source_id) == ("missing.disclosure", disclosure.pk)
+        assert passed_on.text == disclosure.what_was_said
+        assert episode.reference in passed_on.source_label
+        assert passed_on.subjects.filter(entity=world.child.entity).exists()
+    assert (
+        visible_to(cast["analyst"], IntelligenceReport)
+        .filter(pk__in=[d.intelligence_report_id for d in disclosures])
+        .count()
+        == 2
+    )
+    assert not visible_to(cast["youthworker.rotherham"], IntelligenceReport).exists()
     # The case team sees the actions on the case.
     youth = cast["youthworker.rotherham"]
     assert visible_to(youth, Disclosure).filter(interview=interview).count() == 2
