@@ -150,6 +150,7 @@ def test_each_disclosure_becomes_an_action_for_the_case_team_traceable_to_the_in
         assert disclosure.what_was_said in action.description
     # And each is an intelligence report for the police analysts, traceable to the disclosure.
     for disclosure in disclosures:
+        assert disclosure.intelligence_report_id is not None
         passed_on = IntelligenceReport.objects.get(pk=disclosure.intelligence_report_id)
         assert (passed_on.source_type, passed_on.source_id) == ("missing.disclosure", disclosure.pk)
         assert passed_on.text == disclosure.what_was_said
