@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tessera.linkage",
     "tessera.information",
     "tessera.intelligence",
+    "tessera.network",
     "tessera.synth",
     "django.contrib.auth",
     "django.contrib.contenttypes",
