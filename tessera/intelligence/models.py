@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from tessera.cases.models import Case
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
 from tessera.people.models import HandlingCode, IntelligenceAssessment, PoleEntity, SourceEvaluation
 
@@ -104,11 +105,63 @@ class ReleaseOutcome(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-class PartnerRelease(TimeStampedModel):
-    """An analyst's decision on passing a report to partners in a district: a sanitised version with its
-    handling conditions, or a refusal. Either way, with the reason. Partners read only released ones."""
+class IntelligencePackage(TimeStampedModel):
+    """Chosen reports put together for a case team, with a summary and the link chart of their subjects.
 
-    report = models.ForeignKey(IntelligenceReport, on_delete=models.PROTECT, related_name="releases")
+    The package itself is police intelligence; partners read only its released version (a
+    ``PartnerRelease`` of the package), which carries the released versions of its reports.
+    """
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="What the reports together show, for the case team")
+    # The case whose team it is for, when there is one.
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reports = models.ManyToManyField(IntelligenceReport, through="PackageItem", related_name="packages")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"PKG-{self.pk:06d}" if self.pk else "PKG-(new)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intelligence:package_detail", args=[self.pk])
+
+
+class PackageItem(models.Model):
+    package = models.ForeignKey(IntelligencePackage, on_delete=models.PROTECT, related_name="items")
+    report = models.ForeignKey(IntelligenceReport, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["package", "report"], name="one_item_per_report")]
+
+    def __str__(self) -> str:
+        return f"Report {self.report_id} in package {self.package_id}"
+
+
+class PartnerRelease(TimeStampedModel):
+    """An analyst's decision on passing a report (or a package of reports) to partners in a district: a
+    sanitised version with its handling conditions, or a refusal. Either way, with the reason. Partners
+    read only released ones; a released package carries releases of its reports, made with it."""
+
+    report = models.ForeignKey(
+        IntelligenceReport, null=True, blank=True, on_delete=models.PROTECT, related_name="releases"
+    )
+    package = models.ForeignKey(
+        IntelligencePackage, null=True, blank=True, on_delete=models.PROTECT, related_name="releases"
+    )
+    # For a report released with a package: the package's release it came with.
+    released_with = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="report_releases"
+    )
     outcome = models.CharField(max_length=10, choices=ReleaseOutcome.choices)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     sanitised_text = models.TextField(blank=True)
@@ -125,9 +178,24 @@ class PartnerRelease(TimeStampedModel):
     class Meta:
         ordering = ["-decided_at", "-pk"]
         indexes = [models.Index(fields=["district", "outcome"], name="release_district_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, package__isnull=True)
+                | Q(report__isnull=True, package__isnull=False),
+                name="release_of_a_report_or_a_package",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.reference}"
+
+    @property
+    def of(self) -> IntelligenceReport | IntelligencePackage:
+        # The check constraint holds exactly one of the two.
+        subject = self.report if self.report_id else self.package
+        if subject is None:
+            raise ValueError(f"Release {self.pk} is of neither a report nor a package")
+        return subject
 
     @property
     def reference(self) -> str:
