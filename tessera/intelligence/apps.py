@@ -9,6 +9,8 @@ class IntelligenceConfig(AppConfig):
     def ready(self) -> None:
         from tessera.access.policy import extend_visibility, register
         from tessera.intelligence.models import (
+            Crime,
+            CrimeSuspect,
             IntelligencePackage,
             IntelligenceReport,
             PackageItem,
@@ -17,6 +19,7 @@ class IntelligenceConfig(AppConfig):
             ReportSubject,
         )
         from tessera.intelligence.rules import (
+            CrimeRule,
             PackageRule,
             ReleaseRule,
             ReleaseSubjectRule,
@@ -32,6 +35,8 @@ class IntelligenceConfig(AppConfig):
         register(ReleaseSubject, ReleaseSubjectRule())
         register(IntelligencePackage, PackageRule())
         register(PackageItem, ReportPartRule())
+        register(Crime, CrimeRule())
+        register(CrimeSuspect, ReportPartRule())
         # A person or thing known only from police intelligence reaches partners once a release names it.
         for model in (Person, Vehicle, Phone, OnlineAccount, Location):
             extend_visibility(model, released_entities)

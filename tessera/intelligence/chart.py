@@ -69,7 +69,10 @@ class PackageChart:
 
     @property
     def title(self) -> str:
-        return f"Link chart: {len(self.nodes)} people and things, {len(self.edges)} connections"
+        joins = len(self.edges)
+        return (
+            f"Link chart: {len(self.nodes)} people and things, {joins} connection{'' if joins == 1 else 's'}"
+        )
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The chart's connections in words, for the table beside it: (one end, other end, what joins them)."""
@@ -138,8 +141,9 @@ def layout(subjects: Iterable[ChartSubject], joins: Iterable[Join]) -> PackageCh
         radius = RADIUS if len(nodes_in) > 1 else 0
         x, y = cx + radius * cos, cy + radius * sin
         anchor = "start" if cos > 0.2 else "end" if cos < -0.2 else "middle"
-        offset_y = 24 if sin > 0.2 else -16 if sin < -0.2 else 5
-        offset_x = 14 if anchor == "start" else -14 if anchor == "end" else 0
+        # Clear of the ring drawn round children and suspects (radius 13).
+        offset_y = 32 if sin > 0.2 else -20 if sin < -0.2 else 5
+        offset_x = 18 if anchor == "start" else -18 if anchor == "end" else 0
         placed[subject.entity_id] = PlacedNode(
             subject.entity_id,
             round(x, 1),

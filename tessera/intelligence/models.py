@@ -14,7 +14,16 @@ from django.urls import reverse
 
 from tessera.cases.models import Case
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
-from tessera.people.models import HandlingCode, IntelligenceAssessment, PoleEntity, SourceEvaluation
+from tessera.people.models import (
+    Ethnicity,
+    HandlingCode,
+    IntelligenceAssessment,
+    Location,
+    Person,
+    PoleEntity,
+    Sex,
+    SourceEvaluation,
+)
 
 
 class ReportStatus(models.TextChoices):
@@ -217,3 +226,61 @@ class ReleaseSubject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} in release {self.release_id}"
+
+
+class ExploitationFlag(models.TextChoices):
+    NONE = "", "Not flagged"
+    SEXUAL = "cse", "Child sexual exploitation"
+    CRIMINAL = "cce", "Child criminal exploitation"
+
+
+class Crime(TimeStampedModel):
+    """A crime record linked to POLE: what, when, where, against whom, by whom; flagged as child sexual or
+    child criminal exploitation (never both) with the basis against the national definition."""
+
+    offence = models.CharField(max_length=200)
+    committed_on = models.DateField()
+    place = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    exploitation_flag = models.CharField(max_length=3, choices=ExploitationFlag.choices, blank=True)
+    flag_basis = models.JSONField(default=list, blank=True)
+    # Derived when the crime or its suspects change (``exploitation.group_based``), kept for counting.
+    group_based = models.BooleanField(default=False)
+    group_based_why = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-committed_on", "-pk"]
+        indexes = [models.Index(fields=["victim"], name="crime_victim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.offence}"
+
+    @property
+    def reference(self) -> str:
+        return f"CRM-{self.pk:06d}" if self.pk else "CRM-(new)"
+
+
+class CrimeSuspect(models.Model):
+    """A suspect of a crime, with age, sex, ethnicity and nationality; each "not known" has its reason."""
+
+    crime = models.ForeignKey(Crime, on_delete=models.PROTECT, related_name="suspects")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_not_known_reason = models.CharField(max_length=200, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    sex_not_known_reason = models.CharField(max_length=200, blank=True)
+    ethnicity = models.CharField(max_length=30, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED)
+    ethnicity_not_known_reason = models.CharField(max_length=200, blank=True)
+    nationality = models.CharField(max_length=60, blank=True)
+    nationality_not_known_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["crime", "person"], name="one_suspect_entry_per_crime")
+        ]
+        indexes = [models.Index(fields=["person"], name="crime_suspect_person_idx")]
+
+    def __str__(self) -> str:
+        return f"Suspect {self.person_id} of crime {self.crime_id}"

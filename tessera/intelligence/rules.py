@@ -127,3 +127,13 @@ class PackageRule:
         if action == Action.EXPORT:
             return scope.sees_police_intelligence
         return False
+
+
+class CrimeRule:
+    """Crime records flagged for exploitation are police records read with police intelligence."""
+
+    def condition(self, scope: Scope) -> Q:
+        return EVERYTHING if scope.sees_police_intelligence else NOTHING
+
+    def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
+        return action == Action.CHANGE and may_confirm_subjects(scope)

@@ -212,7 +212,9 @@ def open_release(user: Actor, pk: int, *, via: HttpRequest | None) -> PartnerRel
 
 def release_parts(user: Actor, release: PartnerRelease) -> list[PartnerRelease]:
     """For a package's release, the releases of its reports made with it that the user may read."""
-    return list(visible_to(user, PartnerRelease).filter(released_with=release).select_related("report"))
+    return list(
+        visible_to(user, PartnerRelease).filter(released_with=release).select_related("report").order_by("pk")
+    )
 
 
 def named_by(user: Actor, releases: Iterable[PartnerRelease]) -> dict[int, list[NamedEntity]]:

@@ -6,8 +6,8 @@ the form was opened at, so a stale save is refused (``tessera.audit.versioning``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,9 +23,12 @@ from tessera.audit.models import AuditAction
 from tessera.audit.versioning import save_changes
 from tessera.cases.models import Case
 from tessera.core.models import District
+from tessera.intelligence.exploitation import GroupMarker, flag_problem, group_based, suspect_detail_problems
 from tessera.intelligence.extraction import MentionKind
 from tessera.intelligence.grading import PARTNER_DEFAULT, Grade
 from tessera.intelligence.models import (
+    Crime,
+    CrimeSuspect,
     IntelligencePackage,
     IntelligenceReport,
     PackageItem,
@@ -40,6 +43,7 @@ from tessera.intelligence.rules import may_confirm_subjects, may_evaluate, may_s
 from tessera.people.models import (
     INTELLIGENCE_SOURCE_SYSTEM,
     EntityKind,
+    Link,
     Location,
     OnlineAccount,
     Person,
@@ -49,6 +53,7 @@ from tessera.people.models import (
 )
 from tessera.people.pole_services import find_or_record_phone, find_or_record_vehicle
 from tessera.people.services import NewIdentity, create_person
+from tessera.people.things import age_on
 
 PoleThing = Person | Vehicle | Phone | OnlineAccount | Location
 
@@ -615,3 +620,122 @@ def release_package(
                 request=request,
             )
     return release
+
+
+@dataclass(frozen=True)
+class SuspectDetails:
+    """A suspect of a crime with what is known of them; each "not known" needs its reason."""
+
+    person: Person
+    age: int | None = None
+    sex: str = "unknown"
+    ethnicity: str = "not_stated"
+    nationality: str = ""
+    reasons: Mapping[str, str] = field(default_factory=dict)
+
+    def values(self) -> dict[str, object]:
+        return {
+            "age": self.age,
+            "sex": self.sex,
+            "ethnicity": self.ethnicity,
+            "nationality": self.nationality,
+        }
+
+
+def refresh_group_marker(crime: Crime) -> GroupMarker:
+    """Derive the crime's group-based marker again from every crime against the same child and the links
+    recorded between suspects (all of them: the marker is a fact about the crimes, counted by analysts)."""
+    suspects = set(crime.suspects.values_list("person__entity_id", flat=True))
+    others = set(
+        CrimeSuspect.objects.filter(crime__victim_id=crime.victim_id).values_list(
+            "person__entity_id", flat=True
+        )
+    )
+    every_suspect = set(CrimeSuspect.objects.values_list("person__entity_id", flat=True).distinct())
+    links = Link.objects.filter(source_id__in=suspects, target_id__in=every_suspect) | Link.objects.filter(
+        target_id__in=suspects, source_id__in=every_suspect
+    )
+    marker = group_based(
+        victim=crime.victim.entity_id,
+        suspects=suspects,
+        suspects_by_victim={crime.victim.entity_id: others},
+        links_between_suspects=links.values_list("source_id", "target_id"),
+    )
+    crime.group_based, crime.group_based_why = marker.group_based, marker.why[:200]
+    crime.save(update_fields=["group_based", "group_based_why", "updated_at"])
+    return marker
+
+
+@transaction.atomic
+def record_crime(
+    user: User,
+    *,
+    offence: str,
+    committed_on: date,
+    victim: Person,
+    district: District,
+    suspects: Sequence[SuspectDetails] = (),
+    place: Location | None = None,
+    exploitation_flag: str = "",
+    flag_basis: Sequence[str] = (),
+    request: HttpRequest | None = None,
+) -> Crime:
+    """A crime linked to the victim, the suspects and the place, flagged (or not) as exploitation."""
+    scope = scope_of(user)
+    if not may_confirm_subjects(scope):
+        raise PermissionDenied("Crime records are kept by police intelligence and exploitation roles")
+    require(user, Action.VIEW, victim)
+    for suspect in suspects:
+        require(user, Action.VIEW, suspect.person)
+    problems: dict[str, str] = {}
+    if not offence.strip():
+        problems["offence"] = "Give the offence, as recorded."
+    if exploitation_flag:
+        problem = flag_problem(exploitation_flag, flag_basis, age_on(victim.date_of_birth, committed_on))
+        if problem:
+            problems["flag_basis"] = problem
+    elif flag_basis:
+        problems["flag_basis"] = "A basis is recorded only for a crime flagged as exploitation."
+    for number, suspect in enumerate(suspects, start=1):
+        for name, message in suspect_detail_problems(suspect.values(), suspect.reasons).items():
+            problems[f"suspect_{number}_{name}"] = f"Suspect {number} ({suspect.person}): {message}"
+    if len({s.person.pk for s in suspects}) != len(suspects):
+        problems["suspects"] = "Each suspect once."
+    if problems:
+        raise ValidationError(problems)
+    crime = Crime.objects.create(
+        offence=offence.strip()[:200],
+        committed_on=committed_on,
+        place=place,
+        victim=victim,
+        district=district,
+        exploitation_flag=exploitation_flag,
+        flag_basis=sorted(set(flag_basis)),
+        recorded_by=user,
+    )
+    for suspect in suspects:
+        CrimeSuspect.objects.create(
+            crime=crime,
+            person=suspect.person,
+            age=suspect.age,
+            sex=suspect.sex,
+            ethnicity=suspect.ethnicity,
+            nationality=suspect.nationality.strip()[:60],
+            **{
+                f"{name}_not_known_reason": str(suspect.reasons.get(name, "")).strip()[:200]
+                for name in ("age", "sex", "ethnicity", "nationality")
+            },
+        )
+    marker = refresh_group_marker(crime)
+    # Crimes against the same child already recorded may have become group-based with this one.
+    for earlier in Crime.objects.filter(victim=victim).exclude(pk=crime.pk):
+        refresh_group_marker(earlier)
+    record_access(
+        actor=user,
+        action=AuditAction.CREATE,
+        target=crime,
+        request=request,
+        details={"flag": exploitation_flag, "group_based": marker.group_based, "suspects": len(suspects)},
+        shown={"people.person": [victim.pk, *(s.person.pk for s in suspects)]},
+    )
+    return crime

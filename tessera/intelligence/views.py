@@ -287,8 +287,8 @@ def new_package(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reports = list(visible_to(user, IntelligenceReport).filter(pk__in=[int(v) for v in data["reports"]]))
-        order = {int(v): n for n, v in enumerate(data["reports"])}
-        reports.sort(key=lambda r: order[r.pk])
+        # In the order they were recorded: a package reads as what was learnt, first to last.
+        reports.sort(key=lambda r: (r.created_at, r.pk))
         case = None
         if data["case_reference"]:
             case = visible_to(user, Case).filter(reference__iexact=data["case_reference"].strip()).first()
