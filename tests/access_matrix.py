@@ -446,8 +446,16 @@ def intel_world(w: Any) -> Any:
     return w.intel
 
 
+def intel_path(w: Any, path: str) -> str:
+    """A list page's path, with the intelligence world built first so the page has something to list."""
+    intel_world(w)
+    return path
+
+
 INTELLIGENCE_ROWS: dict[str, Row] = {
-    "intelligence:home": Row(lambda w: "/intelligence/", default=403, expect=only(WORK_WITH_CHILDREN)),
+    "intelligence:home": Row(
+        lambda w: intel_path(w, "/intelligence/"), default=403, expect=only(WORK_WITH_CHILDREN)
+    ),
     "intelligence:new_report": Row(
         lambda w: "/intelligence/reports/new/", default=403, expect=only(INTEL_READERS)
     ),
@@ -483,7 +491,7 @@ INTELLIGENCE_ROWS: dict[str, Row] = {
         html=False,
     ),
     "intelligence:new_package": Row(
-        lambda w: "/intelligence/packages/new/", default=403, expect=only(INTEL_EVALUATORS)
+        lambda w: intel_path(w, "/intelligence/packages/new/"), default=403, expect=only(INTEL_EVALUATORS)
     ),
     "intelligence:package_detail": Row(
         lambda w: f"/intelligence/packages/{intel_world(w).package.pk}/",

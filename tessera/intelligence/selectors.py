@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -146,54 +146,56 @@ def offered_subjects(user: Actor, report: IntelligenceReport, known: set[int]) -
     return offered
 
 
-def reports_for_list(user: Actor, via: HttpRequest | None, *, limit: int = 50) -> list[IntelligenceReport]:
-    """Reports awaiting evaluation first, then the newest; logged as one list view."""
+def reports_for_list(user: Actor, *, limit: int = 50) -> list[IntelligenceReport]:
+    """Reports awaiting evaluation first, then the newest (the page logs what it shows, once)."""
     rows = list(
         visible_to(user, IntelligenceReport)
         .select_related("district", "agency")
         .order_by("-status", "-created_at")[:limit]
     )
     rows.sort(key=lambda r: (r.status != ReportStatus.AWAITING_EVALUATION, -r.created_at.timestamp()))
-    if rows:
-        log_list(
-            user,
-            via,
-            list_name="intelligence reports",
-            target_type="intelligence.intelligencereport",
-            ids=[r.pk for r in rows],
-        )
     return rows
 
 
-def releases_for_list(user: Actor, via: HttpRequest | None, *, limit: int = 50) -> list[PartnerRelease]:
-    """The releases standing for the user's districts (for an analyst, every decision)."""
-    rows = list(
+def releases_for_list(user: Actor, *, limit: int = 50) -> list[PartnerRelease]:
+    """The releases standing for the user's districts (for intelligence roles, every standing release)."""
+    return list(
         visible_to(user, PartnerRelease)
         .filter(outcome=ReleaseOutcome.RELEASED, withdrawn_at__isnull=True, released_with__isnull=True)
         .select_related("district", "report", "package")[:limit]
     )
-    if rows:
-        log_list(
-            user,
-            via,
-            list_name="intelligence releases",
-            target_type="intelligence.partnerrelease",
-            ids=[r.pk for r in rows],
-        )
-    return rows
 
 
-def packages_for_list(user: Actor, via: HttpRequest | None, *, limit: int = 20) -> list[IntelligencePackage]:
-    rows = list(visible_to(user, IntelligencePackage).select_related("district", "case")[:limit])
-    if rows:
-        log_list(
-            user,
-            via,
-            list_name="intelligence packages",
-            target_type="intelligence.intelligencepackage",
-            ids=[p.pk for p in rows],
-        )
-    return rows
+def packages_for_list(user: Actor, *, limit: int = 20) -> list[IntelligencePackage]:
+    return list(visible_to(user, IntelligencePackage).select_related("district", "case")[:limit])
+
+
+def log_intelligence_lists(
+    user: Actor,
+    via: HttpRequest | None,
+    *,
+    list_name: str,
+    reports: Sequence[IntelligenceReport] = (),
+    packages: Sequence[IntelligencePackage] = (),
+    releases: Sequence[PartnerRelease] = (),
+) -> None:
+    """One VIEW row for a page listing reports, packages and releases, naming each and the people the
+    reports name."""
+    ids = {
+        "intelligence.intelligencereport": [r.pk for r in reports],
+        "intelligence.intelligencepackage": [p.pk for p in packages],
+        "intelligence.partnerrelease": [r.pk for r in releases],
+    }
+    named = ReportSubject.objects.filter(report__in=[r.pk for r in reports]).values("entity_id")
+    people = Person.objects.filter(entity_id__in=named).values_list("pk", flat=True) if reports else []
+    log_list(
+        user,
+        via,
+        list_name=list_name,
+        target_type="",
+        ids={kind: pks for kind, pks in ids.items() if pks},
+        people=list(people),
+    )
 
 
 def decisions_on(user: Actor, report: IntelligenceReport) -> QuerySet[PartnerRelease]:

@@ -64,9 +64,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "may_evaluate": may_evaluate(scope),
     }
     if scope.sees_police_intelligence:
-        context["reports"] = selectors.reports_for_list(user, request)
-        context["packages"] = selectors.packages_for_list(user, request)
-    context["releases"] = selectors.releases_for_list(user, request)
+        context["reports"] = selectors.reports_for_list(user)
+        context["packages"] = selectors.packages_for_list(user)
+    context["releases"] = selectors.releases_for_list(user)
+    selectors.log_intelligence_lists(
+        user,
+        request,
+        list_name="intelligence",
+        reports=context.get("reports", []),
+        packages=context.get("packages", []),
+        releases=context["releases"],
+    )
     return render(request, "intelligence/home.html", context)
 
 
@@ -272,8 +280,10 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intelligence/release_detail.html", context)
 
 
-def _report_choices(user: User) -> list[tuple[str, str]]:
-    rows = visible_to(user, IntelligenceReport).order_by("-created_at")[:100]
+def _report_choices(user: User, request: HttpRequest) -> list[tuple[str, str]]:
+    """The reports offered for a package (their opening words are shown, so the list is logged)."""
+    rows = list(visible_to(user, IntelligenceReport).order_by("-created_at")[:100])
+    selectors.log_intelligence_lists(user, request, list_name="reports for a package", reports=rows)
     return [(str(r.pk), f"{r.reference} ({r.grade_code}): {r.text[:80]}") for r in rows]
 
 
@@ -281,7 +291,7 @@ def new_package(request: HttpRequest) -> HttpResponse:
     user = _intelligence_reader(request)
     if not may_evaluate(scope_of(user)):
         raise PermissionDenied("Packages are built by intelligence analysts and supervisors")
-    choices = _report_choices(user)
+    choices = _report_choices(user, request)
     chosen = [v for v in request.GET.getlist("report") if v.isdigit()]
     form = PackageForm(request.POST or None, reports=choices, initial={"reports": chosen})
     if request.method == "POST" and form.is_valid():
