@@ -185,11 +185,26 @@ def siblings_in_one_household(a: RecordFacts, b: RecordFacts) -> bool:
     date or are not recorded on both (a sibling with no birthday recorded): plainly two people.
 
     In every world with households these are siblings; in records without households (FEBRL) two fields
-    typed over at once are rare, so the rule holds back almost no one's own records there.
+    typed over at once are rare, so the rule holds back almost no one's own records there. A shared
+    agency person ID (police, council) exempts the pair: the agency gave it to one person.
     """
     if not _one_household(a, b) or _same_identifier_and_name(a, b) or names_compatible(a, b):
         return False
+    if _shared_agency_id(a, b):
+        return False
     return not (a.dob and b.dob) or not dates_compatible(a.dob, b.dob)
+
+
+# An agency's own person ID (police, council), given by that agency to one person. Unlike an NHS number,
+# which a baby's first records may carry from the mother, a sibling has their own.
+AGENCY_IDS = ("police_person_id", "la_person_id")
+
+
+def _shared_agency_id(a: RecordFacts, b: RecordFacts) -> bool:
+    """One agency's own person ID on both records: one person at one home, whatever else was typed over
+    (measured: no pair of different people in one household shares one in Tessera's worlds; FEBRL's
+    soc_sec_id, in that slot, joins 13-16 such pairs per set)."""
+    return any(i.split(":", 1)[0] in AGENCY_IDS for i in a.identifiers & b.identifiers)
 
 
 def family_in_one_household(a: RecordFacts, b: RecordFacts) -> bool:

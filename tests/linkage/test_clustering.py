@@ -214,3 +214,25 @@ def test_one_shared_identifier_and_birthday_is_one_person_whatever_the_first_nam
         keyed("Kayleigh", "2010-03-14", "la:77"), keyed("Shannon", "2010-03-14", "la:78")
     )
     assert adult_and_child(keyed("Shannon", "1990-01-02", "nhs:1"), keyed("Kayleigh", "2020-05-06", "nhs:1"))
+
+
+def test_an_agency_id_shared_at_one_home_is_one_person_even_with_name_and_birthday_typed_over():
+    def keyed(given, dob, identifier):
+        return replace(_facts(given, dob), identifiers=frozenset({identifier}))
+
+    shannon = keyed("Shannon", "2012-06-02", "la_person_id:ROT77")
+    assert not siblings_in_one_household(keyed("Kayleigh", "2010-03-14", "la_person_id:ROT77"), shannon)
+    assert not siblings_in_one_household(
+        keyed("Kayleigh", None, "police_person_id:SY1"), keyed("Shannon", None, "police_person_id:SY1")
+    )
+    # Each sister has her own; a mother's NHS number on her baby's record is no agency's own ID.
+    assert siblings_in_one_household(keyed("Kayleigh", "2010-03-14", "la_person_id:ROT78"), shannon)
+    assert siblings_in_one_household(
+        keyed("Kayleigh", "2010-03-14", "nhs_number:9434765919"),
+        keyed("Shannon", "2012-06-02", "nhs_number:9434765919"),
+    )
+    # Nor does it excuse an adult and a child.
+    assert adult_and_child(
+        keyed("Shannon", "1990-01-02", "la_person_id:ROT77"),
+        keyed("Kayleigh", "2020-05-06", "la_person_id:ROT77"),
+    )
