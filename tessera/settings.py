@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tessera.imports",
     "tessera.linkage",
     "tessera.information",
+    "tessera.intelligence",
     "tessera.synth",
     "django.contrib.auth",
     "django.contrib.contenttypes",

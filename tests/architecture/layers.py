@@ -32,6 +32,9 @@ TIERS: tuple[frozenset[str], ...] = (
     frozenset({"cases", "linkage"}),
     frozenset({"referrals", "imports"}),
     frozenset({"risk"}),
+    # Intelligence reports name people and things, and packages for a case team read cases; the
+    # missing-children app (above) turns return interviews' disclosures into reports.
+    frozenset({"intelligence"}),
     # Retention and subject access read everything recorded about a person: people, cases, referrals,
     # risk assessments and the access log.
     frozenset({"information"}),
