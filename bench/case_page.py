@@ -21,7 +21,6 @@ import os
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,15 +62,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from tessera.accounts.models import User  # noqa: E402
-from tessera.cases.models import Action, Case, CaseEvent, EventKind, SupportRecord  # noqa: E402
-from tessera.core.models import Agency, District  # noqa: E402
+from tessera.cases.models import Case  # noqa: E402
+from tessera.core.models import District  # noqa: E402
 from tessera.core.reference_data import seed_reference_data  # noqa: E402
 from tessera.people.models import Person  # noqa: E402
-from tessera.referrals.models import Referral  # noqa: E402
 from tessera.synth.cast import seed_cast  # noqa: E402
+from tests.cases.entries import ACTION, NOTE, REFERRAL, SUPPORT, CasePeople, add_case_entries  # noqa: E402
 from tests.cases.world import rotherham_case_world  # noqa: E402
 from tests.conftest import make_person, verified_client  # noqa: E402
 
@@ -124,70 +122,13 @@ def grow_chronology(case: Case, users: dict[str, User], entries: int) -> int:
     """Add actions, support, case steps and referrals about the child until the chronology has ``entries``."""
     from tessera.cases.chronology import build_chronology
 
+    people = CasePeople(
+        lead=users["cse.rotherham"],
+        worker=users["youthworker.rotherham"],
+        referrer=users["officer.rotherham"],
+    )
     have = len(build_chronology(users["cse.rotherham"], case))
-    missing = entries - have
-    police, safe_steps = Agency.objects.get(code="police"), Agency.objects.get(code="safe-steps")
-    now = timezone.now()
-    actions, support, events, referrals = [], [], [], []
-    for i in range(missing):
-        at = now - timedelta(hours=i)
-        kind = i % 4
-        if kind == 0:
-            actions.append(
-                Action(
-                    case=case,
-                    description=f"Follow-up visit {i}",
-                    owner=users["youthworker.rotherham"],
-                    due_on=timezone.localdate(at) + timedelta(days=5),
-                    created_by=users["cse.rotherham"],
-                )
-            )
-        elif kind == 1:
-            support.append(
-                SupportRecord(
-                    case=case,
-                    kind="youth_worker",
-                    agency=safe_steps,
-                    worker_name="Aaliyah Brennan",
-                    description=f"Session {i}: healthy relationships and online safety",
-                    frequency="Weekly",
-                    started_on=timezone.localdate(at),
-                    engagement="engaged",
-                    child_words="I can talk to her.",
-                    recorded_by=users["youthworker.rotherham"],
-                )
-            )
-        elif kind == 2:
-            events.append(
-                CaseEvent(
-                    case=case,
-                    kind=EventKind.DETAILS_CHANGED,
-                    at=at,
-                    by=users["cse.rotherham"],
-                    agency=police,
-                    detail=f"Case note {i}",
-                )
-            )
-        else:
-            referrals.append(
-                Referral(
-                    reference=f"R-BENCH-{case.pk}-{i}",
-                    district=case.district,
-                    subject_kind="child",
-                    child=case.child,
-                    what_was_seen=f"Seen with adults in a car, sighting {i}",
-                    seen_at=at,
-                    received_at=at,
-                    decision_due_on=timezone.localdate(at) + timedelta(days=1),
-                    referred_by=users["officer.rotherham"],
-                    referrer_agency=police,
-                    case=case,
-                )
-            )
-    Action.objects.bulk_create(actions)
-    SupportRecord.objects.bulk_create(support)
-    CaseEvent.objects.bulk_create(events)
-    Referral.objects.bulk_create(referrals)
+    add_case_entries(case, people, entries - have, kinds=(ACTION, SUPPORT, NOTE, REFERRAL))
     return len(build_chronology(users["cse.rotherham"], case))
 
 

@@ -20,11 +20,11 @@ section of ``bench/results/profile_pages.{md,json}`` it writes (others are kept)
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,6 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
@@ -59,8 +58,7 @@ from pyinstrument.frame import Frame  # noqa: E402
 
 from tessera.accounts.idle import ACTIVITY_COOKIE, activity_cookie_value  # noqa: E402
 from tessera.accounts.models import User  # noqa: E402
-from tessera.cases.models import Action, Case, CaseEvent, EventKind, SupportRecord  # noqa: E402
-from tessera.core.models import Agency  # noqa: E402
+from tessera.cases.models import Case  # noqa: E402
 from tessera.people.models import Person  # noqa: E402
 
 # (name, how to recognise a frame of it). The first that matches a frame takes it and everything below it.
@@ -116,36 +114,22 @@ def bench_case(user: User, entries: int) -> Case:
     if case is None:
         raise SystemExit("No Rotherham case led by cse.rotherham: load the synthetic case work first")
     have = case.actions.count() + case.support_records.count() + case.events.count()
-    missing = max(0, entries - have)
-    police, safe_steps = Agency.objects.get(code="police"), Agency.objects.get(code="safe-steps")
-    now, today = timezone.now(), timezone.localdate()
-    Action.objects.bulk_create(
-        Action(
-            case=case, description=f"Visit {i}", owner=user, due_on=today + timedelta(days=5), created_by=user
-        )
-        for i in range(0, missing, 3)
-    )
-    SupportRecord.objects.bulk_create(
-        SupportRecord(
-            case=case,
-            kind="youth_worker",
-            agency=safe_steps,
-            worker_name="Aaliyah Brennan",
-            description=f"Session {i}",
-            frequency="Weekly",
-            started_on=today - timedelta(days=i),
-            engagement="engaged",
-            recorded_by=user,
-        )
-        for i in range(1, missing, 3)
-    )
-    CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case=case, kind=EventKind.DETAILS_CHANGED, at=now - timedelta(hours=i), by=user, agency=police
-        )
-        for i in range(2, missing, 3)
-    )
+    entries_module = _this_checkouts_case_entries()
+    people = entries_module.CasePeople(lead=user, worker=user, referrer=user)
+    kinds = (entries_module.ACTION, entries_module.SUPPORT, entries_module.NOTE)
+    entries_module.add_case_entries(case, people, max(0, entries - have), kinds=kinds)
     return case
+
+
+def _this_checkouts_case_entries() -> Any:
+    """tests/cases/entries.py of this checkout, by path: ``--tree`` may be an older checkout without it."""
+    path = ROOT / "tests" / "cases" / "entries.py"
+    spec = importlib.util.spec_from_file_location("bench_case_entries", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def signed_in(user: User) -> Client:

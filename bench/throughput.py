@@ -8,8 +8,9 @@
 Both checkouts serve the same PostgreSQL database (``--database``, the people app's synthetic world
 of ``--people`` plus the synthetic case work, loaded once and reused; the script checks that the before
 checkout has no migration the database lacks, and the reverse). Each measurement starts gunicorn from that
-checkout with its own ``gunicorn.conf.py`` and the production settings (DEBUG off) at 2 workers x 4
-threads, as issue 16 measured, and stops it afterwards. ``--clients`` closed-loop clients (each sends its
+checkout with its own ``gunicorn.conf.py`` and the documented production settings (DEBUG off, 2 workers x
+8 threads, docs/operations.md; ``TESSERA_BENCH_THREADS`` changes the threads, issue 16 measured with 4), and
+stops it afterwards. ``--clients`` closed-loop clients (each sends its
 next request as soon as the last one is answered, with no pause) cycle through a search, a person page and
 a case page (summary, chronology, actions or support in turn), signed in as Rotherham case workers with
 their second factor given. The two commits alternate, the order swapping each round, so neither always
@@ -44,6 +45,9 @@ SECRET = "throughput-bench-only-secret-key-not-for-any-real-installation-0123456
 AUDIT_KEY = "throughput-bench-only-audit-key-not-for-any-real-installation-0123456789"
 CASEWORKERS = ("cse.rotherham", "supervisor.rotherham", "youthworker.rotherham")
 CASE_TABS = ("", "chronology/", "actions/", "support/")
+# The documented production defaults (docs/operations.md, gunicorn.conf.py), unless told otherwise.
+WORKERS = "2"
+THREADS = os.environ.get("TESSERA_BENCH_THREADS", "8")
 
 
 def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
@@ -56,8 +60,8 @@ def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
         "TESSERA_HTTPS": "false",
         "TESSERA_ALLOWED_HOSTS": "127.0.0.1",
         "TESSERA_BIND": f"127.0.0.1:{PORT}",
-        "TESSERA_WEB_WORKERS": "2",
-        "TESSERA_WEB_THREADS": "4",
+        "TESSERA_WEB_WORKERS": WORKERS,
+        "TESSERA_WEB_THREADS": THREADS,
         "TESSERA_VAR_DIR": str(var_dir),
         "TESSERA_LOG_LEVEL": "WARNING",
     }
@@ -333,7 +337,7 @@ def write_results(meta: dict[str, Any], rounds: list[Any], rows: list[dict[str, 
         "# Throughput (bench/throughput.py)",
         "",
         f"Before {meta['before_commit']}, after {meta['after_commit']}; PostgreSQL, {meta['people']:,} people "
-        f"(synthetic world) and the synthetic case work; gunicorn 2 workers x 4 threads, DEBUG off, one "
+        f"(synthetic world) and the synthetic case work; gunicorn {WORKERS} workers x {THREADS} threads, DEBUG off, one "
         f"server at a time on this {meta['cores']}-core machine; {meta['seconds']} s per measurement after "
         f"5 s of warm-up, {meta['rounds']} rounds, the two commits alternating (order swapped each round). "
         "Closed loop, no pauses: search, person page, case page (summary, chronology, actions, support). "
@@ -420,7 +424,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, Python {platform.python_version()}",
         "load_before": load_before,
         "load_after": [round(x, 2) for x in os.getloadavg()],
-        "gunicorn": "2 workers x 4 threads (gthread), DEBUG off",
+        "gunicorn": f"{WORKERS} workers x {THREADS} threads (gthread), DEBUG off",
     }
     print("\n".join(write_results(meta, rounds, rows)))
 

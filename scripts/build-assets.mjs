@@ -25,6 +25,7 @@ const copies = [
   ["govuk-frontend/dist/govuk/govuk-frontend.min.js", "govuk-frontend.min.js"],
   ["@ministryofjustice/frontend/moj/moj-frontend.min.js", "moj-frontend.min.js"],
   ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
+  ["cytoscape/dist/cytoscape.esm.min.mjs", "cytoscape.esm.min.js"],
   ["govuk-frontend/dist/govuk/assets/images", "assets/images"],
   ["@ministryofjustice/frontend/moj/assets/images", "assets/images"],
 ];

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tessera.linkage",
     "tessera.information",
     "tessera.intelligence",
+    "tessera.network",
     "tessera.synth",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("linkage/", include("tessera.linkage.urls")),
     path("administration/", include("tessera.administration.urls")),
     path("information-rights/", include("tessera.information.urls")),
+    path("network/", include("tessera.network.urls")),
     path("api/", include("tessera.api.urls")),
 ]
 

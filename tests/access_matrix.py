@@ -192,6 +192,12 @@ ROWS: dict[str, Row] = {
             ("account", "accounts"),
         )
     },
+    # A network is opened from the person (or thing) at its centre: whoever may open that opens it.
+    "network:network": Row(
+        lambda w: f"/network/{w.rotherham_child.entity_id}/",
+        default=404,
+        expect=only((*ROTHERHAM_PEOPLE_VIEWERS, "dpo")),
+    ),
     "api:person-detail": Row(
         lambda w: f"/api/v1/people/{w.rotherham_child.pk}/",
         default=404,

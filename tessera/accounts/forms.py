@@ -67,28 +67,50 @@ class CodeForm(TesseraForm):
         return code
 
 
-class ChangePasswordForm(TesseraForm):
-    current_password = forms.CharField(
-        label="Current password",
+# What a new password must be, shown under the field.
+CHOOSING_HELP = "At least 12 characters. Avoid common passwords and your name."
+
+
+def _password_field(label: str, autocomplete: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
     )
-    new_password = forms.CharField(
-        label="New password",
-        strip=False,
-        help_text="At least 12 characters. Avoid common passwords and your name.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    confirm_password = forms.CharField(
-        label="Confirm new password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    required_messages = {"confirm_password": "Enter the new password again"}
+
+
+class _NewPasswordForm(TesseraForm):
+    """A new password typed twice and checked against the password rules for this user."""
+
+    mismatch_message = "Passwords do not match"
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
+
+    def clean_new_password(self) -> str:
+        value: str = self.cleaned_data["new_password"]
+        password_validation.validate_password(value, self.user)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("new_password")
+            and data.get("confirm_password")
+            and data["new_password"] != data["confirm_password"]
+        ):
+            self.add_error("confirm_password", self.mismatch_message)
+        return data
+
+
+class ChangePasswordForm(_NewPasswordForm):
+    current_password = _password_field("Current password", "current-password")
+    new_password = _password_field("New password", "new-password", CHOOSING_HELP)
+    confirm_password = _password_field("Confirm new password", "new-password")
+    required_messages = {"confirm_password": "Enter the new password again"}
+    mismatch_message = "New passwords do not match"
 
     def clean_current_password(self) -> str:
         value: str = self.cleaned_data["current_password"]
@@ -96,54 +118,11 @@ class ChangePasswordForm(TesseraForm):
             raise forms.ValidationError("Current password is not correct")
         return value
 
-    def clean_new_password(self) -> str:
-        value: str = self.cleaned_data["new_password"]
-        password_validation.validate_password(value, self.user)
-        return value
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (
-            data.get("new_password")
-            and data.get("confirm_password")
-            and data["new_password"] != data["confirm_password"]
-        ):
-            self.add_error("confirm_password", "New passwords do not match")
-        return data
-
-
-class SetPasswordForm(TesseraForm):
-    new_password = forms.CharField(
-        label="Password",
-        strip=False,
-        help_text="At least 12 characters. Avoid common passwords and your name.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    confirm_password = forms.CharField(
-        label="Confirm password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+class SetPasswordForm(_NewPasswordForm):
+    new_password = _password_field("Password", "new-password", CHOOSING_HELP)
+    confirm_password = _password_field("Confirm password", "new-password")
     required_messages = {"new_password": "Enter a password", "confirm_password": "Enter the password again"}
-
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_new_password(self) -> str:
-        value: str = self.cleaned_data["new_password"]
-        password_validation.validate_password(value, self.user)
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (
-            data.get("new_password")
-            and data.get("confirm_password")
-            and data["new_password"] != data["confirm_password"]
-        ):
-            self.add_error("confirm_password", "Passwords do not match")
-        return data
 
 
 class AccessDecisionForm(TesseraForm):

@@ -37,7 +37,7 @@ class UploadForm(TesseraForm):
         label="District",
         queryset=District.objects.none(),
         empty_label="Choose a district",
-        help_text="Records without an address in the file are treated as known in this district.",
+        help_text="Everyone in the file is treated as known in this district: those who work there can see them.",
     )
     file = forms.FileField(label="File", help_text="A CSV or JSON export, smaller than 20 MB.")
 

@@ -169,7 +169,7 @@ def _source_pages(user: Actor, links: Iterable[tuple[str, str]]) -> dict[tuple[s
     return urls
 
 
-def _others(
+def visible_ends(
     user: Actor, entity_ids: dict[str, set[int]]
 ) -> dict[int, tuple[str, str, date | None, int | None]]:
     """Entity id -> (label, page URL, date of birth, person id) for the ends the user may see."""
@@ -206,7 +206,7 @@ def _timeline(user: Actor, thing: Any, kind: str) -> list[TimelineEntry]:
     for link in links:
         other = link.target if link.source_id == entity_id else link.source
         other_ids[other.kind].add(other.pk)
-    others = _others(user, other_ids)
+    others = visible_ends(user, other_ids)
     pages = _source_pages(
         user,
         [(link.source_system, link.source_record_id) for link in links]

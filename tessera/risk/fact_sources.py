@@ -54,21 +54,34 @@ def concern_facts(user: Actor, child_ids: list[int]) -> Iterable[RecordFact]:
 def exploiter_link_facts(user: Actor, child_ids: list[int]) -> Iterable[RecordFact]:
     """Each link the user may see between the child and a person they may see who is recorded (in a
     link the user may see) as a suspected exploiter, of this child or any other."""
-    child_entities = list(Person.objects.filter(pk__in=child_ids).values_list("entity_id", flat=True))
+    child_entities = set(Person.objects.filter(pk__in=child_ids).values_list("entity_id", flat=True))
     links = visible_to(user, Link)
-    exploiters = set(links.filter(kind=LinkKind.SUSPECTED_EXPLOITER).values_list("source_id", flat=True))
+    # The child's own links first (a handful), then which of those at the other end are suspected
+    # exploiters: never every suspected-exploiter link in the force, which grows with the force.
+    to_child = list(
+        links.filter(Q(source_id__in=child_entities) | Q(target_id__in=child_entities)).select_related(
+            "agency"
+        )
+    )
+
+    def other_end(link: Link) -> int:
+        return link.source_id if link.target_id in child_entities else link.target_id
+
+    others = {other_end(link) for link in to_child}
+    exploiters = set(
+        links.filter(kind=LinkKind.SUSPECTED_EXPLOITER, source_id__in=others - child_entities).values_list(
+            "source_id", flat=True
+        )
+    )
     if not exploiters:
         return
-    to_child = links.filter(
-        Q(source_id__in=exploiters, target_id__in=child_entities)
-        | Q(target_id__in=exploiters, source_id__in=child_entities)
-    ).select_related("agency")
+    to_child = [link for link in to_child if other_end(link) in exploiters]
     people = {
         p.entity_id: p
         for p in visible_to(user, Person).filter(entity_id__in=exploiters, merged_into__isnull=True)
     }
     for link in to_child:
-        other = link.source_id if link.target_id in child_entities else link.target_id
+        other = other_end(link)
         person = people.get(other)
         if person is None or other in child_entities:
             continue

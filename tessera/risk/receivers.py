@@ -52,14 +52,20 @@ def _known_exploiter_entities(entity_ids: list[int]) -> dict[int, bool]:
         "handling_code",
         "legacy_grade",
     )
+    # The entities' own links first, then which of them or their neighbours are suspected exploiters:
+    # never every suspected-exploiter link in the force on every new link (that grows with the force).
+    connected = list(
+        Link.objects.filter(Q(source_id__in=entity_ids) | Q(target_id__in=entity_ids)).only(
+            "source_id", "target_id", *grading
+        )
+    )
+    candidates = set(entity_ids) | {e for link in connected for e in (link.source_id, link.target_id)}
     exploiters: dict[int, bool] = {}
-    for link in Link.objects.filter(kind=LinkKind.SUSPECTED_EXPLOITER).only("source_id", *grading):
+    for link in Link.objects.filter(kind=LinkKind.SUSPECTED_EXPLOITER, source_id__in=candidates).only(
+        "source_id", *grading
+    ):
         exploiters[link.source_id] = exploiters.get(link.source_id, False) or not link.is_police_intelligence
     known = {entity_id: exploiters[entity_id] for entity_id in entity_ids if entity_id in exploiters}
-    connected = Link.objects.filter(
-        Q(source_id__in=list(exploiters), target_id__in=entity_ids)
-        | Q(target_id__in=list(exploiters), source_id__in=entity_ids)
-    ).only("source_id", "target_id", *grading)
     for link in connected:
         for entity_id, exploiter in ((link.source_id, link.target_id), (link.target_id, link.source_id)):
             if entity_id in entity_ids and exploiter in exploiters:

@@ -28,8 +28,8 @@ TIERS: tuple[frozenset[str], ...] = (
     frozenset({"people"}),
     # Domain apps, in the order they build on each other: referrals open cases and search people
     # through linkage; imports correct rows with linkage's search before create; risk reacts to
-    # referrals and adds a tab to cases.
-    frozenset({"cases", "linkage"}),
+    # referrals and adds a tab to cases. Network analysis reads people and links only.
+    frozenset({"cases", "linkage", "network"}),
     frozenset({"referrals", "imports"}),
     frozenset({"risk"}),
     # Intelligence reports name people and things, and packages for a case team read cases; the

@@ -66,6 +66,7 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
     "people:person_search": ("cse.rotherham", _person),
     "people:person_detail": ("cse.rotherham", _person),
     "api:person-detail": ("cse.rotherham", _person),
+    "network:network": ("cse.rotherham", _person),
     **{
         f"people:{kind}_detail": ("cse.rotherham", _thing(kind, label))
         for kind, label in (

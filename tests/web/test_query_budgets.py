@@ -18,22 +18,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from tessera.audit.models import AccessLog
 from tessera.cases.models import (
-    Action,
-    Attendee,
     Case,
-    CaseEvent,
-    Conference,
-    EventKind,
-    StrategyDiscussion,
-    SupportRecord,
 )
-from tessera.core.models import Agency
 from tessera.people.models import LinkKind, Person
-from tessera.referrals.models import Referral
+from tests.cases.entries import EVERY_KIND, CasePeople
+from tests.cases.entries import add_case_entries as add_entries
 from tests.cases.world import rotherham_case_world
 from tests.people.helpers import add_identity, link, person, phone, vehicle
 
@@ -79,81 +71,10 @@ def cost(client: Client, url: str) -> Cost:
 
 def add_case_entries(cast, case: Case, n: int) -> None:
     """``n`` of each kind of chronology entry on the case: actions, support, steps, meetings, referrals."""
-    police, safe_steps = Agency.objects.get(code="police"), Agency.objects.get(code="safe-steps")
-    lead, youth = cast["cse.rotherham"], cast["youthworker.rotherham"]
-    today, now = timezone.localdate(), timezone.now()
-    start = Referral.objects.count()
-    Action.objects.bulk_create(
-        Action(
-            case=case,
-            description=f"Visit {i}",
-            owner=youth,
-            due_on=today + timedelta(days=i),
-            created_by=lead,
-        )
-        for i in range(n)
+    people = CasePeople(
+        lead=cast["cse.rotherham"], worker=cast["youthworker.rotherham"], referrer=cast["officer.rotherham"]
     )
-    SupportRecord.objects.bulk_create(
-        SupportRecord(
-            case=case,
-            kind="youth_worker",
-            agency=safe_steps,
-            worker_name="Aaliyah Brennan",
-            description=f"Session {i}",
-            frequency="Weekly",
-            started_on=today - timedelta(days=i),
-            engagement="engaged",
-            recorded_by=youth,
-        )
-        for i in range(n)
-    )
-    CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case=case, kind=EventKind.DETAILS_CHANGED, at=now, by=lead, agency=police, detail=f"Note {i}"
-        )
-        for i in range(n)
-    )
-    discussions = StrategyDiscussion.objects.bulk_create(
-        StrategyDiscussion(
-            case=case,
-            held_on=today - timedelta(days=i),
-            information_shared=f"Shared {i}",
-            section_47=False,
-            recorded_by=lead,
-            recorded_agency=police,
-        )
-        for i in range(n)
-    )
-    Attendee.objects.bulk_create(
-        Attendee(discussion=d, name="DC Amir Khan", agency=police) for d in discussions
-    )
-    Conference.objects.bulk_create(
-        Conference(
-            case=case,
-            initial=i == 0,
-            held_on=today - timedelta(days=i),
-            plan_continues=True,
-            recorded_by=lead,
-            recorded_agency=police,
-        )
-        for i in range(n)
-    )
-    Referral.objects.bulk_create(
-        Referral(
-            reference=f"R-BUDGET-{start + i}",
-            district=case.district,
-            subject_kind="child",
-            child=case.child,
-            what_was_seen=f"Seen with adults in a car, sighting {i}",
-            seen_at=now,
-            received_at=now,
-            decision_due_on=today,
-            referred_by=cast["officer.rotherham"],
-            referrer_agency=police,
-            case=case,
-        )
-        for i in range(n)
-    )
+    add_entries(case, people, n * len(EVERY_KIND))
 
 
 def add_person_entries(child: Person, n: int) -> None:
