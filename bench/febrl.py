@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 
-from bench.linkage_scoring import rule_precision, scores_against_truth  # noqa: E402
+from bench.linkage_scoring import rule_precision, scores_against_truth, where_true_pairs_are_lost  # noqa: E402
 from tessera.linkage import engine  # noqa: E402
 from tessera.linkage.bands import Bands  # noqa: E402
 from tessera.linkage.clustering import cluster  # noqa: E402
@@ -77,16 +77,19 @@ def tessera_pipeline(raw: pa.Table, bands: Bands) -> dict[str, Any]:
     pairs = engine.predict(con, table, model, bands.review)
     edges, facts = engine.edges_with_facts(con, table, pairs, bands.auto_link)
     ids = raw["unique_id"].to_pylist()
-    result = cluster(ids, edges, facts)
+    rules = engine.rules_for(model)
+    result = cluster(ids, edges, facts, rules=rules)
     seconds = time.perf_counter() - start
     taken = {(a, b) for a, b, _ in edges} - {(a, b) for a, b, _ in result.refused}
     return {
         "seconds": seconds,
         "prediction_rules": model["tessera_prediction_rules"],
+        "households": model["tessera_households"],
         "bad_values": engine.bad_values(con),
         "auto_edges_held_back": len(result.refused),
         **scores_against_truth(raw, result.cluster_of, taken),
-        "safety_rules": rule_precision(raw, edges, facts),
+        "safety_rules": rule_precision(raw, edges, facts, rules),
+        "true_pairs_lost": where_true_pairs_are_lost(con, table, pairs, model, raw, result, bands.auto_link),
     }
 
 
@@ -157,6 +160,8 @@ def main() -> None:
             print(_line(label, "Splink default", theirs))
             for rule, counts in ours["safety_rules"].items():
                 print(f"    rule {rule}: {counts}")
+            print(f"    households: {ours['households']}")
+            print(f"    true pairs lost: {ours['true_pairs_lost']}")
             print(f"    bad values: {ours['bad_values']}")
     figures["load_average_after"] = os.getloadavg()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -193,12 +198,28 @@ def _markdown(f: dict[str, Any]) -> str:
                 f"| {label} | {who.replace('_', ' ')} | {p['precision']:.4f} | {p['recall']:.4f} | {p['f1']:.4f} "
                 f"| {s['automatic_links']['precision']:.5f} | {s['seconds']:.1f} |"
             )
-    lines += ["", "Safety rules on the automatic edges (held back, of which truly different people):", ""]
+    lines += [
+        "",
+        "Safety rules on the automatic edges, each alone (held back / of which truly different people; "
+        "'not applied' where the model does not apply it):",
+        "",
+    ]
     for label, run in f["runs"].items():
         rules = ", ".join(
-            f"{k} {v['held_back']}/{v['truly_different']}" for k, v in run["tessera"]["safety_rules"].items()
+            f"{k} {v['held_back']}/{v['truly_different']}{'' if v['kept'] else ' (not applied)'}"
+            for k, v in run["tessera"]["safety_rules"].items()
         )
         lines.append(f"- {label}: {rules}")
+    lines += [
+        "",
+        "Households in the records (pairs with one surname and address judged, plainly two people):",
+        "",
+    ]
+    lines += [f"- {label}: {run['tessera']['households']}" for label, run in f["runs"].items()]
+    lines += ["", "Where Tessera's lost true pairs were lost:", ""]
+    for label, run in f["runs"].items():
+        lost = run["tessera"]["true_pairs_lost"]
+        lines.append(f"- {label}: " + ", ".join(f"{k} {v}" for k, v in lost.items()))
     return "\n".join(lines) + "\n"
 
 

@@ -58,7 +58,7 @@ def run_pipeline(raw):
     timings["predict_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
     auto_edges, facts = engine.edges_with_facts(con, table, pairs, bands.auto_link)
-    result = cluster(raw["unique_id"].to_pylist(), auto_edges, facts)
+    result = cluster(raw["unique_id"].to_pylist(), auto_edges, facts, rules=engine.rules_for(model))
     timings["cluster_s"] = time.perf_counter() - mark
     timings["total_s"] = time.perf_counter() - start
     ((pairs_scored, auto_link_pairs),) = con.execute(
@@ -68,18 +68,25 @@ def run_pipeline(raw):
         "pairs_scored": pairs_scored,
         "auto_link_pairs": auto_link_pairs,
         "bad_values": engine.bad_values(con),
+        "households": model["tessera_households"],
     }
+    from bench.linkage_scoring import where_true_pairs_are_lost
+
+    counts["true_pairs_lost"] = where_true_pairs_are_lost(
+        con, table, pairs, model, raw, result, bands.auto_link
+    )
     return model, result, auto_edges, facts, timings, counts
 
 
-def evaluate(raw, result, auto_edges, facts):
+def evaluate(raw, model, result, auto_edges, facts):
     from bench.linkage_scoring import rule_precision, scores_against_truth
+    from tessera.linkage import engine
 
     taken = {(a, b) for a, b, _ in auto_edges} - {(a, b) for a, b, _ in result.refused}
     return {
         **scores_against_truth(raw, result.cluster_of, taken),
         "auto_edges_held_back": len(result.refused),
-        "safety_rules": rule_precision(raw, auto_edges, facts),
+        "safety_rules": rule_precision(raw, auto_edges, facts, engine.rules_for(model)),
     }
 
 
@@ -170,7 +177,7 @@ def main() -> None:
     model, result, auto_edges, facts, timings, counts = run_pipeline(raw)
     peak_pipeline = _peak_mb()
     print("timings:", {k: round(v, 2) for k, v in timings.items()}, counts)
-    scores = evaluate(raw, result, auto_edges, facts)
+    scores = evaluate(raw, model, result, auto_edges, facts)
     print(json.dumps(scores, indent=1))
     interactive = {} if args.skip_interactive else interactive_p95(
         raw, model, args.samples, ROOT / "var" / "bench" / "linkage.sqlite3"
@@ -234,12 +241,19 @@ def _markdown(f: dict) -> str:
         "",
         *(
             f"- {name} ({'kept' if r['kept'] else 'rejected'}): {r['held_back']} / {r['truly_different']}, "
-            f"precision {r['precision']}, catches {r['false_edges_caught']} false automatic edges"
+            f"precision {r['precision']}, catches {r['false_edges_caught']} false automatic edges, "
+            f"{r['caught_by_no_other_kept_rule']} caught by no other kept rule"
             for name, r in s["safety_rules"].items()
         ),
         "",
         "Bad values counted and used as missing: "
         + ", ".join(f"{k} {v}" for k, v in f["counts"]["bad_values"].items()),
+        "",
+        f"Households in the records (pairs with one surname and address judged, plainly two people): "
+        f"{f['counts'].get('households')}",
+        "",
+        "Where the lost true pairs were lost: "
+        + ", ".join(f"{k} {v}" for k, v in f["counts"].get("true_pairs_lost", {}).items()),
         "",
     ]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("people/", include("tessera.people.urls")),
     path("referrals/", include("tessera.referrals.urls")),
     path("cases/", include("tessera.cases.urls")),
+    path("intelligence/", include("tessera.intelligence.urls")),
     path("jobs/", include("tessera.jobs.urls")),
     path("risk/", include("tessera.risk.urls")),
     path("missing/", include("tessera.missing.urls")),

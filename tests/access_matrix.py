@@ -436,6 +436,88 @@ def _add_things_world(world: SimpleNamespace) -> None:
         )
 
 
+# Intelligence (issue 18): reports, packages and refusals are police intelligence; a release to Sheffield
+# is read by those who work with named children in Sheffield (the force-wide call handler among them).
+INTEL_READERS = ("analyst", "cse.rotherham", "supervisor.rotherham", "htcu")
+INTEL_EVALUATORS = ("analyst", "supervisor.rotherham")
+SHEFFIELD_RELEASE_READERS = (*INTEL_READERS, "sw.sheffield", "callhandler")
+
+
+def intel_world(w: Any) -> Any:
+    if not hasattr(w, "intel"):
+        from tests.conftest import make_person as person
+        from tests.intelligence.world import build_intel_world
+
+        w.intel = build_intel_world(w.cast, person("sheffield", given="Ellie", family="Cawthorne"))
+    return w.intel
+
+
+def intel_path(w: Any, path: str) -> str:
+    """A list page's path, with the intelligence world built first so the page has something to list."""
+    intel_world(w)
+    return path
+
+
+INTELLIGENCE_ROWS: dict[str, Row] = {
+    "intelligence:home": Row(
+        lambda w: intel_path(w, "/intelligence/"), default=403, expect=only(WORK_WITH_CHILDREN)
+    ),
+    "intelligence:new_report": Row(
+        lambda w: "/intelligence/reports/new/", default=403, expect=only(INTEL_READERS)
+    ),
+    "intelligence:report_detail": Row(
+        lambda w: f"/intelligence/reports/{intel_world(w).reports[0].pk}/",
+        default=404,
+        expect=only(INTEL_READERS),
+    ),
+    "intelligence:grade_report": Row(
+        lambda w: f"/intelligence/reports/{intel_world(w).reports[0].pk}/grade/",
+        default=404,
+        expect={**only(INTEL_READERS, 403), **only(INTEL_EVALUATORS, 302)},
+    ),
+    "intelligence:add_subject": Row(
+        lambda w: f"/intelligence/reports/{intel_world(w).reports[0].pk}/subjects/",
+        default=404,
+        expect={"htcu": 403, **only(("analyst", "cse.rotherham", "supervisor.rotherham"), 302)},
+    ),
+    "intelligence:release_report": Row(
+        lambda w: f"/intelligence/reports/{intel_world(w).reports[0].pk}/release/",
+        default=404,
+        expect={**only(INTEL_READERS, 403), **only(INTEL_EVALUATORS)},
+    ),
+    "intelligence:release_detail": Row(
+        lambda w: f"/intelligence/releases/{intel_world(w).release.pk}/",
+        default=404,
+        expect=only(SHEFFIELD_RELEASE_READERS),
+    ),
+    "intelligence:release_pdf": Row(
+        lambda w: f"/intelligence/releases/{intel_world(w).release.pk}/pdf/",
+        default=404,
+        expect=only(SHEFFIELD_RELEASE_READERS),
+        html=False,
+    ),
+    "intelligence:new_package": Row(
+        lambda w: intel_path(w, "/intelligence/packages/new/"), default=403, expect=only(INTEL_EVALUATORS)
+    ),
+    "intelligence:package_detail": Row(
+        lambda w: f"/intelligence/packages/{intel_world(w).package.pk}/",
+        default=404,
+        expect=only(INTEL_READERS),
+    ),
+    "intelligence:release_package": Row(
+        lambda w: f"/intelligence/packages/{intel_world(w).package.pk}/release/",
+        default=404,
+        expect={**only(INTEL_READERS, 403), **only(INTEL_EVALUATORS)},
+    ),
+    "intelligence:package_pdf": Row(
+        lambda w: f"/intelligence/packages/{intel_world(w).package.pk}/pdf/",
+        default=404,
+        expect=only(INTEL_READERS),
+        html=False,
+    ),
+}
+
+
 def newcomer(w: Any) -> User:
     """A police officer an administrator has just added: no password yet, CSE role waiting for approval."""
     if not hasattr(w, "newcomer"):
@@ -675,6 +757,9 @@ ROWS.update(
 )
 
 # The Risk and Missing tabs of the case page: whoever opens a case tab opens these.
+ROWS.update(INTELLIGENCE_ROWS)
+
+# The Risk tab of the case page: whoever opens a case tab opens this one.
 ROWS["risk:case_risk"] = Row(
     lambda w: f"/risk/cases/{w.case.pk}/",
     default=ROWS["cases:support"].default,

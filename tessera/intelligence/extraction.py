@@ -36,6 +36,15 @@ class Mention:
     start: int
     end: int
 
+    @property
+    def kind_label(self) -> str:
+        return {
+            "name": "Name",
+            "nickname": "Nickname",
+            "registration": "Registration",
+            "phone": "Phone number",
+        }[self.kind]
+
 
 # Current plates (YK62 ABC), prefix plates (M123 ABC) and suffix plates (ABC 123M).
 _CURRENT_PLATE = re.compile(r"\b([A-Z]{2}[0-9]{2})\s?([A-Z]{3})\b", re.IGNORECASE)

@@ -12,8 +12,18 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from tessera.cases.models import Case
 from tessera.core.models import Agency, District, TimeStampedModel, VersionedModel
-from tessera.people.models import HandlingCode, IntelligenceAssessment, PoleEntity, SourceEvaluation
+from tessera.people.models import (
+    Ethnicity,
+    HandlingCode,
+    IntelligenceAssessment,
+    Location,
+    Person,
+    PoleEntity,
+    Sex,
+    SourceEvaluation,
+)
 
 
 class ReportStatus(models.TextChoices):
@@ -104,11 +114,63 @@ class ReleaseOutcome(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-class PartnerRelease(TimeStampedModel):
-    """An analyst's decision on passing a report to partners in a district: a sanitised version with its
-    handling conditions, or a refusal. Either way, with the reason. Partners read only released ones."""
+class IntelligencePackage(TimeStampedModel):
+    """Chosen reports put together for a case team, with a summary and the link chart of their subjects.
 
-    report = models.ForeignKey(IntelligenceReport, on_delete=models.PROTECT, related_name="releases")
+    The package itself is police intelligence; partners read only its released version (a
+    ``PartnerRelease`` of the package), which carries the released versions of its reports.
+    """
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="What the reports together show, for the case team")
+    # The case whose team it is for, when there is one.
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reports = models.ManyToManyField(IntelligenceReport, through="PackageItem", related_name="packages")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"PKG-{self.pk:06d}" if self.pk else "PKG-(new)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intelligence:package_detail", args=[self.pk])
+
+
+class PackageItem(models.Model):
+    package = models.ForeignKey(IntelligencePackage, on_delete=models.PROTECT, related_name="items")
+    report = models.ForeignKey(IntelligenceReport, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["package", "report"], name="one_item_per_report")]
+
+    def __str__(self) -> str:
+        return f"Report {self.report_id} in package {self.package_id}"
+
+
+class PartnerRelease(TimeStampedModel):
+    """An analyst's decision on passing a report (or a package of reports) to partners in a district: a
+    sanitised version with its handling conditions, or a refusal. Either way, with the reason. Partners
+    read only released ones; a released package carries releases of its reports, made with it."""
+
+    report = models.ForeignKey(
+        IntelligenceReport, null=True, blank=True, on_delete=models.PROTECT, related_name="releases"
+    )
+    package = models.ForeignKey(
+        IntelligencePackage, null=True, blank=True, on_delete=models.PROTECT, related_name="releases"
+    )
+    # For a report released with a package: the package's release it came with.
+    released_with = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="report_releases"
+    )
     outcome = models.CharField(max_length=10, choices=ReleaseOutcome.choices)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     sanitised_text = models.TextField(blank=True)
@@ -125,9 +187,24 @@ class PartnerRelease(TimeStampedModel):
     class Meta:
         ordering = ["-decided_at", "-pk"]
         indexes = [models.Index(fields=["district", "outcome"], name="release_district_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, package__isnull=True)
+                | Q(report__isnull=True, package__isnull=False),
+                name="release_of_a_report_or_a_package",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.reference}"
+
+    @property
+    def of(self) -> IntelligenceReport | IntelligencePackage:
+        # The check constraint holds exactly one of the two.
+        subject = self.report if self.report_id else self.package
+        if subject is None:
+            raise ValueError(f"Release {self.pk} is of neither a report nor a package")
+        return subject
 
     @property
     def reference(self) -> str:
@@ -149,3 +226,61 @@ class ReleaseSubject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} in release {self.release_id}"
+
+
+class ExploitationFlag(models.TextChoices):
+    NONE = "", "Not flagged"
+    SEXUAL = "cse", "Child sexual exploitation"
+    CRIMINAL = "cce", "Child criminal exploitation"
+
+
+class Crime(TimeStampedModel):
+    """A crime record linked to POLE: what, when, where, against whom, by whom; flagged as child sexual or
+    child criminal exploitation (never both) with the basis against the national definition."""
+
+    offence = models.CharField(max_length=200)
+    committed_on = models.DateField()
+    place = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    exploitation_flag = models.CharField(max_length=3, choices=ExploitationFlag.choices, blank=True)
+    flag_basis = models.JSONField(default=list, blank=True)
+    # Derived when the crime or its suspects change (``exploitation.group_based``), kept for counting.
+    group_based = models.BooleanField(default=False)
+    group_based_why = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-committed_on", "-pk"]
+        indexes = [models.Index(fields=["victim"], name="crime_victim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.offence}"
+
+    @property
+    def reference(self) -> str:
+        return f"CRM-{self.pk:06d}" if self.pk else "CRM-(new)"
+
+
+class CrimeSuspect(models.Model):
+    """A suspect of a crime, with age, sex, ethnicity and nationality; each "not known" has its reason."""
+
+    crime = models.ForeignKey(Crime, on_delete=models.PROTECT, related_name="suspects")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_not_known_reason = models.CharField(max_length=200, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    sex_not_known_reason = models.CharField(max_length=200, blank=True)
+    ethnicity = models.CharField(max_length=30, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED)
+    ethnicity_not_known_reason = models.CharField(max_length=200, blank=True)
+    nationality = models.CharField(max_length=60, blank=True)
+    nationality_not_known_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["crime", "person"], name="one_suspect_entry_per_crime")
+        ]
+        indexes = [models.Index(fields=["person"], name="crime_suspect_person_idx")]
+
+    def __str__(self) -> str:
+        return f"Suspect {self.person_id} of crime {self.crime_id}"

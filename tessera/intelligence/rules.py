@@ -1,4 +1,4 @@
-"""Who sees intelligence reports and the versions released to partners (ADR 0024).
+"""Who sees intelligence reports and the versions released to partners (ADR 0026).
 
 - A report, the subjects it names and every release decision on it (refusals included) are police
   intelligence: seen by those whose scope sees police intelligence, and by no one else, the author
@@ -18,7 +18,8 @@ from django.db.models import Q
 from tessera.access.policy import NOTHING, Action
 from tessera.access.scope import Scope
 from tessera.accounts.roles import Role
-from tessera.intelligence.models import ReleaseOutcome
+from tessera.intelligence.models import ReleaseOutcome, ReleaseSubject
+from tessera.people.rules import may_record_links
 
 EVERYTHING = Q(pk__isnull=False)
 
@@ -94,3 +95,45 @@ class ReleaseSubjectRule:
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
         return False
+
+
+def may_confirm_subjects(scope: Scope) -> bool:
+    """Recording a person or thing a report names: those who see intelligence and record links."""
+    return scope.sees_police_intelligence and may_record_links(scope)
+
+
+def released_entities(scope: Scope) -> Q:
+    """People and things named by a release the user may read, for those who do not see intelligence
+    (who see them by their ordinary rules, and intelligence-only ones through the rules' own conditions).
+
+    Given to the people app's rules through ``extend_visibility``: a person or thing known only from
+    police intelligence becomes visible to a partner once a release to the partner's district names it.
+    """
+    if scope.sees_police_intelligence or not scope.works_with_named_children or not scope.district_ids:
+        return NOTHING
+    named = ReleaseSubject.objects.filter(released_condition(scope, "release__")).values("entity_id")
+    return Q(entity_id__in=named)
+
+
+class PackageRule:
+    """A package is police intelligence (its released version is a ``PartnerRelease``)."""
+
+    def condition(self, scope: Scope) -> Q:
+        return EVERYTHING if scope.sees_police_intelligence else NOTHING
+
+    def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
+        if action in {Action.CHANGE, Action.SHARE}:
+            return may_evaluate(scope)
+        if action == Action.EXPORT:
+            return scope.sees_police_intelligence
+        return False
+
+
+class CrimeRule:
+    """Crime records flagged for exploitation are police records read with police intelligence."""
+
+    def condition(self, scope: Scope) -> Q:
+        return EVERYTHING if scope.sees_police_intelligence else NOTHING
+
+    def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
+        return action == Action.CHANGE and may_confirm_subjects(scope)

@@ -26,7 +26,7 @@ from django.db.models import Count, Q
 from tessera.access.policy import Action, can
 from tessera.accounts.models import User
 from tessera.linkage.bands import Band, Bands
-from tessera.linkage.clustering import Clustering, RecordFacts, cluster
+from tessera.linkage.clustering import Clustering, RecordFacts, SafetyRule, cluster, safety_rules
 from tessera.linkage.features import record_features
 from tessera.linkage.match_keys import keys_for
 from tessera.linkage.model_spec import SPEC_VERSION
@@ -51,6 +51,11 @@ class _Model:
     version: int
     bands: Bands
     weights: dict[str, Any]
+
+    @property
+    def rules(self) -> tuple[SafetyRule, ...]:
+        # The safety rules of the batch run that trained this model (``engine.rules_for``).
+        return safety_rules(bool(self.weights.get("households", True)))
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ def match_on_arrival(identity: SourceIdentity, actor: User) -> Arrival:
         if record.person_id != identity.person_id:
             result = score(features, their_features, model.weights)
             scored.append(_Scored(record, facts[record.pk], result.match_probability, result.match_weight))
-    clustering = _cluster(identity, theirs, scored, facts, model.bands)
+    clustering = _cluster(identity, theirs, scored, facts, model)
     joined, waiting = _join(identity, actor, model, clustering, scored)
     queued, not_offered = _queue(identity, facts[identity.pk], model, clustering, scored, joined)
     return Arrival(tuple(joined), tuple(waiting + queued), not_offered)
@@ -130,7 +135,7 @@ def _cluster(
     records: list[SourceIdentity],
     scored: list[_Scored],
     facts: dict[int, RecordFacts],
-    bands: Bands,
+    model: _Model,
 ) -> Clustering:
     """The arriving record with its candidates, clustered as a run would: each person's records stay
     together, people's "not the same" decisions stand, and only certain edges from the new record count."""
@@ -147,9 +152,9 @@ def _cluster(
     edges = [
         (identity.pk, s.identity.pk, s.probability)
         for s in scored
-        if bands.band_of(s.probability) is Band.CERTAIN
+        if model.bands.band_of(s.probability) is Band.CERTAIN
     ]
-    return cluster(ids, edges, facts, must_link=together, cannot_link=apart)
+    return cluster(ids, edges, facts, must_link=together, cannot_link=apart, rules=model.rules)
 
 
 def _join(
@@ -211,7 +216,7 @@ def _queue(
         refused = pair in result.reasons
         if model.bands.band_of(s.probability) is Band.UNLIKELY and not refused:
             continue
-        hold = hold_for_review(new, s.facts)
+        hold = hold_for_review(new, s.facts, model.rules)
         if hold is not None and not hold.offered:
             not_offered.add(person)
             continue

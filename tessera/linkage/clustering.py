@@ -10,9 +10,12 @@ truly risky, each measured on labelled pairs by the benchmarks (see ``bench/link
 - an adult and a child: on some day of the year of the later record one is under 18 and the other over 25
   (issue 12's line). With both full dates of birth this is a guarantee: such a pair is never linked and
   never put in front of a person as a likely match (``SafetyRule.never_offered``),
-- siblings in one household: the same surname and address with first names that cannot be one name
-  (whatever the birthdays, recorded or not), or birthdays that cannot be one date (a parent and child
-  with one name too),
+- siblings in one household: the same surname and address with first names that cannot be one name,
+  and birthdays that cannot be one date or not recorded on both,
+- family in one household: the same surname and address with only one of the two apart
+  (first names that cannot be one name on one birthday: twins; birthdays that cannot be one date on one
+  name: a parent and child with one name). Kept where the records show households of several people
+  (``HouseholdEvidence``): in records with none, such a pair is one person with one value typed over,
 - a pair a person has decided are not the same.
 Refused edges are returned with the rule that refused them, so they can be put in front of a person.
 
@@ -65,6 +68,9 @@ def names_compatible(a: RecordFacts, b: RecordFacts) -> bool:
     if not x or not y or x == y:
         return True
     if a.given_forms & b.given_forms or x in b.other_names or y in a.other_names:
+        return True
+    # One slip in a short name ("Lo", "Leo"; "Mia", "Mai") is below any similarity threshold.
+    if DamerauLevenshtein.distance(x, y) <= 1:
         return True
     # A slip in one record and a short form in the other ("Rebbeca", "Becky"): compare every form.
     return any(
@@ -175,20 +181,45 @@ def _one_household(a: RecordFacts, b: RecordFacts) -> bool:
 
 
 def siblings_in_one_household(a: RecordFacts, b: RecordFacts) -> bool:
-    """The same surname and address, and first names that cannot be one name (twins, or a sibling with no
-    birthday recorded), or birthdays that cannot be one date.
+    """The same surname and address, first names that cannot be one name, and birthdays that cannot be one
+    date or are not recorded on both (a sibling with no birthday recorded): plainly two people.
 
-    Birthdays that cannot be one date hold back even the same first name: in Tessera's worlds those are a
-    parent and a child with one name (measured: 1,500 false automatic edges in 100,000 records, all but
-    a few dozen caught here). FEBRL's typed-over birthdays pay for it (bench/results/febrl.md).
+    In every world with households these are siblings; in records without households (FEBRL) two fields
+    typed over at once are rare, so the rule holds back almost no one's own records there. A shared
+    agency person ID (police, council) exempts the pair: the agency gave it to one person.
     """
-    if not _one_household(a, b) or _same_identifier_and_name(a, b):
+    if not _one_household(a, b) or _same_identifier_and_name(a, b) or names_compatible(a, b):
         return False
-    if not names_compatible(a, b):
-        return True
-    if not (a.dob and b.dob):
+    if _shared_agency_id(a, b):
         return False
-    return not dates_compatible(a.dob, b.dob)
+    return not (a.dob and b.dob) or not dates_compatible(a.dob, b.dob)
+
+
+# An agency's own person ID (police, council), given by that agency to one person. Unlike an NHS number,
+# which a baby's first records may carry from the mother, a sibling has their own.
+AGENCY_IDS = ("police_person_id", "la_person_id")
+
+
+def _shared_agency_id(a: RecordFacts, b: RecordFacts) -> bool:
+    """One agency's own person ID on both records: one person at one home, whatever else was typed over
+    (measured: no pair of different people in one household shares one in Tessera's worlds; FEBRL's
+    soc_sec_id, in that slot, joins 13-16 such pairs per set)."""
+    return any(i.split(":", 1)[0] in AGENCY_IDS for i in a.identifiers & b.identifiers)
+
+
+def family_in_one_household(a: RecordFacts, b: RecordFacts) -> bool:
+    """The same surname and address with one of first name and birthday agreeing and the other not:
+    twins (one birthday, first names that cannot be one name), or a parent and child with one name
+    (one name, birthdays that cannot be one date).
+
+    Where households hold several people these are as likely as one value typed over: on Tessera's
+    100,000-record world about 1,450 false automatic edges, nearly all a parent and child with one name.
+    Where the records show no households (``HouseholdEvidence``), they are one person with a first name
+    or a birthday typed over, and the rule is not applied (see ``safety_rules``).
+    """
+    if not (a.dob and b.dob) or not _one_household(a, b) or _same_identifier_and_name(a, b):
+        return False
+    return names_compatible(a, b) != dates_compatible(a.dob, b.dob)
 
 
 def birthdays_incompatible(a: RecordFacts, b: RecordFacts) -> bool:
@@ -209,6 +240,8 @@ class SafetyRule:
     title: str = ""  # the rule's short name on the review screen ("Possible siblings")
     # A pair this rule refuses directly is not put in front of a person either: it is no likely match.
     never_offered: bool = False
+    # Applied only where the records show households of several people (see ``HouseholdEvidence``).
+    needs_households: bool = False
 
 
 SAFETY_RULES: tuple[SafetyRule, ...] = (
@@ -234,8 +267,16 @@ SAFETY_RULES: tuple[SafetyRule, ...] = (
     SafetyRule(
         "siblings_in_one_household",
         siblings_in_one_household,
-        "Same surname and address, but first names or birthdays that cannot be one person's: likely siblings",
+        "Same surname and address, but first names and birthdays that cannot be one person's: likely siblings",
         "Possible siblings",
+    ),
+    SafetyRule(
+        "family_in_one_household",
+        family_in_one_household,
+        "Same surname and address, and first names or birthdays that cannot be one person's while the other "
+        "agrees: possibly twins, siblings with like names, or a parent and child with one name",
+        "Possible family members",
+        needs_households=True,
     ),
 )
 # Rules measured and not kept: on Tessera's worlds the kept rules already catch almost every false merge
@@ -251,6 +292,52 @@ REJECTED_RULES: tuple[SafetyRule, ...] = (
         "first_names_incompatible", first_names_incompatible, "First names that cannot be one person's name"
     ),
 )
+# Where at least this share of the pairs sharing a surname and an address are plainly two people (first
+# names and birthdays both apart), the records hold households of several people. Measured: 0.65-0.82
+# on Tessera's worlds (siblings), 0.007 on FEBRL3 and FEBRL4 (no households: one person's records).
+HOUSEHOLD_SHARE = 0.1
+# Fewer pairs than this say nothing about households: the records are judged to have them.
+HOUSEHOLD_MIN_PAIRS = 200
+
+
+@dataclass(frozen=True)
+class HouseholdEvidence:
+    """What the records say about households: of the pairs with one surname and address and both first
+    names and birthdays recorded, how many were judged and how many are plainly two people."""
+
+    pairs: int = 0
+    plainly_two_people: int = 0
+
+    @property
+    def households(self) -> bool:
+        if self.pairs < HOUSEHOLD_MIN_PAIRS:
+            return True
+        return self.plainly_two_people >= HOUSEHOLD_SHARE * self.pairs
+
+    def as_dict(self) -> dict[str, int | bool]:
+        return {
+            "pairs": self.pairs,
+            "plainly_two_people": self.plainly_two_people,
+            "households": self.households,
+        }
+
+
+def household_evidence(pairs: Iterable[tuple[RecordFacts, RecordFacts]]) -> HouseholdEvidence:
+    """Judge pairs of records sharing a surname and an address: how many are plainly two people."""
+    judged = apart = 0
+    for a, b in pairs:
+        if not (a.given_name and b.given_name and a.dob and b.dob):
+            continue
+        judged += 1
+        apart += not names_compatible(a, b) and not dates_compatible(a.dob, b.dob)
+    return HouseholdEvidence(judged, apart)
+
+
+def safety_rules(households: bool = True) -> tuple[SafetyRule, ...]:
+    """The kept rules for records that do (or do not) show households of several people."""
+    return tuple(rule for rule in SAFETY_RULES if households or not rule.needs_households)
+
+
 DECIDED_APART = "A person has decided these records are not the same person"
 THROUGH_ANOTHER = "Through another record already linked to one of them: "
 RULES_BY_NAME = {rule.name: rule for rule in (*SAFETY_RULES, *REJECTED_RULES)}

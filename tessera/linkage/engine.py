@@ -19,7 +19,13 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from tessera.linkage.clustering import RecordFacts
+from tessera.linkage.clustering import (
+    HouseholdEvidence,
+    RecordFacts,
+    SafetyRule,
+    household_evidence,
+    safety_rules,
+)
 from tessera.linkage.features import EARLIEST_YEAR, LINKAGE_COLUMNS, given_forms, soundex
 from tessera.linkage.model_spec import (
     BROAD_PAIRS_PER_RECORD,
@@ -54,7 +60,11 @@ RAW_COLUMNS = (
 )
 # A rule must find at least this many pairs to train on; fewer says nothing about m.
 MIN_TRAINING_PAIRS = 50
-TESSERA_KEYS = ("tessera_spec_version", "tessera_prediction_rules")
+TESSERA_KEYS = ("tessera_spec_version", "tessera_prediction_rules", "tessera_households")
+# Household pairs judged for ``household_evidence``: a fixed sample, the same whatever the order.
+HOUSEHOLD_SAMPLE = 20_000
+# One surname at one address held by more records than this is a hostel or a care home, not a household.
+HOUSEHOLD_MAX_RECORDS = 20
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -285,13 +295,16 @@ def train(
     """
     recorded = recorded_columns(con, table)
     ((records,),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()  # noqa: S608 - engine names
-    rules = prediction_rules(recorded) + [
+    rules = prediction_rules(recorded)
+    rules += [
         rule
         for rule in BROAD_RULES
-        if all(c in recorded for c in rule.needs)
+        if rule not in rules
+        and all(c in recorded for c in rule.needs)
         and pairs_found(con, table, rule) <= BROAD_PAIRS_PER_RECORD * records
     ]
-    linker = _linker(con, table, settings_creator(rules))
+    evidence = households(con, table)
+    linker = _linker(con, table, settings_creator(rules, households=evidence.households))
     deterministic = [r for r in _deterministic_rules(recorded) if pairs_found(con, table, r) > 0]
     if deterministic:
         linker.training.estimate_probability_two_random_records_match(
@@ -311,7 +324,46 @@ def train(
     model = linker.misc.save_model_to_json()
     model["tessera_spec_version"] = SPEC_VERSION
     model["tessera_prediction_rules"] = [rule.name for rule in rules]
+    model["tessera_households"] = evidence.as_dict()
     return model
+
+
+def households(con: duckdb.DuckDBPyConnection, table: str) -> HouseholdEvidence:
+    """Whether the records hold households of several people: pairs sharing a surname and an address,
+    judged by the safety rules' own name and date tests (a fixed sample of them at scale)."""
+    rows = con.execute(
+        f"""
+        WITH homes AS (
+            SELECT family_name, address_key FROM {table}
+            WHERE family_name IS NOT NULL AND address_key IS NOT NULL
+            GROUP BY ALL HAVING count(*) BETWEEN 2 AND {HOUSEHOLD_MAX_RECORDS}
+        ), members AS (
+            SELECT r.unique_id, r.family_name, r.address_key, r.given_name, r.dob
+            FROM {table} r SEMI JOIN homes h USING (family_name, address_key)
+            WHERE r.given_name IS NOT NULL AND r.dob IS NOT NULL
+        )
+        SELECT l.given_name, l.dob, r.given_name, r.dob
+        FROM members l JOIN members r
+            ON l.family_name = r.family_name AND l.address_key = r.address_key AND l.unique_id < r.unique_id
+        ORDER BY hash(l.unique_id, r.unique_id), l.unique_id, r.unique_id
+        LIMIT {HOUSEHOLD_SAMPLE}
+        """  # noqa: S608 - this module's own table and constants
+    ).fetchall()
+    forms_of: dict[str, frozenset[str]] = {}
+
+    def facts(given: str, dob: str) -> RecordFacts:
+        if given not in forms_of:
+            forms_of[given] = frozenset(given_forms(given))
+        return RecordFacts(dob=dob, given_name=given, given_forms=forms_of[given])
+
+    return household_evidence((facts(g1, d1), facts(g2, d2)) for g1, d1, g2, d2 in rows)
+
+
+def rules_for(model: dict[str, Any]) -> tuple[SafetyRule, ...]:
+    """The safety rules for records scored by this model: those needing households only where its
+    training records showed them (a model saved before this was recorded: every rule)."""
+    evidence = model.get("tessera_households")
+    return safety_rules(bool(evidence["households"]) if evidence else True)
 
 
 def _deterministic_rules(recorded: set[str]) -> list[Rule]:
@@ -359,7 +411,13 @@ def scoring_weights(model: dict[str, Any]) -> dict[str, Any]:
         comparisons[comparison.output_column_name] = levels
     prior = settings._probability_two_random_records_match
     con.close()
-    return {"prior_odds": prior / (1 - prior), "comparisons": comparisons}
+    # The safety rules follow the model everywhere it scores (matching on arrival reads only the weights).
+    households = model.get("tessera_households")
+    return {
+        "prior_odds": prior / (1 - prior),
+        "comparisons": comparisons,
+        "households": bool(households["households"]) if households else True,
+    }
 
 
 def edges_with_facts(

@@ -114,7 +114,7 @@ def _name_comparison(column: str, other: str, forms_column: str | None) -> Compa
     return cl.CustomComparison(comparison_levels=levels, output_column_name=column)
 
 
-def _dob_comparison() -> ComparisonCreator:
+def _dob_comparison(households: bool = True) -> ComparisonCreator:
     swapped = (
         'substr("dob_l", 1, 4) = substr("dob_r", 1, 4) '
         'AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) '
@@ -136,12 +136,16 @@ def _dob_comparison() -> ComparisonCreator:
                 "dob", input_is_string=True, threshold=WITHIN_A_MONTH_DAYS, metric="day"
             ).configure(label_for_charts="Within a month"),
             cll.CustomLevel('"dob_year_l" = "dob_year_r"', "Same year only", "duckdb"),
-            # Fixed: EM would otherwise learn from parents and children who share a name and a home that
-            # one person's birthdays often differ completely. A keying error that changes more than one
-            # digit is rare; one in a hundred is generous.
+            # Fixed where the records show households: EM would otherwise learn from parents and children
+            # who share a name and a home that one person's birthdays often differ completely. A keying
+            # error that changes more than one digit is rare; one in a hundred is generous. Where the
+            # records show no households (clustering.HouseholdEvidence) there are no such pairs to learn
+            # from, and EM learns how often a birthday is typed over (FEBRL: about 6 in 100 pairs).
             cll.ElseLevel().configure(
                 label_for_charts="Different", m_probability=0.01, fix_m_probability=True
-            ),
+            )
+            if households
+            else cll.ElseLevel().configure(label_for_charts="Different", m_probability=0.01),
         ],
     )
 
@@ -192,11 +196,11 @@ def _identifier_comparison() -> ComparisonCreator:
     )
 
 
-def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
+def comparisons(households: bool = True) -> list[ComparisonCreator | dict[str, Any]]:
     return [
         _name_comparison("given_name", "family_name", "given_forms"),
         _name_comparison("family_name", "given_name", None),
-        _dob_comparison(),
+        _dob_comparison(households),
         cl.CustomComparison(
             output_column_name="sex",
             comparison_levels=[
@@ -250,6 +254,9 @@ PREDICTION_RULES: tuple[Rule, ...] = (
         condition="l.given_sx = r.family_sx AND l.family_sx = r.given_sx",
     ),
 )
+# Both names' sounds alone: always when a source has neither dates of birth nor addresses, and among the
+# broad rules otherwise.
+NAMES_ONLY = _equal("names_sx", "given_sx", "family_sx")
 # One field alone finds what every combined rule misses (two fields wrong at once), but at a million
 # records each finds tens of millions of pairs: used only where the records are few enough that the rule
 # finds at most BROAD_PAIRS_PER_RECORD pairs per record (the engine counts them first).
@@ -261,10 +268,12 @@ BROAD_RULES: tuple[Rule, ...] = (
     _equal("given_sx", "given_sx"),
     _equal("family_sx", "family_sx"),
     _equal("postcode", "postcode"),
+    # The street without its number: a date of birth missing or typed over and a slip in the postcode.
+    _equal("street", "street"),
+    # Both names' sounds, anywhere: a new address and a birthday missing or typed over.
+    NAMES_ONLY,
 )
 BROAD_PAIRS_PER_RECORD = 5
-# Only when a source has neither dates of birth nor addresses: names alone.
-NAMES_ONLY = _equal("names_sx", "given_sx", "family_sx")
 
 # EM sessions: each leaves out what it blocks on, so together they train every comparison. They block on
 # the names themselves, never their sound-alike keys: Splink leaves untrained in a session only the
@@ -303,11 +312,11 @@ def training_rules(recorded: Collection[str]) -> list[Rule]:
     return [rule for rule in TRAINING_RULES if all(c in recorded for c in rule.needs)]
 
 
-def settings_creator(rules: Iterable[Rule] = PREDICTION_RULES) -> SettingsCreator:
+def settings_creator(rules: Iterable[Rule] = PREDICTION_RULES, *, households: bool = True) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(households),
         blocking_rules_to_generate_predictions=[rule.creator() for rule in rules],
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,

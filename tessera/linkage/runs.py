@@ -20,7 +20,7 @@ from django.db.models import Max
 from tessera.accounts.models import User
 from tessera.linkage import engine
 from tessera.linkage.bands import Bands
-from tessera.linkage.clustering import Clustering, RecordFacts, cluster
+from tessera.linkage.clustering import SAFETY_RULES, Clustering, RecordFacts, SafetyRule, cluster
 from tessera.linkage.evaluation import label_scores
 from tessera.linkage.features import record_features
 from tessera.linkage.model_spec import SPEC_VERSION
@@ -165,14 +165,15 @@ def plan_run(run: LinkageRun) -> dict[str, Any]:
         f"SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM {pairs}"  # noqa: S608 - engine table names, not user input
     ).fetchall()
     con.close()
-    result = cluster(person_of.keys(), auto_edges, facts, must_link=must, cannot_link=cannot)
+    rules = engine.rules_for(model.parameters)
+    result = cluster(person_of.keys(), auto_edges, facts, must_link=must, cannot_link=cannot, rules=rules)
     decided = {(a, b) for a, b in must} | {(a, b) for a, b in cannot} | {(b, a) for a, b in must + cannot}
     evidence = _strongest_pair_per_person(scored, person_of, result.cluster_of)
     merges = []
     for records in result.clusters().values():
         persons = sorted({person_of[r] for r in records})
         merges += [[persons[0], absorbed, evidence.get(absorbed)] for absorbed in persons[1:]]
-    review, never = review_plan(scored, result, facts, decided)
+    review, never = review_plan(scored, result, facts, decided, rules)
     return {
         "model": model.pk,
         "pairs": len(scored),
@@ -187,6 +188,7 @@ def review_plan(
     result: Clustering,
     facts: dict[int, RecordFacts],
     decided: set[tuple[int, int]],
+    rules: tuple[SafetyRule, ...] = SAFETY_RULES,
 ) -> tuple[list[list[Any]], int]:
     """The pairs a person is asked about, each [left, right, probability, weight, held back because, rule],
     and how many pairs were not offered at all because a rule says they are no likely match.
@@ -199,7 +201,7 @@ def review_plan(
     for a, b, probability, weight in scored:
         if (a, b) in decided or result.cluster_of[a] == result.cluster_of[b]:
             continue
-        hold = hold_for_review(facts.get(a, RecordFacts()), facts.get(b, RecordFacts()))
+        hold = hold_for_review(facts.get(a, RecordFacts()), facts.get(b, RecordFacts()), rules)
         if hold is not None and not hold.offered:
             never += 1
             continue

@@ -49,10 +49,13 @@ class Hold:
     offered: bool  # False: no likely match, so not in the queue nor among suggestions
 
 
-def hold_for_review(a: RecordFacts, b: RecordFacts) -> Hold | None:
-    """The safety rule a pair breaks, if any: a pair that is never offered says so first."""
-    banned = never_offered(a, b)
+def hold_for_review(
+    a: RecordFacts, b: RecordFacts, rules: tuple[SafetyRule, ...] = SAFETY_RULES
+) -> Hold | None:
+    """The safety rule a pair breaks, if any: a pair that is never offered says so first. ``rules`` are
+    the model's (``engine.rules_for``)."""
+    banned = never_offered(a, b, rules)
     if banned is not None:
         return Hold(banned, offered=False)
-    rule = first_refusal(a, b, SAFETY_RULES)
+    rule = first_refusal(a, b, rules)
     return Hold(rule, offered=True) if rule is not None else None

@@ -82,6 +82,11 @@ class Person(VersionedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed"
     )
+    # True while every source record of the person is police intelligence (``INTELLIGENCE_SOURCE_SYSTEM``):
+    # such a person is seen only by those who see police intelligence, and by partners once a release
+    # names them (ADR 0026). Kept with the summary (``services.refresh_summary``), as the database default
+    # for rows written in bulk.
+    known_only_from_intelligence = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -96,6 +101,11 @@ class Person(VersionedModel):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+# The source system of the records a person is known by when all Tessera knows of them is police
+# intelligence (a name in an intelligence report, confirmed by an analyst).
+INTELLIGENCE_SOURCE_SYSTEM = "Police intelligence"
 
 
 class SourceIdentity(TimeStampedModel):

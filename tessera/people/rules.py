@@ -36,13 +36,18 @@ class PersonRule:
     """People are seen by those who work with named children in the district where the person is known.
 
     Force-wide teams (intelligence, Hi-Tech Crime Unit, communications room) cover every district.
-    System administrators, chief officers and partner reporters see no one.
+    System administrators, chief officers and partner reporters see no one. A person known only from
+    police intelligence (``Person.known_only_from_intelligence``) is seen only by those whose scope sees
+    police intelligence: to anyone else their very existence would say what intelligence holds. The
+    intelligence app widens this (``extend_visibility``) for partners once a release names the person.
     """
 
     def condition(self, scope: Scope) -> Q:
         if not scope.works_with_named_children or not scope.district_ids:
             return NOTHING
-        return Q(district_id__in=scope.district_ids)
+        if scope.sees_police_intelligence:
+            return Q(district_id__in=scope.district_ids)
+        return Q(district_id__in=scope.district_ids, known_only_from_intelligence=False)
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
         if action == Action.CHANGE:

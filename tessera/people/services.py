@@ -27,6 +27,7 @@ from tessera.audit.versioning import save_changes
 from tessera.core.models import Agency, District
 from tessera.people.match_index import rebuild_match_keys
 from tessera.people.models import (
+    INTELLIGENCE_SOURCE_SYSTEM,
     EntityKind,
     Link,
     LinkKind,
@@ -213,6 +214,9 @@ def create_person(
         date_of_birth=date_of_birth,
         sex=sex,
         district=district,
+        known_only_from_intelligence=(
+            identity is not None and identity.source_system == INTELLIGENCE_SOURCE_SYSTEM
+        ),
     )
     source = None
     if identity is not None:
@@ -238,12 +242,16 @@ def create_person(
 
 def refresh_summary(person: Person) -> None:
     """Recompute the headline name, date of birth and sex from the person's source identities."""
+    identities = list(SourceIdentity.objects.filter(person=person).select_related("agency"))
     sources = [
-        SourceSays(i.agency.kind, i.given_name, i.family_name, i.date_of_birth, i.sex)
-        for i in SourceIdentity.objects.filter(person=person).select_related("agency")
+        SourceSays(i.agency.kind, i.given_name, i.family_name, i.date_of_birth, i.sex) for i in identities
     ]
     if not sources:
         return
+    # One record from anywhere but police intelligence, and the person is known outside it.
+    person.known_only_from_intelligence = all(
+        i.source_system == INTELLIGENCE_SOURCE_SYSTEM for i in identities
+    )
     summary = summarise(sources)
     person.given_name = summary.given_name
     person.family_name = summary.family_name
@@ -251,7 +259,7 @@ def refresh_summary(person: Person) -> None:
     person.sex = summary.sex
 
 
-SUMMARY_FIELDS = ("given_name", "family_name", "date_of_birth", "sex")
+SUMMARY_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "known_only_from_intelligence")
 
 
 @transaction.atomic
@@ -291,7 +299,7 @@ def _locked(*people: Person) -> list[Person]:
 def _save_after_merge(person: Person) -> None:
     refresh_summary(person)
     person.version = F("version") + 1
-    person.save(update_fields=["given_name", "family_name", "date_of_birth", "sex", "merged_into", "version"])
+    person.save(update_fields=[*SUMMARY_FIELDS, "merged_into", "version"])
     person.refresh_from_db(fields=["version"])
 
 

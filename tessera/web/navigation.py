@@ -134,6 +134,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("Cases", "cases:case_list", CASE_WORKERS, ("/cases/",)),
     NavItem("Actions", "cases:action_lists", CASE_WORKERS, ("/cases/actions/",)),
+    NavItem("Intelligence", "intelligence:home", CASE_WORKERS, ("/intelligence/",)),
     NavItem(
         "Search people",
         "people:person_search",

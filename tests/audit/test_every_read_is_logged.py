@@ -24,6 +24,7 @@ from tessera.core.models import District
 from tessera.referrals.models import Referral
 from tessera.risk.models import ReassessmentTask, TaskReason
 from tests.access_matrix import ROWS, build_world, missing_world, risk_world
+from tests.access_matrix import ROWS, build_world, intel_world, risk_world
 from tests.conftest import verified_client
 from tests.referrals.test_referrals import concern
 
@@ -188,6 +189,57 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
     "information:hub": ("dpo", lambda w: {}),
     "information:person": ("dpo", _person),
     "information:pack": ("dpo", _person),
+    # Intelligence (issue 18): the analyst's lists and pages; the Sheffield release as its reader sees it.
+    **{
+        name: ("analyst", named)
+        for name, named in (
+            (
+                "intelligence:home",
+                lambda w: {"intelligence.intelligencereport": {r.pk for r in intel_world(w).reports}},
+            ),
+            (
+                "intelligence:new_package",
+                lambda w: {"intelligence.intelligencereport": {r.pk for r in intel_world(w).reports}},
+            ),
+            (
+                "intelligence:report_detail",
+                lambda w: {
+                    "intelligence.intelligencereport": {intel_world(w).reports[0].pk},
+                    "people.person": {intel_world(w).child.pk},
+                },
+            ),
+            (
+                "intelligence:release_report",
+                lambda w: {"intelligence.intelligencereport": {intel_world(w).reports[0].pk}},
+            ),
+            (
+                "intelligence:package_detail",
+                lambda w: {
+                    "intelligence.intelligencepackage": {intel_world(w).package.pk},
+                    "people.person": {intel_world(w).child.pk, intel_world(w).suspect.pk},
+                },
+            ),
+            (
+                "intelligence:release_package",
+                lambda w: {"intelligence.intelligencepackage": {intel_world(w).package.pk}},
+            ),
+            (
+                "intelligence:package_pdf",
+                lambda w: {"intelligence.intelligencepackage": {intel_world(w).package.pk}},
+            ),
+        )
+    },
+    "intelligence:release_detail": (
+        "sw.sheffield",
+        lambda w: {
+            "intelligence.partnerrelease": {intel_world(w).release.pk},
+            "people.person": {intel_world(w).suspect.pk},
+        },
+    ),
+    "intelligence:release_pdf": (
+        "sw.sheffield",
+        lambda w: {"intelligence.partnerrelease": {intel_world(w).release.pk}},
+    ),
 }
 
 # url name -> why it shows no personal data (so no access-log row is asked of it here).
@@ -247,6 +299,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "risk:calibration_propose": "POST only",
     "risk:version_shadow": "POST only",
     "missing:dashboard": "missing episodes counted by district, grade, month and children's home, without names",
+    "intelligence:new_report": "an empty form",
+    "intelligence:grade_report": "a redirect to the report page (the grade is posted and logged by its service)",
+    "intelligence:add_subject": "a redirect to the report page (the subject is posted and logged by its service)",
 }
 
 

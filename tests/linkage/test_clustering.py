@@ -3,10 +3,17 @@
 from dataclasses import replace
 
 from tessera.linkage.clustering import (
+    HOUSEHOLD_MIN_PAIRS,
+    SAFETY_RULES,
+    HouseholdEvidence,
     RecordFacts,
     adult_and_child,
     cluster,
     dates_compatible,
+    family_in_one_household,
+    household_evidence,
+    names_compatible,
+    safety_rules,
     siblings_in_one_household,
 )
 from tessera.linkage.evaluation import exact_cluster_scores, household_false_merges, pairwise_cluster_scores
@@ -133,15 +140,65 @@ def test_an_adult_and_a_child_when_recorded_are_never_one_person_whatever_the_ga
 
 def test_siblings_in_one_household_whether_or_not_a_birthday_is_recorded():
     kayleigh = _facts("Kayleigh", "2010-03-14")
-    assert siblings_in_one_household(kayleigh, _facts("Kayla", "2012-06-02"))
-    assert siblings_in_one_household(kayleigh, _facts("Kayleigh", "1988-06-02")), "a parent with one name"
-    assert not siblings_in_one_household(_facts("Rebecca", "2010-03-14"), _facts("Becky", "2010-04-03"))
-    assert siblings_in_one_household(kayleigh, _facts("Madison", "2010-03-14")), "twins"
+    assert siblings_in_one_household(kayleigh, _facts("Shannon", "2012-06-02"))
     assert siblings_in_one_household(kayleigh, _facts("Madison", None)), "a sister with no birthday recorded"
+    assert not siblings_in_one_household(_facts("Rebecca", "2010-03-14"), _facts("Becky", "2010-04-03"))
     assert not siblings_in_one_household(kayleigh, _facts("Kayleigh", None))
     assert not siblings_in_one_household(kayleigh, _facts("Madison", None, family="thornley")), (
         "not one household"
     )
+    # One of the two apart and the other agreeing is the other rule's: twins, or a namesake parent.
+    assert not siblings_in_one_household(kayleigh, _facts("Madison", "2010-03-14"))
+    assert not siblings_in_one_household(kayleigh, _facts("Kayleigh", "1988-06-02"))
+
+
+def test_family_in_one_household_when_only_one_of_name_and_birthday_is_apart():
+    kayleigh = _facts("Kayleigh", "2010-03-14")
+    assert family_in_one_household(kayleigh, _facts("Madison", "2010-03-14")), "twins"
+    assert family_in_one_household(kayleigh, _facts("Kayleigh", "1988-06-02")), "a namesake parent"
+    assert family_in_one_household(kayleigh, _facts("Kayla", "2012-06-02")), "a sister, Kayla"
+    assert not family_in_one_household(kayleigh, _facts("Shannon", "2012-06-02")), "siblings rule's"
+    assert not family_in_one_household(kayleigh, _facts("Madison", None)), "siblings rule's"
+    assert not family_in_one_household(kayleigh, _facts("Kayleigh", "2010-03-15")), "one person"
+    assert not family_in_one_household(kayleigh, _facts("Madison", "2010-03-14", family="thornley")), (
+        "not one household"
+    )
+
+
+def test_a_short_name_one_slip_apart_is_one_name():
+    for typed, other in (("Leo", "Lo"), ("Ivy", "Iy"), ("Mia", "Mai"), ("Tia", "Tai")):
+        assert names_compatible(_facts(typed, "2017-08-25"), _facts(other, "2017-08-25")), (typed, other)
+    assert not names_compatible(_facts("Mia", "2017-08-25"), _facts("Leo", "2017-08-25"))
+    assert not family_in_one_household(_facts("Leo", "2017-08-25"), _facts("Lo", "2017-08-25"))
+
+
+def test_households_are_judged_from_pairs_sharing_a_surname_and_an_address():
+    siblings = (_facts("Kayleigh", "2010-03-14"), _facts("Shannon", "2012-06-02"))
+    one_child_typed_over = (_facts("Kayleigh", "2010-03-14"), _facts("Madison", "2010-03-14"))
+    no_birthday = (_facts("Kayleigh", "2010-03-14"), _facts("Shannon", None))
+    assert household_evidence([siblings, one_child_typed_over, no_birthday]) == HouseholdEvidence(2, 1)
+    few = HOUSEHOLD_MIN_PAIRS - 1
+    assert HouseholdEvidence(few, 0).households, "too few pairs to say: judged to have households"
+    assert not HouseholdEvidence(1000, 7).households, "FEBRL: 0.7% plainly two people"
+    assert HouseholdEvidence(1000, 650).households, "Tessera's worlds: 65-82%"
+    assert HouseholdEvidence(1000, 100).households
+
+
+def test_without_households_twins_or_namesakes_is_not_applied_and_siblings_still_are():
+    assert safety_rules() == SAFETY_RULES
+    without = {rule.name for rule in safety_rules(households=False)}
+    assert without == {rule.name for rule in SAFETY_RULES} - {"family_in_one_household"}
+    one_child = {1: _facts("Kayleigh", "2010-03-14"), 2: _facts("Madison", "2010-03-14")}
+    edge = [(1, 2, 0.9999)]
+    assert cluster(one_child, edge, one_child).refused == edge
+    assert cluster(one_child, edge, one_child, rules=safety_rules(households=False)).refused == []
+    sisters = {1: _facts("Kayleigh", "2010-03-14"), 2: _facts("Shannon", "2012-06-02")}
+    assert cluster(sisters, edge, sisters, rules=safety_rules(households=False)).refused == edge
+    adult = {
+        1: _facts("Jordan", "2010-05-01", recorded=2024),
+        2: _facts("Jordan", "1990-05-01", recorded=2024),
+    }
+    assert cluster(adult, edge, adult, rules=safety_rules(households=False)).refused == edge
 
 
 def test_one_shared_identifier_and_birthday_is_one_person_whatever_the_first_name():
@@ -149,11 +206,33 @@ def test_one_shared_identifier_and_birthday_is_one_person_whatever_the_first_nam
         return replace(_facts(given, dob), identifiers=frozenset({identifier}))
 
     # A first name typed over on one record: the agency's own ID and the birthday agree.
-    assert not siblings_in_one_household(
+    assert not family_in_one_household(
         keyed("Kayleigh", "2010-03-14", "la:77"), keyed("Shannon", "2010-03-14", "la:77")
     )
     # Twins have an ID each; a mother's number on her baby's record matches neither name nor birthday.
-    assert siblings_in_one_household(
+    assert family_in_one_household(
         keyed("Kayleigh", "2010-03-14", "la:77"), keyed("Shannon", "2010-03-14", "la:78")
     )
     assert adult_and_child(keyed("Shannon", "1990-01-02", "nhs:1"), keyed("Kayleigh", "2020-05-06", "nhs:1"))
+
+
+def test_an_agency_id_shared_at_one_home_is_one_person_even_with_name_and_birthday_typed_over():
+    def keyed(given, dob, identifier):
+        return replace(_facts(given, dob), identifiers=frozenset({identifier}))
+
+    shannon = keyed("Shannon", "2012-06-02", "la_person_id:ROT77")
+    assert not siblings_in_one_household(keyed("Kayleigh", "2010-03-14", "la_person_id:ROT77"), shannon)
+    assert not siblings_in_one_household(
+        keyed("Kayleigh", None, "police_person_id:SY1"), keyed("Shannon", None, "police_person_id:SY1")
+    )
+    # Each sister has her own; a mother's NHS number on her baby's record is no agency's own ID.
+    assert siblings_in_one_household(keyed("Kayleigh", "2010-03-14", "la_person_id:ROT78"), shannon)
+    assert siblings_in_one_household(
+        keyed("Kayleigh", "2010-03-14", "nhs_number:9434765919"),
+        keyed("Shannon", "2012-06-02", "nhs_number:9434765919"),
+    )
+    # Nor does it excuse an adult and a child.
+    assert adult_and_child(
+        keyed("Shannon", "1990-01-02", "la_person_id:ROT77"),
+        keyed("Kayleigh", "2020-05-06", "la_person_id:ROT77"),
+    )

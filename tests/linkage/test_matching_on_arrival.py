@@ -104,11 +104,12 @@ def test_a_sister_at_the_same_address_is_held_back_with_the_reason(leah, client_
     identity = _imported("P902")
     assert identity.person_id != leah.pk, "never merged"
     pair = ReviewPair.objects.get()
-    assert pair.held_back_rule == "siblings_in_one_household"
+    # Names alike (Lea, Leah) with birthdays that cannot be one date: family, held back as such.
+    assert pair.held_back_rule == "family_in_one_household"
     assert pair.match_probability >= 0.5, "offered, with the warning"
     page = client.get(f"/linkage/review/{pair.pk}/").content.decode()
-    assert "Possible siblings" in page
-    assert "likely siblings" in page
+    assert "Possible family members" in page
+    assert "siblings with like names" in page
 
 
 def test_an_adult_with_a_child_s_name_and_address_is_neither_joined_nor_queued(leah, client_for, cast):

@@ -24,6 +24,7 @@ def _nav_labels(html: str) -> list[str]:
                 "Triage",
                 "Cases",
                 "Actions",
+                "Intelligence",
                 "Search people",
                 "Risk",
                 "Missing",

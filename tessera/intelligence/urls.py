@@ -1,0 +1,20 @@
+from django.urls import path
+
+from tessera.intelligence import views
+
+app_name = "intelligence"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reports/new/", views.new_report, name="new_report"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/grade/", views.grade_report, name="grade_report"),
+    path("reports/<int:pk>/subjects/", views.add_subject, name="add_subject"),
+    path("reports/<int:pk>/release/", views.release_report, name="release_report"),
+    path("releases/<int:pk>/", views.release_detail, name="release_detail"),
+    path("releases/<int:pk>/pdf/", views.release_pdf, name="release_pdf"),
+    path("packages/new/", views.new_package, name="new_package"),
+    path("packages/<int:pk>/", views.package_detail, name="package_detail"),
+    path("packages/<int:pk>/release/", views.release_package, name="release_package"),
+    path("packages/<int:pk>/pdf/", views.package_pdf, name="package_pdf"),
+]

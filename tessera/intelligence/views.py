@@ -1,0 +1,475 @@
+"""The intelligence pages: reports and their subjects, releases to partners, packages for case teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tessera.access.policy import Action, can, visible_to
+from tessera.access.reads import log_export, log_opened
+from tessera.access.scope import scope_of
+from tessera.accounts.models import User
+from tessera.accounts.signed_in import signed_in
+from tessera.audit.versioning import StaleVersionError
+from tessera.cases.models import Case
+from tessera.intelligence import selectors, services
+from tessera.intelligence.chart import ChartSubject, Join, co_mentions, layout
+from tessera.intelligence.extraction import MentionKind
+from tessera.intelligence.forms import (
+    GradeForm,
+    NewReportForm,
+    PackageForm,
+    ReleaseForm,
+    SubjectForm,
+    package_release_form,
+)
+from tessera.intelligence.grading import Grade, describe_grade
+from tessera.intelligence.models import IntelligenceReport, PartnerRelease, SubjectRole
+from tessera.intelligence.pdf import PackagePdf, PdfItem, package_pdf_bytes
+from tessera.intelligence.rules import may_confirm_subjects, may_evaluate
+from tessera.intelligence.sources import source_name, source_page
+from tessera.ui.errors import add_service_errors
+
+
+def _user(request: HttpRequest) -> User:
+    return signed_in(request)
+
+
+def _reader(request: HttpRequest) -> User:
+    """Anyone who may read intelligence or its releases: those who work with named children."""
+    user = _user(request)
+    if not scope_of(user).works_with_named_children:
+        raise PermissionDenied("Your role reads no intelligence")
+    return user
+
+
+def _intelligence_reader(request: HttpRequest) -> User:
+    user = _user(request)
+    if not scope_of(user).sees_police_intelligence:
+        raise PermissionDenied("Intelligence reports are for police intelligence and exploitation roles")
+    return user
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Reports and packages (police intelligence roles); releases to the user's districts (everyone who
+    works with named children)."""
+    user = _reader(request)
+    scope = scope_of(user)
+    context: dict[str, Any] = {
+        "sees_intelligence": scope.sees_police_intelligence,
+        "may_evaluate": may_evaluate(scope),
+    }
+    if scope.sees_police_intelligence:
+        context["reports"] = selectors.reports_for_list(user)
+        context["packages"] = selectors.packages_for_list(user)
+    context["releases"] = selectors.releases_for_list(user)
+    selectors.log_intelligence_lists(
+        user,
+        request,
+        list_name="intelligence",
+        reports=context.get("reports", []),
+        packages=context.get("packages", []),
+        releases=context["releases"],
+    )
+    return render(request, "intelligence/home.html", context)
+
+
+def new_report(request: HttpRequest) -> HttpResponse:
+    user = _intelligence_reader(request)
+    form = NewReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        grade = Grade(data["source_evaluation"], data["intelligence_assessment"], data["handling_code"])
+        try:
+            report = services.submit_intelligence(
+                user,
+                text=data["text"],
+                occurred_on=data["occurred_on"],
+                district=data["district"],
+                grade=grade,
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{report.reference} recorded. Confirm the people and things it names.")
+            return redirect("intelligence:report_detail", pk=report.pk)
+    return render(request, "intelligence/new_report.html", {"form": form})
+
+
+def _report_page(
+    request: HttpRequest,
+    user: User,
+    report: IntelligenceReport,
+    *,
+    grade_form: GradeForm | None = None,
+    stale_message: str = "",
+    subject_error: str = "",
+) -> HttpResponse:
+    scope = scope_of(user)
+    subjects, hidden = selectors.subjects_of(user, report)
+    known = {s.entity_id for s, _ in subjects}
+    offered = selectors.offered_subjects(user, report, known) if may_confirm_subjects(scope) else []
+    if grade_form is None and may_evaluate(scope):
+        grade_form = GradeForm(
+            initial={
+                "version": report.version,
+                "source_evaluation": report.source_evaluation,
+                "intelligence_assessment": report.intelligence_assessment,
+                "handling_code": report.handling_code,
+            }
+        )
+    context = {
+        "report": report,
+        "grade_words": describe_grade(
+            report.source_evaluation,
+            report.intelligence_assessment,
+            report.handling_code,
+            report.legacy_grade,
+        ),
+        "subjects": subjects,
+        "hidden_subjects": hidden,
+        "offered": offered,
+        "roles": SubjectRole.choices,
+        "grade_form": grade_form,
+        "stale_message": stale_message,
+        "subject_error": subject_error,
+        "decisions": list(selectors.decisions_on(user, report)),
+        "may_release": can(user, Action.SHARE, report),
+        "source_name": source_name(report.source_type),
+        "source_url": source_page(user, report.source_type, report.source_id),
+    }
+    return render(request, "intelligence/report_detail.html", context)
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    report = selectors.open_report(user, pk, via=request)
+    return _report_page(request, user, report)
+
+
+def grade_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    report = selectors.report_for_form(user, pk)
+    if not can(user, Action.CHANGE, report):
+        raise PermissionDenied("Your role does not grade intelligence")
+    if request.method != "POST":
+        return redirect("intelligence:report_detail", pk=report.pk)
+    form = GradeForm(request.POST)
+    stale_message = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evaluate_report(
+                user,
+                report,
+                grade=Grade(
+                    data["source_evaluation"], data["intelligence_assessment"], data["handling_code"]
+                ),
+                expected_version=data["version"],
+                request=request,
+            )
+        except StaleVersionError as stale:
+            stale_message = stale.message
+        else:
+            messages.success(request, f"{report.reference} graded {report.grade_code}.")
+            return redirect("intelligence:report_detail", pk=report.pk)
+    report = selectors.report_for_form(user, pk)
+    log_opened(user, report, via=request)
+    return _report_page(request, user, report, grade_form=form, stale_message=stale_message)
+
+
+def add_subject(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm a name, registration or number found in the text: an existing record, or a new one."""
+    user = _user(request)
+    report = selectors.report_for_form(user, pk)
+    if not may_confirm_subjects(scope_of(user)):
+        raise PermissionDenied("Your role does not record the people and things a report names")
+    if request.method != "POST":
+        return redirect("intelligence:report_detail", pk=report.pk)
+    form = SubjectForm(request.POST)
+    if not form.is_valid():
+        log_opened(user, report, via=request)
+        return _report_page(request, user, report, subject_error="Choose which record it is, and its role.")
+    data = form.cleaned_data
+    role = SubjectRole(data["role"])
+    kind, value, record = data["kind"], data["value"], data["record"]
+    try:
+        if record and record != "new":
+            if not record.isdigit() or len(record) > 12:
+                raise Http404("No record found")
+            named = selectors.describe_entities(user, [int(record)])
+            if int(record) not in named:
+                raise Http404("No record found")
+            services.add_subject_entity(user, report, entity_id=int(record), role=role, request=request)
+        elif kind in {MentionKind.NAME, MentionKind.NICKNAME}:
+            services.record_named_person(
+                user,
+                report,
+                name=value if kind == MentionKind.NAME else "",
+                nickname=value if kind == MentionKind.NICKNAME else "",
+                role=role,
+                request=request,
+            )
+        else:
+            services.record_named_thing(
+                user, report, kind=MentionKind(kind), value=value, role=role, request=request
+            )
+    except ValidationError as error:
+        log_opened(user, report, via=request)
+        return _report_page(request, user, report, subject_error=" ".join(error.messages))
+    messages.success(request, f"{value} recorded as a subject of {report.reference}.")
+    return redirect("intelligence:report_detail", pk=report.pk)
+
+
+def _subject_choices(user: User, report: IntelligenceReport) -> list[tuple[str, str]]:
+    subjects, _hidden = selectors.subjects_of(user, report)
+    return [(str(s.entity_id), f"{named.label} ({s.get_role_display().lower()})") for s, named in subjects]
+
+
+def release_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    report = selectors.report_for_form(user, pk)
+    if not can(user, Action.SHARE, report):
+        raise PermissionDenied("Releases to partners are decided by intelligence analysts and supervisors")
+    choices = _subject_choices(user, report)
+    form = ReleaseForm(request.POST or None, subjects=choices, initial={"district": report.district_id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "release":
+                release = services.release_report(
+                    user,
+                    report,
+                    district=data["district"],
+                    sanitised_text=data["sanitised_text"],
+                    handling_conditions=data["handling_conditions"],
+                    reason=data["reason"],
+                    naming=[int(v) for v in data["naming"]],
+                    request=request,
+                )
+                messages.success(request, f"{release.reference} released to partners in {release.district}.")
+            else:
+                services.refuse_release(
+                    user, report, district=data["district"], reason=data["reason"], request=request
+                )
+                messages.success(request, f"Release of {report.reference} refused; the reason is recorded.")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("intelligence:report_detail", pk=report.pk)
+    log_opened(user, report, via=request, details={"page": "release"})
+    return render(request, "intelligence/release_report.html", {"report": report, "form": form})
+
+
+def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    release = selectors.open_release(user, pk, via=request)
+    parts = selectors.release_parts(user, release)
+    named = selectors.named_by(user, [release, *parts])
+    context = {
+        "release": release,
+        "parts": [(part, named.get(part.pk, [])) for part in parts],
+        "named": named.get(release.pk, []),
+        "sees_intelligence": scope_of(user).sees_police_intelligence,
+    }
+    return render(request, "intelligence/release_detail.html", context)
+
+
+def _report_choices(user: User, request: HttpRequest) -> list[tuple[str, str]]:
+    """The reports offered for a package (their opening words are shown, so the list is logged)."""
+    rows = list(visible_to(user, IntelligenceReport).order_by("-created_at")[:100])
+    selectors.log_intelligence_lists(user, request, list_name="reports for a package", reports=rows)
+    return [(str(r.pk), f"{r.reference} ({r.grade_code}): {r.text[:80]}") for r in rows]
+
+
+def new_package(request: HttpRequest) -> HttpResponse:
+    user = _intelligence_reader(request)
+    if not may_evaluate(scope_of(user)):
+        raise PermissionDenied("Packages are built by intelligence analysts and supervisors")
+    choices = _report_choices(user, request)
+    chosen = [v for v in request.GET.getlist("report") if v.isdigit()]
+    form = PackageForm(request.POST or None, reports=choices, initial={"reports": chosen})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        reports = list(visible_to(user, IntelligenceReport).filter(pk__in=[int(v) for v in data["reports"]]))
+        # In the order they were recorded: a package reads as what was learnt, first to last.
+        reports.sort(key=lambda r: (r.created_at, r.pk))
+        case = None
+        if data["case_reference"]:
+            case = visible_to(user, Case).filter(reference__iexact=data["case_reference"].strip()).first()
+            if case is None:
+                form.add_error("case_reference", "No case you can see has that reference")
+        if not form.errors:
+            try:
+                package = services.build_package(
+                    user,
+                    title=data["title"],
+                    summary=data["summary"],
+                    district=data["district"],
+                    reports=reports,
+                    case=case,
+                    request=request,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{package.reference} built from {len(reports)} reports.")
+                return redirect("intelligence:package_detail", pk=package.pk)
+    return render(request, "intelligence/new_package.html", {"form": form, "has_reports": bool(choices)})
+
+
+def _package_chart(user: User, reports: list[IntelligenceReport]) -> tuple[Any, list[Join], dict[int, Any]]:
+    subjects: list[ChartSubject] = []
+    per_report: list[tuple[str, list[int]]] = []
+    named_all: dict[int, Any] = {}
+    for report in reports:
+        shown, _hidden = selectors.subjects_of(user, report)
+        ids = []
+        for subject, named in shown:
+            subjects.append(
+                ChartSubject(subject.entity_id, named.label, named.kind, subject.get_role_display())
+            )
+            named_all[subject.entity_id] = named
+            ids.append(subject.entity_id)
+        per_report.append((report.reference, ids))
+    joins = co_mentions(per_report) + selectors.links_between(user, set(named_all))
+    chart = layout(subjects, joins)
+    return chart, joins, named_all
+
+
+def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    package = selectors.open_package(user, pk, via=request)
+    reports = selectors.reports_of(user, package)
+    chart, _joins, named = _package_chart(user, reports)
+    context = {
+        "package": package,
+        "reports": reports,
+        "chart": chart,
+        "named": named,
+        "releases": list(visible_to(user, PartnerRelease).filter(package=package).select_related("district")),
+        "may_release": can(user, Action.SHARE, package),
+    }
+    return render(request, "intelligence/package_detail.html", context)
+
+
+def release_package(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    package = selectors.package_for_form(user, pk)
+    if not can(user, Action.SHARE, package):
+        raise PermissionDenied("Releases to partners are decided by intelligence analysts and supervisors")
+    reports = selectors.reports_of(user, package)
+    form_class = package_release_form(reports)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        items = [
+            services.ItemDecision(
+                report=report,
+                sanitised_text=data[f"text_{report.pk}"],
+                withheld_reason=data[f"withheld_{report.pk}"],
+                naming=[
+                    int(v) for v in request.POST.getlist(f"naming_{report.pk}") if v.isdigit() and len(v) < 12
+                ],
+            )
+            for report in reports
+        ]
+        try:
+            release = services.release_package(
+                user,
+                package,
+                sanitised_summary=data["sanitised_summary"],
+                handling_conditions=data["handling_conditions"],
+                reason=data["reason"],
+                items=items,
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{release.reference} released to partners in {release.district}.")
+            return redirect("intelligence:release_detail", pk=release.pk)
+    log_opened(user, package, via=request, details={"page": "release"})
+    rows = [
+        (report, text, withheld, _subject_choices(user, report), request.POST.getlist(f"naming_{report.pk}"))
+        for report, (_pk, text, withheld) in zip(reports, form.report_fields(), strict=True)
+    ]
+    return render(
+        request, "intelligence/release_package.html", {"package": package, "form": form, "rows": rows}
+    )
+
+
+def package_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The package as a PDF for the case team (police intelligence roles), logged as an export."""
+    user = _user(request)
+    package = selectors.package_for_form(user, pk)
+    if not can(user, Action.EXPORT, package):
+        raise PermissionDenied("You cannot export this package")
+    reports = selectors.reports_of(user, package)
+    chart, _joins, _named = _package_chart(user, reports)
+    items = [
+        PdfItem(
+            r.reference,
+            describe_grade(r.source_evaluation, r.intelligence_assessment, r.handling_code, r.legacy_grade),
+            r.text,
+        )
+        for r in reports
+    ]
+    document = PackagePdf(
+        title=f"{package.reference}: {package.title}",
+        audience="Police intelligence: not for partners",
+        summary=package.summary,
+        conditions="",
+        items=items,
+        chart=chart,
+        printed_by=str(user),
+    )
+    log_export(
+        user,
+        package,
+        via=request,
+        reason="intelligence package PDF",
+        details={"reports": [r.pk for r in reports]},
+    )
+    return _pdf_response(package_pdf_bytes(document), f"{package.reference}.pdf")
+
+
+def release_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A package's released version as a PDF for partners, logged as an export."""
+    user = _user(request)
+    release = selectors.release_for_export(user, pk)
+    parts = selectors.release_parts(user, release)
+    named = selectors.named_by(user, [release, *parts])
+    subjects = [ChartSubject(n.entity_id, n.label, n.kind) for part in parts for n in named.get(part.pk, [])]
+    joins = co_mentions([(part.reference, [n.entity_id for n in named.get(part.pk, [])]) for part in parts])
+    items = [PdfItem(part.reference, "Released version", part.sanitised_text) for part in parts]
+    if release.report_id and not parts:
+        items = [PdfItem(release.reference, "Released version", release.sanitised_text)]
+    document = PackagePdf(
+        title=f"{release.reference}: released intelligence for partners in {release.district}",
+        audience=f"Released to partners in {release.district}",
+        summary=release.sanitised_text if release.package_id else "",
+        conditions=release.handling_conditions,
+        items=items,
+        chart=layout(subjects, joins),
+        printed_by=str(user),
+    )
+    log_export(
+        user,
+        release,
+        via=request,
+        reason="released intelligence PDF",
+        details={"parts": [p.pk for p in parts]},
+    )
+    return _pdf_response(package_pdf_bytes(document), f"{release.reference}.pdf")
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

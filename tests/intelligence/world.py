@@ -1,0 +1,82 @@
+"""A small intelligence world: three graded reports about a Sheffield girl, the man and the car they
+name, a package of them for the Sheffield case team, and its sanitised release to Sheffield partners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tessera.accounts.models import User
+from tessera.core.models import District
+from tessera.intelligence.grading import Grade
+from tessera.intelligence.models import IntelligencePackage, IntelligenceReport, PartnerRelease, SubjectRole
+from tessera.intelligence.services import (
+    ItemDecision,
+    add_subject,
+    build_package,
+    record_named_person,
+    release_package,
+    submit_intelligence,
+)
+from tessera.people.models import EntityKind, Person, PoleEntity, Vehicle
+
+TEXTS = (
+    "Ellie Cawthorne seen getting into a silver Astra YK62 ABC outside the school at 15:30 with an older "
+    "male known as Kaz. Source is a member of school staff.",
+    "Kaz Mahmood drives the Astra YK62 ABC and gives girls vodka at a flat on Cemetery Road. Source "
+    "overheard it.",
+    "Ellie Cawthorne told a friend that Kaz buys her phone credit; number 07700 900456 given.",
+)
+
+
+@dataclass
+class IntelWorld:
+    child: Person
+    suspect: Person
+    car: Vehicle
+    reports: list[IntelligenceReport]
+    package: IntelligencePackage
+    release: PartnerRelease
+
+
+def build_intel_world(cast: dict[str, User], child: Person) -> IntelWorld:
+    analyst = cast["analyst"]
+    car = Vehicle.objects.create(
+        entity=PoleEntity.objects.create(kind=EntityKind.VEHICLE), registration="YK62ABC"
+    )
+    grades = (Grade("2", "B", "C"), Grade("2", "C", "C"), Grade("1", "B", "P"))
+    reports = [
+        submit_intelligence(analyst, text=text, district=child.district, grade=grade)
+        for text, grade in zip(TEXTS, grades, strict=True)
+    ]
+    suspect = record_named_person(analyst, reports[1], name="Kaz Mahmood", role=SubjectRole.SUSPECT)
+    for report in reports:
+        add_subject(analyst, report, thing=child, role=SubjectRole.CHILD_AT_RISK)
+        add_subject(analyst, report, thing=suspect, role=SubjectRole.SUSPECT)
+    add_subject(analyst, reports[0], thing=car)
+    add_subject(analyst, reports[1], thing=car)
+    package = build_package(
+        analyst,
+        title="Ellie Cawthorne: an older male and a silver Astra",
+        summary="Three reports link Ellie to an older male, Kaz Mahmood, who drives YK62 ABC.",
+        district=District.objects.get(code="sheffield"),
+        reports=reports,
+    )
+    release = release_package(
+        analyst,
+        package,
+        sanitised_summary="Police hold information that Ellie may be at risk from an older male who drives a car.",
+        handling_conditions="For the Sheffield case team's safety planning only; not to be shared with the family.",
+        reason="The case team needs it to plan Ellie's safety this week.",
+        items=[
+            ItemDecision(
+                reports[0], sanitised_text="Ellie has been seen getting into a car with an older male."
+            ),
+            ItemDecision(
+                reports[1],
+                sanitised_text="The older male, Kaz Mahmood, is believed to give girls alcohol.",
+                naming=[suspect.entity_id],
+            ),
+            ItemDecision(reports[2], withheld_reason="Would identify the friend who told us."),
+        ],
+    )
+    return IntelWorld(child, suspect, car, reports, package, release)
