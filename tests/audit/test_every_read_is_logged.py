@@ -23,8 +23,7 @@ from tessera.audit.models import AccessLog, RecordShown
 from tessera.core.models import District
 from tessera.referrals.models import Referral
 from tessera.risk.models import ReassessmentTask, TaskReason
-from tests.access_matrix import ROWS, build_world, missing_world, risk_world
-from tests.access_matrix import ROWS, build_world, intel_world, risk_world
+from tests.access_matrix import ROWS, build_world, intel_world, missing_world, risk_world
 from tests.conftest import verified_client
 from tests.referrals.test_referrals import concern
 

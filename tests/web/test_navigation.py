@@ -34,7 +34,16 @@ def _nav_labels(html: str) -> list[str]:
         ),
         (
             "mpc.doncaster",
-            ["Home", "Report a concern", "Cases", "Actions", "Search people", "Risk", "Missing"],
+            [
+                "Home",
+                "Report a concern",
+                "Cases",
+                "Actions",
+                "Intelligence",
+                "Search people",
+                "Risk",
+                "Missing",
+            ],
         ),
         ("commissioner", ["Home", "Report a concern", "Risk", "Oversight"]),
         ("hotel.sheffield", ["Home", "Report a concern"]),
