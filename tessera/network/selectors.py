@@ -55,12 +55,16 @@ def _centre_record(user: Actor, entity: PoleEntity) -> tuple[models.Model, str]:
 End = tuple[str, str, date | None, int | None]  # label, page, date of birth, person id
 
 
-def _walk(user: Actor, centre: int, kind: str, steps: int) -> tuple[dict[int, int], dict[int, End], int]:
-    """Entity -> distance, entity -> (label, url, born, person id), and how many were left out."""
+def _walk(
+    user: Actor, centre: int, kind: str, steps: int
+) -> tuple[dict[int, int], dict[int, End], dict[int, str], int]:
+    """Entity -> distance, entity -> (label, url, born, person id), entity -> kind, and how many were
+    left out."""
     links = visible_to(user, Link)
     distance = {centre: 0}
     ends = visible_ends(user, {kind: {centre}})
     frontier = {centre}
+    kinds = {centre: kind}
     left_out = 0
     for step in range(1, steps + 1):
         if not frontier:
@@ -73,6 +77,7 @@ def _walk(user: Actor, centre: int, kind: str, steps: int) -> tuple[dict[int, in
             for entity, entity_kind in ((source, source_kind), (target, target_kind)):
                 if entity not in distance:
                     new[entity_kind].add(entity)
+                    kinds[entity] = entity_kind
         seen = visible_ends(user, new)
         room = MOST_ENTITIES - len(distance)
         reached = sorted(seen)
@@ -81,7 +86,7 @@ def _walk(user: Actor, centre: int, kind: str, steps: int) -> tuple[dict[int, in
         for entity in frontier:
             distance[entity] = step
             ends[entity] = seen[entity]
-    return distance, ends, left_out
+    return distance, ends, kinds, left_out
 
 
 def network_of(user: Actor, entity_id: int, steps: int, *, via: HttpRequest | None) -> NetworkPage:
@@ -93,7 +98,7 @@ def network_of(user: Actor, entity_id: int, steps: int, *, via: HttpRequest | No
         raise Http404("No such network")
     with transaction.atomic():
         record, label = _centre_record(user, entity)
-        distance, ends, left_out = _walk(user, entity.pk, entity.kind, steps)
+        distance, ends, kinds, left_out = _walk(user, entity.pk, entity.kind, steps)
         ids = list(distance)
         links = list(
             visible_to(user, Link)
@@ -106,7 +111,6 @@ def network_of(user: Actor, entity_id: int, steps: int, *, via: HttpRequest | No
             .filter(kind=LinkKind.SUSPECTED_EXPLOITER, source_id__in=ids)
             .values_list("source_id", flat=True)
         )
-        kinds = dict(PoleEntity.objects.filter(pk__in=ids).values_list("pk", "kind"))
         today = timezone.localdate()
         nodes = {}
         for key in ids:

@@ -15,14 +15,7 @@ from tessera.access.scope import scope_of
 from tessera.network.chart import chart_data
 from tessera.network.graph import Node, adults_by_children_reached, communities, shortest_path
 from tessera.network.selectors import DEFAULT_STEPS, MOST_STEPS, network_of
-
-KIND_NAMES = {
-    "person": "Person",
-    "location": "Place",
-    "vehicle": "Vehicle",
-    "phone": "Phone",
-    "online_account": "Online account",
-}
+from tessera.people.link_chart import KIND_NAMES
 
 
 def entity_cell(node: Node) -> SafeString:

@@ -18,7 +18,8 @@ RADIUS = 135
 MAX_NODES = 16
 LABEL_LENGTH = 26
 
-_KIND_NAMES = {
+# What each kind of entity is called on the pages (a location is a "Place" to users).
+KIND_NAMES = {
     "person": "Person",
     "location": "Place",
     "vehicle": "Vehicle",
@@ -92,7 +93,7 @@ def layout(centre_label: str, links: Sequence[LinkLike]) -> LinkChart:
                 anchor=anchor,
                 label=_short(link.label),
                 kind=link.kind,
-                kind_name=_KIND_NAMES.get(link.kind, link.kind),
+                kind_name=KIND_NAMES.get(link.kind, link.kind),
                 link_label=link.link_label,
             )
         )
