@@ -452,6 +452,17 @@ def intel_world(w: Any) -> Any:
     return w.intel
 
 
+def intel_crime(w: Any) -> Any:
+    if not hasattr(w, "intel_crime"):
+        from tests.intelligence.world import record_intel_crime
+
+        w.intel_crime = record_intel_crime(w.cast, intel_world(w))
+    return w.intel_crime
+
+
+INTEL_CRIME_KEEPERS = ("analyst", "cse.rotherham", "supervisor.rotherham")
+
+
 def intel_path(w: Any, path: str) -> str:
     """A list page's path, with the intelligence world built first so the page has something to list."""
     intel_world(w)
@@ -459,6 +470,32 @@ def intel_path(w: Any, path: str) -> str:
 
 
 INTELLIGENCE_ROWS: dict[str, Row] = {
+    "intelligence:crimes": Row(
+        lambda w: (intel_crime(w), "/intelligence/crimes/")[1], default=403, expect=only(INTEL_READERS)
+    ),
+    "intelligence:new_crime": Row(
+        lambda w: intel_path(w, "/intelligence/crimes/new/"),
+        default=403,
+        expect={"htcu": 403, **only(INTEL_CRIME_KEEPERS)},
+    ),
+    "intelligence:crime_detail": Row(
+        lambda w: f"/intelligence/crimes/{intel_crime(w).pk}/", default=404, expect=only(INTEL_READERS)
+    ),
+    "intelligence:change_crime": Row(
+        lambda w: f"/intelligence/crimes/{intel_crime(w).pk}/change/",
+        default=404,
+        expect={"htcu": 403, **only(INTEL_CRIME_KEEPERS, 302)},
+    ),
+    "intelligence:add_crime_suspect": Row(
+        lambda w: f"/intelligence/crimes/{intel_crime(w).pk}/suspects/",
+        default=404,
+        expect={"htcu": 403, **only(INTEL_CRIME_KEEPERS, 302)},
+    ),
+    "intelligence:withdraw_release": Row(
+        lambda w: f"/intelligence/releases/{intel_world(w).release.pk}/withdraw/",
+        default=404,
+        expect={**only(SHEFFIELD_RELEASE_READERS, 403), **only(INTEL_EVALUATORS)},
+    ),
     "intelligence:home": Row(
         lambda w: intel_path(w, "/intelligence/"), default=403, expect=only(WORK_WITH_CHILDREN)
     ),

@@ -15,12 +15,14 @@ class IntelligenceConfig(AppConfig):
             IntelligenceReport,
             PackageItem,
             PartnerRelease,
+            ProblemProfile,
             ReleaseSubject,
             ReportSubject,
         )
         from tessera.intelligence.rules import (
             CrimeRule,
             PackageRule,
+            ProfileRule,
             ReleaseRule,
             ReleaseSubjectRule,
             ReportPartRule,
@@ -37,6 +39,7 @@ class IntelligenceConfig(AppConfig):
         register(PackageItem, ReportPartRule())
         register(Crime, CrimeRule())
         register(CrimeSuspect, ReportPartRule())
+        register(ProblemProfile, ProfileRule())
         # A person or thing known only from police intelligence reaches partners once a release names it.
         for model in (Person, Vehicle, Phone, OnlineAccount, Location):
             extend_visibility(model, released_entities)

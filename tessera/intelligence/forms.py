@@ -8,9 +8,10 @@ from typing import Any, cast
 from django import forms
 
 from tessera.core.models import District
+from tessera.intelligence.exploitation import BASIS
 from tessera.intelligence.grading import grade_problem
 from tessera.intelligence.models import SubjectRole
-from tessera.people.models import HandlingCode, IntelligenceAssessment, SourceEvaluation
+from tessera.people.models import Ethnicity, HandlingCode, IntelligenceAssessment, Sex, SourceEvaluation
 from tessera.ui.forms import GovukDateField, TesseraForm, VersionedFormMixin
 
 
@@ -198,3 +199,83 @@ def package_release_form(reports: list[Any]) -> type[PackageReleaseForm]:
             required=False,
         )
     return type("PackageReleaseFormForReports", (PackageReleaseForm,), fields)
+
+
+FLAG_CHOICES = [
+    ("", "Not flagged as exploitation"),
+    ("cse", "Child sexual exploitation"),
+    ("cce", "Child criminal exploitation"),
+]
+
+
+class CrimeForm(TesseraForm):
+    """A crime against a child: what, when, where, and whether (and on what basis) it is exploitation."""
+
+    offence = forms.CharField(label="Offence", max_length=200, help_text="As recorded, e.g. rape of a child")
+    committed_on = GovukDateField(label="When it was committed", past_only=True)
+    place = forms.ChoiceField(
+        label="Where",
+        required=False,
+        help_text="Places linked to the child or named in the same intelligence reports.",
+    )
+    exploitation_flag = forms.ChoiceField(
+        label="Exploitation flag", choices=FLAG_CHOICES, widget=forms.RadioSelect, required=False
+    )
+    flag_basis = forms.MultipleChoiceField(
+        label="Basis against the national definition",
+        choices=list(BASIS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=(
+            "Child sexual exploitation: the victim under 18, an imbalance of power, sexual activity, and an "
+            "exchange or advantage. Child criminal exploitation: under 18, an imbalance of power, criminal "
+            "activity, and an exchange, advantage or violence."
+        ),
+    )
+    required_messages = {"offence": "Enter the offence", "committed_on": "Enter the date it was committed"}
+
+    def __init__(self, *args: Any, places: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["place"]).choices = [("", "Not given"), *places]
+
+
+class CrimeChangeForm(VersionedFormMixin, CrimeForm):
+    """Correcting a crime, from the version the page was opened at."""
+
+
+class SuspectForm(VersionedFormMixin, TesseraForm):
+    """A suspect of a crime, with what is known of them; each "not known" needs its reason."""
+
+    person = forms.ChoiceField(label="Suspect", help_text="People linked to the child or named with them.")
+    age = forms.IntegerField(label="Age", required=False, min_value=0, max_value=130)
+    age_not_known_reason = forms.CharField(label="If age is not known, why", max_length=200, required=False)
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN)
+    sex_not_known_reason = forms.CharField(label="If sex is not known, why", max_length=200, required=False)
+    ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOT_STATED)
+    ethnicity_not_known_reason = forms.CharField(
+        label="If ethnicity is not known, why",
+        max_length=200,
+        required=False,
+        help_text="For example: declined to say at interview; not seen; not asked at arrest.",
+    )
+    nationality = forms.CharField(label="Nationality", max_length=60, required=False)
+    nationality_not_known_reason = forms.CharField(
+        label="If nationality is not known, why", max_length=200, required=False
+    )
+    required_messages = {"person": "Select the suspect"}
+
+    def __init__(self, *args: Any, people: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["person"]).choices = [("", "Choose the suspect"), *people]
+
+
+class WithdrawForm(TesseraForm):
+    """Withdraw a release: partners stop reading it at once; it stays on record with the reason."""
+
+    reason = forms.CharField(
+        label="Why it is withdrawn",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Recorded with the release. Partners in the district lose sight of it at once.",
+    )
+    required_messages = {"reason": "Enter why the release is withdrawn"}

@@ -39,6 +39,7 @@ class IntelligenceReport(VersionedModel):
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     occurred_on = models.DateField(null=True, blank=True, help_text="When what is reported happened")
+    occurred_time = models.TimeField(null=True, blank=True, help_text="The time of day, when known")
     source_evaluation = models.CharField(max_length=1, choices=SourceEvaluation.choices, blank=True)
     intelligence_assessment = models.CharField(
         max_length=1, choices=IntelligenceAssessment.choices, blank=True
@@ -234,12 +235,14 @@ class ExploitationFlag(models.TextChoices):
     CRIMINAL = "cce", "Child criminal exploitation"
 
 
-class Crime(TimeStampedModel):
+class Crime(VersionedModel):
     """A crime record linked to POLE: what, when, where, against whom, by whom; flagged as child sexual or
-    child criminal exploitation (never both) with the basis against the national definition."""
+    child criminal exploitation (never both) with the basis against the national definition. Edited from
+    its page with the version the form was opened at, so a stale save is refused."""
 
     offence = models.CharField(max_length=200)
     committed_on = models.DateField()
+    committed_time = models.TimeField(null=True, blank=True)
     place = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
@@ -260,6 +263,9 @@ class Crime(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"CRM-{self.pk:06d}" if self.pk else "CRM-(new)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intelligence:crime_detail", args=[self.pk])
 
 
 class CrimeSuspect(models.Model):
@@ -284,3 +290,43 @@ class CrimeSuspect(models.Model):
 
     def __str__(self) -> str:
         return f"Suspect {self.person_id} of crime {self.crime_id}"
+
+
+class ProblemProfile(VersionedModel):
+    """A district's problem profile for a period: its figures (refreshed from the reports, crimes and
+    partner reports of the period, through the access policy) and the analyst's recommendations.
+
+    ``figures`` holds counts against entity ids only (``profile_analysis``); names are looked up, through
+    the access policy, when the profile is shown or exported.
+    """
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    title = models.CharField(max_length=200)
+    recommendations = models.TextField(blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    refreshed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        indexes = [models.Index(fields=["district", "period_end"], name="profile_district_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")), name="profile_period_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"PRP-{self.pk:06d}" if self.pk else "PRP-(new)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intelligence:profile_detail", args=[self.pk])

@@ -137,3 +137,18 @@ class CrimeRule:
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
         return action == Action.CHANGE and may_confirm_subjects(scope)
+
+
+class ProfileRule:
+    """A problem profile names suspects, vehicles and places from police intelligence: read by those who
+    see it, written (refreshed, recommendations) by analysts and supervisors, exported by its readers."""
+
+    def condition(self, scope: Scope) -> Q:
+        return EVERYTHING if scope.sees_police_intelligence else NOTHING
+
+    def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
+        if action == Action.CHANGE:
+            return may_evaluate(scope)
+        if action == Action.EXPORT:
+            return scope.sees_police_intelligence
+        return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -10,11 +10,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from tessera.access.policy import get_visible_or_404, visible_to
-from tessera.access.reads import log_list, open_record
+from tessera.access.reads import log_list, log_opened, open_record
 from tessera.accounts.models import Actor
 from tessera.intelligence.chart import Join
 from tessera.intelligence.extraction import Mention, MentionKind, mentions
 from tessera.intelligence.models import (
+    Crime,
+    CrimeSuspect,
     IntelligencePackage,
     IntelligenceReport,
     PartnerRelease,
@@ -22,9 +24,10 @@ from tessera.intelligence.models import (
     ReleaseSubject,
     ReportStatus,
     ReportSubject,
+    SubjectRole,
 )
 from tessera.people.identifiers import display_phone
-from tessera.people.models import EntityKind, Link, Person, Phone, Vehicle
+from tessera.people.models import EntityKind, Link, Location, Person, Phone, Vehicle
 from tessera.people.selectors import THING_PAGES
 
 
@@ -269,3 +272,97 @@ def links_between(user: Actor, entity_ids: set[int]) -> list[Join]:
             parts.append(f"graded {link.grade}")
         joins.append(Join(link.source_id, link.target_id, ", ".join(parts)))
     return joins
+
+
+CRIME_ROWS = 100
+
+
+def crimes_for_list(user: Actor) -> list[Crime]:
+    """The newest crimes the user may see (flagged ones are police intelligence)."""
+    return list(
+        visible_to(user, Crime)
+        .select_related("victim", "district", "place")
+        .order_by("-committed_on", "-pk")[:CRIME_ROWS]
+    )
+
+
+def log_crime_list(user: Actor, request: HttpRequest | None, crimes: Sequence[Crime], *, name: str) -> None:
+    log_list(
+        user,
+        request,
+        list_name=name,
+        target_type="intelligence.crime",
+        ids=[c.pk for c in crimes],
+        people=[c.victim_id for c in crimes],
+    )
+
+
+def _crime_people(crime: Crime) -> list[int]:
+    return [crime.victim_id, *crime.suspects.values_list("person_id", flat=True)]
+
+
+def open_crime(
+    user: Actor,
+    pk: int,
+    *,
+    via: HttpRequest | None,
+    also_people: Callable[[Crime], Sequence[int]] | None = None,
+) -> Crime:
+    """The crime, logged as viewed with its victim and suspects (and ``also_people``: the people its
+    forms offer); 404 alike for missing and not yours."""
+    queryset = Crime.objects.select_related("victim", "district", "place", "recorded_by")
+    crime = get_visible_or_404(user, queryset, pk=pk)
+    people = _crime_people(crime) + list(also_people(crime) if also_people else [])
+    log_opened(user, crime, via=via, shown={"people.person": list(dict.fromkeys(people))})
+    return crime
+
+
+def crime_for_form(user: Actor, pk: int) -> Crime:
+    """The crime a posted form acts on (the service logs the change; a re-shown form logs a view)."""
+    return get_visible_or_404(user, Crime.objects.select_related("victim", "district", "place"), pk=pk)
+
+
+def suspects_of(user: Actor, crime: Crime) -> list[tuple[CrimeSuspect, bool]]:
+    """The crime's suspects, each with whether the user may open the suspect's person page."""
+    rows = list(crime.suspects.select_related("person").order_by("pk"))
+    visible = set(
+        visible_to(user, Person).filter(pk__in=[r.person_id for r in rows]).values_list("pk", flat=True)
+    )
+    return [(row, row.person_id in visible) for row in rows]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """People and places offered on a crime's forms: those linked to the victim, and those named in the
+    same intelligence reports as the victim (all of them ones the user may see)."""
+
+    people: list[Person]
+    places: list[Location]
+
+
+def crime_candidates(user: Actor, victim: Person, *, limit: int = 60) -> Candidates:
+    entity = victim.entity_id
+    linked = set(Link.objects.filter(source_id=entity).values_list("target_id", flat=True)) | set(
+        Link.objects.filter(target_id=entity).values_list("source_id", flat=True)
+    )
+    reports = ReportSubject.objects.filter(entity_id=entity).values("report_id")
+    named = set(ReportSubject.objects.filter(report_id__in=reports).values_list("entity_id", flat=True))
+    around = (linked | named) - {entity}
+    people = list(
+        visible_to(user, Person)
+        .filter(entity_id__in=around, merged_into__isnull=True)
+        .order_by("family_name", "given_name", "pk")[:limit]
+    )
+    places = list(visible_to(user, Location).filter(entity_id__in=around).order_by("name", "pk")[:limit])
+    return Candidates(people, places)
+
+
+def children_named_in_reports(user: Actor, *, limit: int = 50) -> list[Person]:
+    """Children at risk named in intelligence reports (newest first): the victims a crime is offered for."""
+    entity_ids = (
+        ReportSubject.objects.filter(role=SubjectRole.CHILD_AT_RISK)
+        .order_by("-added_at")
+        .values_list("entity_id", flat=True)[: limit * 4]
+    )
+    rows = visible_to(user, Person).filter(entity_id__in=list(entity_ids), merged_into__isnull=True)
+    return list(rows.order_by("family_name", "given_name", "pk")[:limit])

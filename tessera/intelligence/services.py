@@ -739,3 +739,117 @@ def record_crime(
         shown={"people.person": [victim.pk, *(s.person.pk for s in suspects)]},
     )
     return crime
+
+
+def _check_crime_problems(
+    *, offence: str, exploitation_flag: str, flag_basis: Sequence[str], victim: Person, committed_on: date
+) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not offence.strip():
+        problems["offence"] = "Give the offence, as recorded."
+    if exploitation_flag:
+        problem = flag_problem(exploitation_flag, flag_basis, age_on(victim.date_of_birth, committed_on))
+        if problem:
+            problems["flag_basis"] = problem
+    elif flag_basis:
+        problems["flag_basis"] = "A basis is recorded only for a crime flagged as exploitation."
+    return problems
+
+
+@transaction.atomic
+def change_crime(
+    user: User,
+    crime: Crime,
+    *,
+    expected_version: int,
+    offence: str,
+    committed_on: date,
+    place: Location | None,
+    exploitation_flag: str,
+    flag_basis: Sequence[str],
+    request: HttpRequest | None = None,
+) -> Crime:
+    """Correct a crime's offence, date or place, or its exploitation flag and basis, from the version the
+    form was opened at (a stale save raises ``StaleVersionError``); the group marker is derived again."""
+    require(user, Action.CHANGE, crime)
+    problems = _check_crime_problems(
+        offence=offence,
+        exploitation_flag=exploitation_flag,
+        flag_basis=flag_basis,
+        victim=crime.victim,
+        committed_on=committed_on,
+    )
+    if problems:
+        raise ValidationError(problems)
+    save_changes(
+        crime,
+        expected_version=expected_version,
+        changes={
+            "offence": offence.strip()[:200],
+            "committed_on": committed_on,
+            "place": place,
+            "exploitation_flag": exploitation_flag,
+            "flag_basis": sorted(set(flag_basis)) if exploitation_flag else [],
+        },
+        actor=user,
+        request=request,
+        reason="crime corrected",
+    )
+    refresh_group_marker(crime)
+    return crime
+
+
+@transaction.atomic
+def add_suspect(
+    user: User,
+    crime: Crime,
+    *,
+    suspect: SuspectDetails,
+    expected_version: int,
+    request: HttpRequest | None = None,
+) -> CrimeSuspect:
+    """Add a suspect (with age, sex, ethnicity and nationality, each "not known" with its reason) to a
+    crime opened at ``expected_version``; the crime's version moves on, and the group-based marker of
+    every crime against the same child is derived again."""
+    require(user, Action.CHANGE, crime)
+    require(user, Action.VIEW, suspect.person)
+    problems = dict(suspect_detail_problems(suspect.values(), suspect.reasons))
+    if suspect.person.pk == crime.victim_id:
+        problems["person"] = "The victim cannot be a suspect of the same crime."
+    elif crime.suspects.filter(person=suspect.person).exists():
+        problems["person"] = f"{suspect.person} is already a suspect of this crime."
+    if problems:
+        raise ValidationError(problems)
+    save_changes(
+        crime,
+        expected_version=expected_version,
+        changes={},
+        extra_changes={"suspects": ("", f"{suspect.person} added")},
+        actor=user,
+        request=request,
+        reason="suspect added",
+    )
+    row = CrimeSuspect.objects.create(
+        crime=crime,
+        person=suspect.person,
+        age=suspect.age,
+        sex=suspect.sex,
+        ethnicity=suspect.ethnicity,
+        nationality=suspect.nationality.strip()[:60],
+        **{
+            f"{name}_not_known_reason": str(suspect.reasons.get(name, "")).strip()[:200]
+            for name in ("age", "sex", "ethnicity", "nationality")
+        },
+    )
+    for related in Crime.objects.filter(victim_id=crime.victim_id):
+        refresh_group_marker(related)
+    crime.refresh_from_db()
+    record_access(
+        actor=user,
+        action=AuditAction.CHANGE,
+        target=crime,
+        request=request,
+        details={"suspect_added": suspect.person.pk, "group_based": crime.group_based},
+        shown={"people.person": [suspect.person.pk]},
+    )
+    return row

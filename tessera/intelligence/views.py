@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -9,29 +10,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tessera.access.policy import Action, can, visible_to
-from tessera.access.reads import log_export, log_opened
+from tessera.access.policy import Action, can, get_visible_or_404, visible_to
+from tessera.access.reads import log_export, log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.signed_in import signed_in
-from tessera.audit.versioning import StaleVersionError
+from tessera.audit.versioning import StaleVersionError, history_of
 from tessera.cases.models import Case
+from tessera.core.models import District
 from tessera.intelligence import selectors, services
 from tessera.intelligence.chart import ChartSubject, Join, co_mentions, layout
+from tessera.intelligence.exploitation import BASIS
 from tessera.intelligence.extraction import MentionKind
 from tessera.intelligence.forms import (
+    CrimeChangeForm,
+    CrimeForm,
     GradeForm,
     NewReportForm,
     PackageForm,
     ReleaseForm,
     SubjectForm,
+    SuspectForm,
+    WithdrawForm,
     package_release_form,
 )
 from tessera.intelligence.grading import Grade, describe_grade
-from tessera.intelligence.models import IntelligenceReport, PartnerRelease, SubjectRole
+from tessera.intelligence.models import Crime, IntelligenceReport, PartnerRelease, SubjectRole
 from tessera.intelligence.pdf import PackagePdf, PdfItem, package_pdf_bytes
 from tessera.intelligence.rules import may_confirm_subjects, may_evaluate
 from tessera.intelligence.sources import source_name, source_page
+from tessera.people.models import Location, Person
+from tessera.people.things import age_on
 from tessera.ui.errors import add_service_errors
 
 
@@ -140,6 +149,7 @@ def _report_page(
         "subject_error": subject_error,
         "decisions": list(selectors.decisions_on(user, report)),
         "may_release": can(user, Action.SHARE, report),
+        "may_record_crime": may_confirm_subjects(scope),
         "source_name": source_name(report.source_type),
         "source_url": source_page(user, report.source_type, report.source_id),
     }
@@ -276,6 +286,9 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parts": [(part, named.get(part.pk, [])) for part in parts],
         "named": named.get(release.pk, []),
         "sees_intelligence": scope_of(user).sees_police_intelligence,
+        "may_withdraw": release.outcome == "released"
+        and release.withdrawn_at is None
+        and can(user, Action.CHANGE, release),
     }
     return render(request, "intelligence/release_detail.html", context)
 
@@ -473,3 +486,239 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _may_keep_crimes(user: User) -> None:
+    if not may_confirm_subjects(scope_of(user)):
+        raise PermissionDenied("Crime records are kept by police intelligence and exploitation roles")
+
+
+def crimes(request: HttpRequest) -> HttpResponse:
+    """Crimes recorded against children, flagged or not, and the children a new one may be recorded for."""
+    user = _intelligence_reader(request)
+    rows = selectors.crimes_for_list(user)
+    selectors.log_crime_list(user, request, rows, name="crimes")
+    return render(
+        request,
+        "intelligence/crimes.html",
+        {"crimes": rows, "may_record": may_confirm_subjects(scope_of(user))},
+    )
+
+
+def _person_choices(people: list[Person]) -> list[tuple[str, str]]:
+    return [
+        (str(p.pk), f"{p}{', born ' + p.date_of_birth.strftime('%-d %b %Y') if p.date_of_birth else ''}")
+        for p in people
+    ]
+
+
+def _place_choices(places: list[Location]) -> list[tuple[str, str]]:
+    return [(str(p.pk), f"{p} ({p.get_kind_display().lower()})") for p in places]
+
+
+def _chosen(choice: str, rows: list[Any]) -> Any:
+    return next((row for row in rows if str(row.pk) == choice), None)
+
+
+def new_crime(request: HttpRequest) -> HttpResponse:
+    """Record a crime against a child: first choose the child, then the offence, date, place and flag."""
+    user = _intelligence_reader(request)
+    _may_keep_crimes(user)
+    victim_id = request.GET.get("victim", "")
+    if not victim_id.isdigit() or len(victim_id) > 12:
+        children = selectors.children_named_in_reports(user)
+        log_list(
+            user,
+            request,
+            list_name="victims for a crime",
+            target_type="people.person",
+            ids=[c.pk for c in children],
+            people=[c.pk for c in children],
+        )
+        return render(request, "intelligence/new_crime_victim.html", {"children": children})
+    victim = get_visible_or_404(user, Person.objects.select_related("district"), pk=int(victim_id))
+    candidates = selectors.crime_candidates(user, victim)
+    form = CrimeForm(request.POST or None, places=_place_choices(candidates.places))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            crime = services.record_crime(
+                user,
+                offence=data["offence"],
+                committed_on=data["committed_on"],
+                victim=victim,
+                district=victim.district or _first_district(user),
+                place=_chosen(data["place"], candidates.places),
+                exploitation_flag=data["exploitation_flag"],
+                flag_basis=data["flag_basis"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{crime.reference} recorded. Add its suspects.")
+            return redirect("intelligence:crime_detail", pk=crime.pk)
+    log_opened(user, victim, via=request, details={"page": "record a crime"})
+    return render(request, "intelligence/new_crime.html", {"victim": victim, "form": form})
+
+
+def _first_district(user: User) -> District:
+    scope = scope_of(user)
+    district = District.objects.filter(pk__in=scope.district_ids).order_by("name").first()
+    if district is None:
+        raise PermissionDenied("Your account works in no district")
+    return district
+
+
+def _crime_page(
+    request: HttpRequest,
+    user: User,
+    crime: Crime,
+    *,
+    change_form: CrimeChangeForm | None = None,
+    suspect_form: SuspectForm | None = None,
+    stale_message: str = "",
+) -> HttpResponse:
+    may_change = can(user, Action.CHANGE, crime)
+    candidates = (
+        selectors.crime_candidates(user, crime.victim) if may_change else selectors.Candidates([], [])
+    )
+    suspects = selectors.suspects_of(user, crime)
+    taken = {row.person_id for row, _visible in suspects} | {crime.victim_id}
+    offered = [p for p in candidates.people if p.pk not in taken]
+    if may_change and change_form is None:
+        change_form = CrimeChangeForm(
+            places=_place_choices(candidates.places),
+            initial={
+                "version": crime.version,
+                "offence": crime.offence,
+                "committed_on": crime.committed_on,
+                "place": str(crime.place_id or ""),
+                "exploitation_flag": crime.exploitation_flag,
+                "flag_basis": crime.flag_basis,
+            },
+        )
+    if may_change and suspect_form is None:
+        suspect_form = SuspectForm(people=_person_choices(offered), initial={"version": crime.version})
+    context = {
+        "crime": crime,
+        "victim_age": age_on(crime.victim.date_of_birth, crime.committed_on),
+        "basis": [BASIS[b] for b in crime.flag_basis if b in BASIS],
+        "suspects": suspects,
+        "change_form": change_form,
+        "suspect_form": suspect_form,
+        "stale_message": stale_message,
+        "history": history_of(crime),
+    }
+    return render(request, "intelligence/crime_detail.html", context)
+
+
+def _offered_people(user: User) -> Callable[[Crime], list[int]]:
+    def offered(crime: Crime) -> list[int]:
+        if not can(user, Action.CHANGE, crime):
+            return []
+        return [p.pk for p in selectors.crime_candidates(user, crime.victim).people]
+
+    return offered
+
+
+def crime_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    crime = selectors.open_crime(user, pk, via=request, also_people=_offered_people(user))
+    return _crime_page(request, user, crime)
+
+
+def change_crime(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    crime = selectors.crime_for_form(user, pk)
+    if not can(user, Action.CHANGE, crime):
+        raise PermissionDenied("Your role does not change crime records")
+    if request.method != "POST":
+        return redirect("intelligence:crime_detail", pk=crime.pk)
+    candidates = selectors.crime_candidates(user, crime.victim)
+    form = CrimeChangeForm(request.POST, places=_place_choices(candidates.places))
+    stale_message = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_crime(
+                user,
+                crime,
+                expected_version=data["version"],
+                offence=data["offence"],
+                committed_on=data["committed_on"],
+                place=_chosen(data["place"], candidates.places),
+                exploitation_flag=data["exploitation_flag"],
+                flag_basis=data["flag_basis"],
+                request=request,
+            )
+        except StaleVersionError as stale:
+            stale_message = stale.message
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{crime.reference} saved.")
+            return redirect("intelligence:crime_detail", pk=crime.pk)
+    crime = selectors.open_crime(user, pk, via=request, also_people=_offered_people(user))
+    return _crime_page(request, user, crime, change_form=form, stale_message=stale_message)
+
+
+def add_crime_suspect(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    crime = selectors.crime_for_form(user, pk)
+    if not can(user, Action.CHANGE, crime):
+        raise PermissionDenied("Your role does not change crime records")
+    if request.method != "POST":
+        return redirect("intelligence:crime_detail", pk=crime.pk)
+    people = selectors.crime_candidates(user, crime.victim).people
+    form = SuspectForm(request.POST, people=_person_choices(people))
+    stale_message = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        person = _chosen(data["person"], people)
+        if person is None:
+            raise Http404("No such person")
+        details = services.SuspectDetails(
+            person=person,
+            age=data["age"],
+            sex=data["sex"],
+            ethnicity=data["ethnicity"],
+            nationality=data["nationality"],
+            reasons={
+                name: data[f"{name}_not_known_reason"] for name in ("age", "sex", "ethnicity", "nationality")
+            },
+        )
+        try:
+            services.add_suspect(
+                user, crime, suspect=details, expected_version=data["version"], request=request
+            )
+        except StaleVersionError as stale:
+            stale_message = stale.message
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{person} added as a suspect of {crime.reference}.")
+            return redirect("intelligence:crime_detail", pk=crime.pk)
+    crime = selectors.open_crime(user, pk, via=request, also_people=_offered_people(user))
+    return _crime_page(request, user, crime, suspect_form=form, stale_message=stale_message)
+
+
+def withdraw_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a standing release, with the reason: partners stop reading it at once."""
+    user = _user(request)
+    release = get_visible_or_404(user, PartnerRelease.objects.select_related("district", "decided_by"), pk=pk)
+    if not can(user, Action.CHANGE, release):
+        raise PermissionDenied("Releases are withdrawn by intelligence analysts and supervisors")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_release(user, release, reason=form.cleaned_data["reason"], request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{release.reference} withdrawn. Partners in {release.district} no longer see it."
+            )
+            return redirect("intelligence:release_detail", pk=release.pk)
+    log_opened(user, release, via=request, details={"page": "withdraw"})
+    return render(request, "intelligence/withdraw_release.html", {"release": release, "form": form})

@@ -23,7 +23,7 @@ from tessera.audit.models import AccessLog, RecordShown
 from tessera.core.models import District
 from tessera.referrals.models import Referral
 from tessera.risk.models import ReassessmentTask, TaskReason
-from tests.access_matrix import ROWS, build_world, intel_world, missing_world, risk_world
+from tests.access_matrix import ROWS, build_world, intel_crime, intel_world, missing_world, risk_world
 from tests.conftest import verified_client
 from tests.referrals.test_referrals import concern
 
@@ -228,6 +228,19 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
             ),
         )
     },
+    "intelligence:crimes": ("analyst", lambda w: {"intelligence.crime": {intel_crime(w).pk}}),
+    "intelligence:new_crime": ("analyst", lambda w: {"people.person": {intel_world(w).child.pk}}),
+    "intelligence:crime_detail": (
+        "analyst",
+        lambda w: {
+            "intelligence.crime": {intel_crime(w).pk},
+            "people.person": {intel_world(w).child.pk, intel_world(w).suspect.pk},
+        },
+    ),
+    "intelligence:withdraw_release": (
+        "analyst",
+        lambda w: {"intelligence.partnerrelease": {intel_world(w).release.pk}},
+    ),
     "intelligence:release_detail": (
         "sw.sheffield",
         lambda w: {
@@ -301,6 +314,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "intelligence:new_report": "an empty form",
     "intelligence:grade_report": "a redirect to the report page (the grade is posted and logged by its service)",
     "intelligence:add_subject": "a redirect to the report page (the subject is posted and logged by its service)",
+    "intelligence:change_crime": "a redirect to the crime page (the change is posted and logged by its service)",
+    "intelligence:add_crime_suspect": "a redirect to the crime page (the suspect is posted and logged by its service)",
 }
 
 

@@ -4,15 +4,24 @@ name, a package of them for the Sheffield case team, and its sanitised release t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from tessera.accounts.models import User
 from tessera.core.models import District
 from tessera.intelligence.grading import Grade
-from tessera.intelligence.models import IntelligencePackage, IntelligenceReport, PartnerRelease, SubjectRole
+from tessera.intelligence.models import (
+    Crime,
+    IntelligencePackage,
+    IntelligenceReport,
+    PartnerRelease,
+    SubjectRole,
+)
 from tessera.intelligence.services import (
     ItemDecision,
+    SuspectDetails,
     add_subject,
     build_package,
+    record_crime,
     record_named_person,
     release_package,
     submit_intelligence,
@@ -80,3 +89,25 @@ def build_intel_world(cast: dict[str, User], child: Person) -> IntelWorld:
         ],
     )
     return IntelWorld(child, suspect, car, reports, package, release)
+
+
+def record_intel_crime(cast: dict[str, User], world: IntelWorld) -> Crime:
+    """A crime against the world's child, flagged as sexual exploitation, with its one suspect."""
+    return record_crime(
+        cast["analyst"],
+        offence="Sexual activity with a child",
+        committed_on=date(2025, 10, 4),
+        victim=world.child,
+        district=world.child.district,
+        exploitation_flag="cse",
+        flag_basis=["under_18", "imbalance_of_power", "sexual_activity", "exchange"],
+        suspects=[
+            SuspectDetails(
+                world.suspect,
+                age=34,
+                sex="male",
+                nationality="British",
+                reasons={"ethnicity": "Declined to say at interview"},
+            )
+        ],
+    )
