@@ -94,10 +94,7 @@ def matrix_figure(matrix: Sequence[Sequence[int]], hour_not_known: Sequence[int]
         DataTable(
             "Events by weekday and hour (hours 00 to 23, then those whose hour is not known)",
             ("Weekday", *(f"{h:02d}" for h in range(24)), "Not known"),
-            [
-                (WEEKDAYS[d], *(str(n) for n in matrix[d]), str(hour_not_known[d]))
-                for d in range(7)
-            ],
+            [(WEEKDAYS[d], *(str(n) for n in matrix[d]), str(hour_not_known[d])) for d in range(7)],
             numeric=(False, *([True] * 25)),
             table_id="matrix",
         )

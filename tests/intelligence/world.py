@@ -98,7 +98,7 @@ def record_intel_crime(cast: dict[str, User], world: IntelWorld) -> Crime:
         offence="Sexual activity with a child",
         committed_on=date(2025, 10, 4),
         victim=world.child,
-        district=world.child.district,
+        district=District.objects.get(code="sheffield"),
         exploitation_flag="cse",
         flag_basis=["under_18", "imbalance_of_power", "sexual_activity", "exchange"],
         suspects=[
