@@ -463,6 +463,26 @@ def intel_crime(w: Any) -> Any:
 INTEL_CRIME_KEEPERS = ("analyst", "cse.rotherham", "supervisor.rotherham")
 
 
+def intel_profile(w: Any) -> Any:
+    """Sheffield's problem profile of the last year, counted from the intelligence world."""
+    if not hasattr(w, "intel_profile"):
+        from datetime import timedelta
+
+        from tessera.core.models import District
+        from tessera.intelligence.profiles import create_profile
+
+        intel_world(w)
+        today = timezone.localdate()
+        w.intel_profile = create_profile(
+            w.cast["analyst"],
+            district=District.objects.get(code="sheffield"),
+            period_start=today - timedelta(days=365),
+            period_end=today,
+            title="Sheffield: the last year",
+        )
+    return w.intel_profile
+
+
 def intel_path(w: Any, path: str) -> str:
     """A list page's path, with the intelligence world built first so the page has something to list."""
     intel_world(w)
@@ -470,6 +490,34 @@ def intel_path(w: Any, path: str) -> str:
 
 
 INTELLIGENCE_ROWS: dict[str, Row] = {
+    "intelligence:profiles": Row(
+        lambda w: (intel_profile(w), "/intelligence/profiles/")[1], default=403, expect=only(INTEL_READERS)
+    ),
+    "intelligence:profile_detail": Row(
+        lambda w: f"/intelligence/profiles/{intel_profile(w).pk}/", default=404, expect=only(INTEL_READERS)
+    ),
+    "intelligence:profile_refresh": Row(
+        lambda w: f"/intelligence/profiles/{intel_profile(w).pk}/refresh/",
+        default=404,
+        expect={**only(INTEL_READERS, 403), **only(INTEL_EVALUATORS, 302)},
+    ),
+    "intelligence:profile_recommendations": Row(
+        lambda w: f"/intelligence/profiles/{intel_profile(w).pk}/recommendations/",
+        default=404,
+        expect={**only(INTEL_READERS, 403), **only(INTEL_EVALUATORS, 302)},
+    ),
+    "intelligence:profile_pdf": Row(
+        lambda w: f"/intelligence/profiles/{intel_profile(w).pk}/pdf/",
+        default=404,
+        expect=only(INTEL_READERS),
+        html=False,
+    ),
+    "intelligence:profile_csv": Row(
+        lambda w: f"/intelligence/profiles/{intel_profile(w).pk}/csv/",
+        default=404,
+        expect=only(INTEL_READERS),
+        html=False,
+    ),
     "intelligence:crimes": Row(
         lambda w: (intel_crime(w), "/intelligence/crimes/")[1], default=403, expect=only(INTEL_READERS)
     ),

@@ -56,6 +56,13 @@ class NewReportForm(GradeFields):
         help_text="Names, vehicle registrations and phone numbers you write are offered as subjects next.",
     )
     occurred_on = GovukDateField(label="When it happened", required=False, past_only=True)
+    occurred_time = forms.TimeField(
+        label="Time (optional)",
+        required=False,
+        input_formats=["%H:%M"],
+        help_text="24-hour clock, for example 23:15.",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+    )
     district = forms.ModelChoiceField(
         label="District it is about",
         queryset=District.objects.filter(is_active=True).order_by("name"),
@@ -213,6 +220,13 @@ class CrimeForm(TesseraForm):
 
     offence = forms.CharField(label="Offence", max_length=200, help_text="As recorded, e.g. rape of a child")
     committed_on = GovukDateField(label="When it was committed", past_only=True)
+    committed_time = forms.TimeField(
+        label="Time (optional)",
+        required=False,
+        input_formats=["%H:%M"],
+        help_text="24-hour clock, for example 23:15. Leave empty if not known.",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+    )
     place = forms.ChoiceField(
         label="Where",
         required=False,

@@ -158,6 +158,13 @@ class HexMap:
     def svg(self, *, chart_id: str, title: str, description: str, scale: float = 12.0) -> str:
         """The map as SVG text: the outline, each hexagon shaded by its count (and labelled with it), a
         legend. North is up; one kilometre is ``scale`` units."""
+        if not self.outline:
+            return (
+                '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 40">'
+                f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
+                '<text x="8" y="24" font-size="14" fill="#0b0c0c">No boundary is held for this district.</text>'
+                "</svg>"
+            )
         left, bottom, right, top = _bbox(self.outline)
         margin = 1.5
         width = (right - left + 2 * margin) * scale

@@ -155,7 +155,14 @@ def _ranked(rows: list[Ranked]) -> list[dict[str, object]]:
 
 def figures_of(district: District, analysis: Analysis, place_counts: Counter[int]) -> dict[str, object]:
     """What a profile stores: counts against entity ids, the matrix and the hex bins (no names)."""
-    postcodes = dict(Location.objects.filter(entity_id__in=place_counts).values_list("entity_id", "postcode"))
+    # A place outside the district (a report about the district naming a hotel over the border) is counted
+    # in the tables but not drawn on this district's map.
+    postcodes = {
+        entity: postcode if place_district == district.pk else ""
+        for entity, postcode, place_district in Location.objects.filter(
+            entity_id__in=place_counts
+        ).values_list("entity_id", "postcode", "district_id")
+    }
     hexes = hex_map(district.code, [(postcodes.get(e, ""), n) for e, n in sorted(place_counts.items())])
     return {
         "events": analysis.events,
@@ -179,17 +186,25 @@ def _check_may_write(user: User) -> None:
         raise PermissionDenied("Problem profiles are written by intelligence analysts and supervisors")
 
 
-def refresh(user: User, profile: ProblemProfile, *, request: HttpRequest | None = None) -> ProblemProfile:
-    """Count the profile's period again from the sources (what ``user`` may see), and store it."""
-    require(user, Action.CHANGE, profile)
+def count_profile(user: User, profile: ProblemProfile) -> Analysis:
+    """Count the profile's period from the sources, as ``user`` may see them, and store the figures (the
+    caller logs the act: ``refresh`` from a page, or the synthetic seed that writes no access log)."""
     events = gather_events(user, profile.district, profile.period_start, profile.period_end)
     analysis = analyse(events, profile.period_start, profile.period_end)
     place_counts = Counter(e.place for e in events if e.place is not None)
     figures = figures_of(profile.district, analysis, place_counts)
+    ProblemProfile.objects.filter(pk=profile.pk).update(
+        figures=figures, refreshed_at=timezone.now(), refreshed_by=user
+    )
+    profile.refresh_from_db()
+    return analysis
+
+
+def refresh(user: User, profile: ProblemProfile, *, request: HttpRequest | None = None) -> ProblemProfile:
+    """Count the profile's period again from the sources (what ``user`` may see), and store it."""
+    require(user, Action.CHANGE, profile)
     with transaction.atomic():
-        ProblemProfile.objects.filter(pk=profile.pk).update(
-            figures=figures, refreshed_at=timezone.now(), refreshed_by=user
-        )
+        analysis = count_profile(user, profile)
         record_access(
             actor=user,
             action=AuditAction.CHANGE,
@@ -197,7 +212,6 @@ def refresh(user: User, profile: ProblemProfile, *, request: HttpRequest | None 
             request=request,
             details={"refreshed": True, "events": analysis.events, "sources": analysis.sources},
         )
-    profile.refresh_from_db()
     return profile
 
 

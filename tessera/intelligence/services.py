@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -89,6 +89,7 @@ def submit_intelligence(
     source: models.Model | None = None,
     source_label: str = "",
     occurred_on: date | None = None,
+    occurred_time: time | None = None,
     district: District | None = None,
     grade: Grade | None = None,
     request: HttpRequest | None = None,
@@ -133,6 +134,7 @@ def submit_intelligence(
                 district=district,
                 text=text,
                 occurred_on=occurred_on,
+                occurred_time=occurred_time if occurred_on else None,
                 source_evaluation=grade.source_evaluation,
                 intelligence_assessment=grade.intelligence_assessment,
                 handling_code=grade.handling_code,
@@ -678,6 +680,7 @@ def record_crime(
     place: Location | None = None,
     exploitation_flag: str = "",
     flag_basis: Sequence[str] = (),
+    committed_time: time | None = None,
     request: HttpRequest | None = None,
 ) -> Crime:
     """A crime linked to the victim, the suspects and the place, flagged (or not) as exploitation."""
@@ -706,6 +709,7 @@ def record_crime(
     crime = Crime.objects.create(
         offence=offence.strip()[:200],
         committed_on=committed_on,
+        committed_time=committed_time,
         place=place,
         victim=victim,
         district=district,
@@ -767,6 +771,7 @@ def change_crime(
     place: Location | None,
     exploitation_flag: str,
     flag_basis: Sequence[str],
+    committed_time: time | None = None,
     request: HttpRequest | None = None,
 ) -> Crime:
     """Correct a crime's offence, date or place, or its exploitation flag and basis, from the version the
@@ -787,6 +792,7 @@ def change_crime(
         changes={
             "offence": offence.strip()[:200],
             "committed_on": committed_on,
+            "committed_time": committed_time,
             "place": place,
             "exploitation_flag": exploitation_flag,
             "flag_basis": sorted(set(flag_basis)) if exploitation_flag else [],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tessera.intelligence import views
+from tessera.intelligence import profile_views, views
 
 app_name = "intelligence"
 
@@ -19,6 +19,16 @@ urlpatterns = [
     path("crimes/<int:pk>/", views.crime_detail, name="crime_detail"),
     path("crimes/<int:pk>/change/", views.change_crime, name="change_crime"),
     path("crimes/<int:pk>/suspects/", views.add_crime_suspect, name="add_crime_suspect"),
+    path("profiles/", profile_views.profile_list, name="profiles"),
+    path("profiles/<int:pk>/", profile_views.profile_detail, name="profile_detail"),
+    path("profiles/<int:pk>/refresh/", profile_views.profile_refresh, name="profile_refresh"),
+    path(
+        "profiles/<int:pk>/recommendations/",
+        profile_views.profile_recommendations,
+        name="profile_recommendations",
+    ),
+    path("profiles/<int:pk>/pdf/", profile_views.profile_pdf, name="profile_pdf"),
+    path("profiles/<int:pk>/csv/", profile_views.profile_csv, name="profile_csv"),
     path("packages/new/", views.new_package, name="new_package"),
     path("packages/<int:pk>/", views.package_detail, name="package_detail"),
     path("packages/<int:pk>/release/", views.release_package, name="release_package"),

@@ -98,6 +98,7 @@ def new_report(request: HttpRequest) -> HttpResponse:
                 user,
                 text=data["text"],
                 occurred_on=data["occurred_on"],
+                occurred_time=data["occurred_time"],
                 district=data["district"],
                 grade=grade,
                 request=request,
@@ -551,6 +552,7 @@ def new_crime(request: HttpRequest) -> HttpResponse:
                 place=_chosen(data["place"], candidates.places),
                 exploitation_flag=data["exploitation_flag"],
                 flag_basis=data["flag_basis"],
+                committed_time=data["committed_time"],
                 request=request,
             )
         except ValidationError as error:
@@ -593,6 +595,7 @@ def _crime_page(
                 "version": crime.version,
                 "offence": crime.offence,
                 "committed_on": crime.committed_on,
+                "committed_time": crime.committed_time,
                 "place": str(crime.place_id or ""),
                 "exploitation_flag": crime.exploitation_flag,
                 "flag_basis": crime.flag_basis,
@@ -650,6 +653,7 @@ def change_crime(request: HttpRequest, pk: int) -> HttpResponse:
                 place=_chosen(data["place"], candidates.places),
                 exploitation_flag=data["exploitation_flag"],
                 flag_basis=data["flag_basis"],
+                committed_time=data["committed_time"],
                 request=request,
             )
         except StaleVersionError as stale:

@@ -23,7 +23,15 @@ from tessera.audit.models import AccessLog, RecordShown
 from tessera.core.models import District
 from tessera.referrals.models import Referral
 from tessera.risk.models import ReassessmentTask, TaskReason
-from tests.access_matrix import ROWS, build_world, intel_crime, intel_world, missing_world, risk_world
+from tests.access_matrix import (
+    ROWS,
+    build_world,
+    intel_crime,
+    intel_profile,
+    intel_world,
+    missing_world,
+    risk_world,
+)
 from tests.conftest import verified_client
 from tests.referrals.test_referrals import concern
 
@@ -228,6 +236,24 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
             ),
         )
     },
+    "intelligence:profiles": ("analyst", lambda w: {"intelligence.problemprofile": {intel_profile(w).pk}}),
+    **{
+        f"intelligence:{name}": (
+            "analyst",
+            lambda w: {
+                "intelligence.problemprofile": {intel_profile(w).pk},
+                "people.person": {intel_world(w).suspect.pk},
+            },
+        )
+        for name in ("profile_detail",)
+    },
+    **{
+        f"intelligence:{name}": (
+            "analyst",
+            lambda w: {"intelligence.problemprofile": {intel_profile(w).pk}},
+        )
+        for name in ("profile_pdf", "profile_csv")
+    },
     "intelligence:crimes": ("analyst", lambda w: {"intelligence.crime": {intel_crime(w).pk}}),
     "intelligence:new_crime": ("analyst", lambda w: {"people.person": {intel_world(w).child.pk}}),
     "intelligence:crime_detail": (
@@ -314,6 +340,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "intelligence:new_report": "an empty form",
     "intelligence:grade_report": "a redirect to the report page (the grade is posted and logged by its service)",
     "intelligence:add_subject": "a redirect to the report page (the subject is posted and logged by its service)",
+    "intelligence:profile_refresh": "a redirect to the profile page (the refresh is posted and logged by its service)",
+    "intelligence:profile_recommendations": "a redirect to the profile page (the save is posted and logged)",
     "intelligence:change_crime": "a redirect to the crime page (the change is posted and logged by its service)",
     "intelligence:add_crime_suspect": "a redirect to the crime page (the suspect is posted and logged by its service)",
 }

@@ -4,7 +4,7 @@ name, a package of them for the Sheffield case team, and its sanitised release t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time, timedelta
 
 from tessera.accounts.models import User
 from tessera.core.models import District
@@ -26,7 +26,7 @@ from tessera.intelligence.services import (
     release_package,
     submit_intelligence,
 )
-from tessera.people.models import EntityKind, Person, PoleEntity, Vehicle
+from tessera.people.models import EntityKind, Location, LocationKind, Person, PoleEntity, Vehicle
 
 TEXTS = (
     "Ellie Cawthorne seen getting into a silver Astra YK62 ABC outside the school at 15:30 with an older "
@@ -111,3 +111,36 @@ def record_intel_crime(cast: dict[str, User], world: IntelWorld) -> Crime:
             )
         ],
     )
+
+
+def hotel_in_sheffield(name: str = "Station Hotel", postcode: str = "S1 2AB") -> Location:
+    return Location.objects.create(
+        entity=PoleEntity.objects.create(kind=EntityKind.LOCATION),
+        kind=LocationKind.HOTEL,
+        name=name,
+        postcode=postcode,
+        district=District.objects.get(code="sheffield"),
+    )
+
+
+def profile_sources(cast: dict[str, User], world: IntelWorld, on: date) -> Location:
+    """What a Sheffield problem profile counts, around the day ``on`` (a Saturday or not): the world's
+    three reports on the day before; its crime at a hotel at 23:15; and the hotel night manager's report
+    of the same hotel at 01:30, naming the world's suspect."""
+    hotel = hotel_in_sheffield()
+    crime = record_intel_crime(cast, world)
+    Crime.objects.filter(pk=crime.pk).update(place=hotel, committed_time=time(23, 15), committed_on=on)
+    partner = submit_intelligence(
+        cast["hotel.sheffield"],
+        text="Two men booked a room with a girl who looked about 14, paid cash.",
+        district=District.objects.get(code="sheffield"),
+        occurred_on=on,
+    )
+    IntelligenceReport.objects.filter(pk=partner.pk).update(occurred_time=time(1, 30))
+    add_subject(cast["analyst"], partner, thing=hotel)
+    add_subject(cast["analyst"], partner, thing=world.suspect, role=SubjectRole.SUSPECT)
+    IntelligenceReport.objects.filter(pk__in=[r.pk for r in world.reports]).update(
+        occurred_on=on - timedelta(days=1)
+    )
+    add_subject(cast["analyst"], world.reports[1], thing=hotel)
+    return hotel

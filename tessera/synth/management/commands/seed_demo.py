@@ -8,6 +8,7 @@ from tessera.people.models import Person
 from tessera.synth.casework import generate_casework
 from tessera.synth.cast import CAST, DEMO_PASSWORD, seed_cast
 from tessera.synth.missing_seed import seed_missing_history
+from tessera.synth.profile_seed import seed_profiles
 from tessera.synth.risk_seed import seed_risk_history
 from tessera.synth.world import generate_world
 
@@ -52,6 +53,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Synthetic missing episodes: {missing.episodes} of {missing.children} children, "
                 f"{missing.interviews} return interviews, {missing.alerts} pattern alerts."
+            )
+        profiles = seed_profiles(seed=options["seed"])
+        if profiles.partner_reports or profiles.profiles:
+            self.stdout.write(
+                f"Synthetic partner reports: {profiles.partner_reports} from hotels, taxi firms and takeaways; "
+                f"{profiles.timed} reports and crimes given a time of day; {profiles.profiles} problem profiles."
             )
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/sign-in/ with any of these usernames:")
