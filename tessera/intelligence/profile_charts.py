@@ -67,10 +67,11 @@ def matrix_figure(matrix: Sequence[Sequence[int]], hour_not_known: Sequence[int]
     )
     peak = max((max(row) for row in matrix), default=0)
     cells = base.mark_rect(stroke="#ffffff").encode(
+        # Each cell is labelled with its count, so no legend: darker is more.
         color=alt.Color(
             "events:Q",
-            title="Events",
-            scale=alt.Scale(range=list(HEAT), domain=[0, max(1, peak)]),
+            legend=None,
+            scale=alt.Scale(range=list(HEAT), domain=[0, max(1, peak)], interpolate="rgb"),
         )
     )
     labels = base.mark_text(fontSize=11).encode(
