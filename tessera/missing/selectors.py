@@ -113,7 +113,11 @@ class EpisodePage:
 def episode_page(user: Actor, episode: MissingEpisode) -> EpisodePage:
     interview = visible_to(user, ReturnInterview).filter(episode=episode).first()
     disclosures = (
-        list(visible_to(user, Disclosure).filter(interview=interview).select_related("action", "referral", "intelligence_report"))
+        list(
+            visible_to(user, Disclosure)
+            .filter(interview=interview)
+            .select_related("action", "referral", "intelligence_report")
+        )
         if interview
         else []
     )
