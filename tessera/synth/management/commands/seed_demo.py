@@ -52,7 +52,9 @@ class Command(BaseCommand):
         if missing.episodes:
             self.stdout.write(
                 f"Synthetic missing episodes: {missing.episodes} of {missing.children} children, "
-                f"{missing.interviews} return interviews, {missing.alerts} pattern alerts."
+                f"{missing.interviews} return interviews ({missing.disclosures} with a disclosure), "
+                f"{missing.alerts} pattern alerts ({missing.reassessments} recent, each asking for a "
+                "risk reassessment)."
             )
         profiles = seed_profiles(seed=options["seed"])
         if profiles.partner_reports or profiles.profiles:
