@@ -191,3 +191,30 @@ def path_entities(path: Iterable[Step]) -> list[int]:
     if not steps:
         return []
     return [steps[0].start] + [step.end for step in steps]
+
+
+def warnings_for_new_suspect(
+    suspect: int,
+    links: Iterable[Link3],
+    facts: Mapping[int, Facts],
+    flagged: frozenset[int],
+    most_steps: int = MOST_STEPS,
+) -> list[Warning]:
+    """When a link makes someone a suspected exploiter for the first time, the children already joined
+    to them (at most ``most_steps`` links, through things and peers) become linked to a suspected
+    exploiter too, by paths that need not use the new link."""
+    suspect_facts = facts.get(suspect)
+    if suspect_facts is None or not suspect_facts.is_suspect:
+        return []
+    around = _around(links, skip=-1)
+    found = _reach(suspect, around, facts, most_steps, avoid=-1)
+    community = suspect_facts.community if suspect_facts.community in flagged else None
+    key = f"community:{community}" if community is not None else f"exploiter:{suspect}"
+    warnings = []
+    for child in sorted(found):
+        child_facts = facts.get(child)
+        if child == suspect or child_facts is None or not child_facts.is_child:
+            continue
+        # _towards_start reads child -> ... -> suspect already.
+        warnings.append(Warning(child, suspect, key, community, tuple(_towards_start(found, child))))
+    return warnings

@@ -9,6 +9,7 @@ from tessera.network.warning import (
     flagged_communities,
     path_entities,
     warnings_for_link,
+    warnings_for_new_suspect,
 )
 
 CHILD = Facts("person", is_child=True)
@@ -22,7 +23,9 @@ PHONE = Facts("phone", links=2)
 def test_a_direct_link_to_a_suspect_warns_with_a_one_step_path() -> None:
     facts = {1: CHILD, 2: SUSPECT}
     [warning] = warnings_for_link((10, 2, 1), [(10, 2, 1)], facts, frozenset())
-    assert warning.child == 1 and warning.target == 2 and warning.key == "exploiter:2"
+    assert warning.child == 1
+    assert warning.target == 2
+    assert warning.key == "exploiter:2"
     assert warning.path == (Step(1, 2, 10),)
 
 
@@ -40,7 +43,8 @@ def test_the_new_link_can_be_the_far_end_of_the_path() -> None:
     facts = {1: CHILD, 2: SUSPECT, 6: PHONE}
     links = [(30, 1, 6), (31, 2, 6)]
     [warning] = warnings_for_link((31, 2, 6), links, facts, frozenset())
-    assert warning.child == 1 and warning.path == (Step(1, 6, 30), Step(6, 2, 31))
+    assert warning.child == 1
+    assert warning.path == (Step(1, 6, 30), Step(6, 2, 31))
 
 
 def test_a_peer_carries_the_link_to_the_child() -> None:
@@ -97,7 +101,8 @@ def test_an_adult_of_a_flagged_community_is_a_target_and_the_key_is_the_communit
     flagged = flagged_communities(facts)
     assert flagged == frozenset({9})
     [warning] = warnings_for_link((90, 1, 4), [(90, 1, 4)], facts, flagged)
-    assert warning.key == "community:9" and warning.community == 9
+    assert warning.key == "community:9"
+    assert warning.community == 9
     # Not flagged: an ordinary adult is no target.
     assert warnings_for_link((90, 1, 4), [(90, 1, 4)], facts, frozenset()) == []
 
@@ -124,3 +129,13 @@ def test_a_child_who_is_a_suspect_is_not_warned_about_themself() -> None:
     warnings = warnings_for_link((110, 1, 2), [(110, 1, 2)], facts, frozenset())
     assert [w.child for w in warnings] == [1]
     assert warnings[0].target == 2
+
+
+def test_a_new_suspect_warns_the_children_already_joined_to_them() -> None:
+    # Adult 2 already shares a car with child 1 and phones child 3's phone; now recorded as a suspect of 9.
+    facts = {1: CHILD, 2: SUSPECT, 3: PEER, 5: CAR, 6: PHONE, 9: CHILD, 4: ADULT, 11: CHILD}
+    links = [(120, 2, 5), (121, 1, 5), (122, 2, 6), (123, 3, 6), (124, 2, 9), (125, 2, 4), (126, 4, 11)]
+    warnings = warnings_for_new_suspect(2, links, facts, frozenset())
+    assert {w.child: path_entities(w.path) for w in warnings} == {1: [1, 5, 2], 3: [3, 6, 2], 9: [9, 2]}
+    assert {w.key for w in warnings} == {"exploiter:2"}  # child 11 is reached only through an adult
+    assert warnings_for_new_suspect(4, links, facts, frozenset()) == []  # not a suspect
