@@ -55,7 +55,9 @@ def test_the_job_stores_each_linked_persons_community_and_rank(group, capsys):
     assert kaz.community == dev.community != mum.community
     assert kaz.community_suspects == 2
     assert mum.community_suspects == 0
-    assert kaz.rank < standings[group["mia"].entity_id].rank  # the group's hub is more central than a child at its edge
+    assert (
+        kaz.rank < standings[group["mia"].entity_id].rank
+    )  # the group's hub is more central than a child at its edge
     assert sorted(s.rank for s in standings.values()) == list(range(1, len(standings) + 1))
 
 
