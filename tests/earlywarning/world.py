@@ -20,7 +20,7 @@ class AlertWorld:
 
 def build_alert_world(child: Person) -> AlertWorld:
     suspect = person("rotherham", "Kaz", "Hussain", date(1990, 7, 7))
-    car = vehicle("YK62ABC")
+    car = vehicle("YX70ALR")
     link(suspect, person("rotherham", "Mia", "Dale", date(2012, 3, 3)), LinkKind.SUSPECTED_EXPLOITER)
     link(suspect, car, LinkKind.USES_VEHICLE)
     [alert] = raise_for_link(link(child, car, LinkKind.SEEN_IN_VEHICLE))
