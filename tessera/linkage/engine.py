@@ -313,7 +313,7 @@ def train(
     deterministic = [r for r in _deterministic_rules(recorded) if pairs_found(con, table, r) > 0]
     if deterministic:
         linker.training.estimate_probability_two_random_records_match(
-            [r.creator() for r in deterministic], recall=ASSUMED_RECALL
+            [r.creator() for r in deterministic], recall=0.8
         )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     trained_on_identifier = False
@@ -326,74 +326,11 @@ def train(
             continue
         linker.training.estimate_parameters_using_expectation_maximisation(rule.creator())
         trained_on_identifier |= is_identifier
-    if deterministic:
-        # Again, now that EM has said how often one person's records agree on each field: the share of true
-        # pairs the deterministic rules find is worked out from the trained model, not assumed.
-        trained = linker.misc.save_model_to_json()
-        recall = deterministic_recall(trained, recorded_share(con, table), [r.columns for r in deterministic])
-        linker.training.estimate_probability_two_random_records_match(
-            [r.creator() for r in deterministic], recall=recall
-        )
     model = linker.misc.save_model_to_json()
     model["tessera_spec_version"] = SPEC_VERSION
     model["tessera_prediction_rules"] = [rule.name for rule in rules]
     model["tessera_households"] = evidence.as_dict()
     return model
-
-
-# Where a deterministic rule's column is compared, and the level that is its exact agreement.
-_AGREEMENT_LEVEL = {
-    "given_name": ("given_name", "Same"),
-    "family_name": ("family_name", "Same"),
-    "dob": ("dob", "Same"),
-    "address_key": ("address", "Same address"),
-    **dict.fromkeys(IDENTIFIERS, ("identifiers", "A shared identifier is the same")),
-}
-# The recall assumed before EM has trained m, and the bounds on the recall worked out after it.
-ASSUMED_RECALL = 0.8
-RECALL_BOUNDS = (0.1, 0.95)
-
-
-def recorded_share(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, float]:
-    """The share of records with each linkage column recorded."""
-    columns = [c for c in _AGREEMENT_LEVEL if c in LINKAGE_COLUMNS]
-    (row,) = con.execute(
-        "SELECT count(*), " + ", ".join(f'count("{c}")' for c in columns) + f" FROM {table}"  # noqa: S608 - engine names
-    ).fetchall()
-    total = max(int(row[0]), 1)
-    return {c: int(n) / total for c, n in zip(columns, row[1:], strict=True)}
-
-
-def deterministic_recall(
-    model: dict[str, Any], recorded: dict[str, float], rules: Iterable[tuple[str, ...]]
-) -> float:
-    """The share of true pairs that at least one deterministic rule finds, from the trained model.
-
-    A rule finds a true pair when each of its columns is recorded on both records (the recorded share,
-    squared: missing at random) and agrees exactly (that level's m). Rules are taken as independent of
-    each other. Bounded by ``RECALL_BOUNDS``; a rule whose level was not trained counts as
-    ``ASSUMED_RECALL``.
-    """
-    m_of: dict[tuple[str, str], float] = {}
-    for comparison in model.get("comparisons", []):
-        for level in comparison["comparison_levels"]:
-            if level.get("m_probability") is not None and level.get("label_for_charts"):
-                m_of[(comparison["output_column_name"], level["label_for_charts"])] = float(
-                    level["m_probability"]
-                )
-    missed = 1.0
-    for columns in rules:
-        found = 1.0
-        for column in columns:
-            level = _AGREEMENT_LEVEL.get(column)
-            m = m_of.get(level) if level else None
-            if m is None:
-                found = ASSUMED_RECALL
-                break
-            found *= recorded.get(column, 1.0) ** 2 * m
-        missed *= 1 - found
-    low, high = RECALL_BOUNDS
-    return min(max(1 - missed, low), high)
 
 
 def households(con: duckdb.DuckDBPyConnection, table: str) -> HouseholdEvidence:

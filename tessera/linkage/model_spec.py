@@ -168,7 +168,9 @@ def _address_comparison() -> ComparisonCreator:
             cll.CustomLevel(
                 '"address_key_l" IS NULL OR "address_key_r" IS NULL', "Address missing", "duckdb"
             ).configure(is_null_level=True),
-            cll.ExactMatchLevel("address_key").configure(label_for_charts="Same address"),
+            cll.ExactMatchLevel("address_key").configure(
+                tf_adjustment_column="address_key", label_for_charts="Same address"
+            ),
             # Every part but the postcode agrees: a slip in the postcode, which the whole address shows.
             cll.And(similar_line(), cll.ExactMatchLevel("house_number"), similar_town()).configure(
                 label_for_charts="Same house, street and town, postcode differs"
