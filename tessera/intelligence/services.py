@@ -472,24 +472,36 @@ def refuse_release(
 def withdraw_release(
     user: User, release: PartnerRelease, *, reason: str, request: HttpRequest | None = None
 ) -> PartnerRelease:
-    """Partners stop reading a release (it stays on record, with who withdrew it and why)."""
+    """Partners stop reading a release (it stays on record, with who withdrew it and why).
+
+    A package's release takes with it the releases of its reports made with it: partners read those at
+    their own pages too, and the people they name, so they are withdrawn in the same act (each logged).
+    """
     require(user, Action.CHANGE, release)
     if release.outcome != ReleaseOutcome.RELEASED or release.withdrawn_at is not None:
         raise ValidationError("Only a release that stands can be withdrawn.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the release is withdrawn."})
-    release.withdrawn_at = timezone.now()
-    release.withdrawn_by = user
-    release.withdrawn_reason = reason.strip()
-    release.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
-    record_access(
-        actor=user,
-        action=AuditAction.CHANGE,
-        target=release,
-        request=request,
-        reason=reason.strip(),
-        details={"withdrawn": True},
+    now = timezone.now()
+    parts = list(
+        PartnerRelease.objects.select_for_update().filter(released_with=release, withdrawn_at__isnull=True)
     )
+    for row, why in [
+        (release, reason.strip()),
+        *((part, f"Withdrawn with {release.reference}: {reason.strip()}") for part in parts),
+    ]:
+        row.withdrawn_at = now
+        row.withdrawn_by = user
+        row.withdrawn_reason = why[:2000]
+        row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
+        record_access(
+            actor=user,
+            action=AuditAction.CHANGE,
+            target=row,
+            request=request,
+            reason=why,
+            details={"withdrawn": True, **({"with": release.pk} if row is not release else {})},
+        )
     return release
 
 

@@ -46,3 +46,24 @@ class GroundTruthRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_code} {self.source_record_id} is true person {self.true_person_id}"
+
+
+class GroundTruthIntelligence(models.Model):
+    """Which exploitation network a synthetic intelligence report or crime is truly about, of which kind,
+    and whether what the report says is so (some synthetic intelligence names the wrong adult)."""
+
+    # "intelligence.intelligencereport" or "intelligence.crime", and the product's id (a plain number).
+    record_type = models.CharField(max_length=60)
+    record_id = models.PositiveBigIntegerField()
+    network = models.PositiveIntegerField()
+    # "cse" or "cce": what the exploitation truly was, whatever flag the record carries.
+    exploitation_kind = models.CharField(max_length=3)
+    accurate = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "record_id"], name="one_truth_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id} is about network {self.network}"

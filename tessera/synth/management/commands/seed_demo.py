@@ -7,6 +7,7 @@ from tessera.core.reference_data import seed_reference_data
 from tessera.people.models import Person
 from tessera.synth.casework import generate_casework
 from tessera.synth.cast import CAST, DEMO_PASSWORD, seed_cast
+from tessera.synth.intelligence_seed import seed_intelligence
 from tessera.synth.missing_seed import seed_missing_history
 from tessera.synth.risk_seed import seed_risk_history
 from tessera.synth.world import generate_world
@@ -47,6 +48,13 @@ class Command(BaseCommand):
         casework = generate_casework(seed=options["seed"])
         if casework.referrals:
             self.stdout.write(f"Synthetic case work: {casework.referrals} referrals, {casework.cases} cases.")
+        intelligence = seed_intelligence(seed=options["seed"])
+        if intelligence.reports or intelligence.crimes:
+            self.stdout.write(
+                f"Synthetic intelligence: {intelligence.reports} graded reports; {intelligence.crimes} crimes "
+                f"against exploited children ({intelligence.flagged} flagged as exploitation, "
+                f"{intelligence.group_based} group-based)."
+            )
         missing = seed_missing_history(seed=options["seed"])
         if missing.episodes:
             self.stdout.write(
