@@ -55,7 +55,11 @@ def febrl(name: str) -> pa.Table:
             "given_name": [r["given_name"] for r in rows],
             "family_name": [r["surname"] for r in rows],
             "date_of_birth": [r["date_of_birth"] for r in rows],  # text, as FEBRL gives it
+            # FEBRL's columns mapped to the product's address fields: the house number and street make
+            # the first line, the second line is FEBRL's own, the suburb is the town.
             "address_line_1": [f"{r['street_number']} {r['address_1']}".strip() for r in rows],
+            "address_line_2": [r["address_2"] for r in rows],
+            "town": [r["suburb"] for r in rows],
             "postcode": [r["postcode"] for r in rows],
             # A number with no check digit, typed by hand: the slot of an agency's own person ID.
             "la_person_id": [r["soc_sec_id"] for r in rows],

@@ -47,6 +47,7 @@ RAW_COLUMNS = (
     "date_of_birth",
     "sex",
     "address_line_1",
+    "town",
     "postcode",
     "nhs_number",
     "pupil_number",
@@ -147,6 +148,8 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
             {_compact(col["postcode"], "[^A-Z0-9]")} AS postcode,
             NULLIF(regexp_replace(lower(coalesce({_text(col["address_line_1"])}, '')), '[^a-z0-9]', '', 'g'), '')
                 AS address_line,
+            NULLIF(regexp_extract(coalesce({_text(col["address_line_1"])}, ''), '[0-9]+', 0), '') AS house_number,
+            {_norm(col["town"])} AS locality,
             NULLIF(regexp_replace(coalesce({_text(col["nhs_number"])}, ''), '[^0-9]', '', 'g'), '') AS nhs_digits,
             {keyed["pupil_number"]} AS pupil_number,
             {keyed["police_person_id"]} AS police_person_id,
@@ -219,6 +222,8 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, table: str = "l
             t.dob_year,
             t.sex,
             NULLIF(regexp_replace(coalesce(t.address_line, ''), '[^a-z]', '', 'g'), '') AS street,
+            t.house_number,
+            t.locality,
             CASE WHEN t.postcode IS NOT NULL OR t.address_line IS NOT NULL
                 THEN coalesce(t.address_line, '') || '|' || coalesce(t.postcode, '') END AS address_key,
             t.postcode,

@@ -17,6 +17,7 @@ from tessera.people.identifiers import is_valid_nhs_number, normalise_nhs_number
 from tessera.people.name_variants import forms_of
 
 _NOT_LETTER = re.compile(r"[^a-z]")
+_NUMBER = re.compile(r"[0-9]+")
 _SOUNDEX_CODES = str.maketrans("aeiouyhwbfpvcgjkqsxzdtlmnr", "00000000111122222222334556")
 _REPEATS = re.compile(r"([1-6])\1+")
 
@@ -40,6 +41,8 @@ LINKAGE_COLUMNS: tuple[str, ...] = (
     "dob_year",
     "sex",
     "street",
+    "house_number",
+    "locality",
     "address_key",
     "postcode",
     "postcode_sector",
@@ -84,6 +87,12 @@ def address_line(line_1: str | None) -> str:
 def street(line_1: str | None) -> str:
     """The first line's letters alone: the street name, with no house number to differ by a slip."""
     return re.sub(r"[^a-z]", "", (line_1 or "").lower())
+
+
+def house_number(line_1: str | None) -> str:
+    """The first number in the first line ('12a High Street' -> '12'): a slip in it leaves the street."""
+    found = _NUMBER.search(line_1 or "")
+    return found.group(0) if found else ""
 
 
 def address_key(line_1: str | None, postcode: str | None) -> str:
@@ -203,6 +212,9 @@ def record_features(record: Mapping[str, Any]) -> dict[str, Any]:
         "dob_year": year,
         "sex": sex(record.get("sex")),
         "street": blank_to_none(street(record.get("address_line_1"))),
+        "house_number": blank_to_none(house_number(record.get("address_line_1"))),
+        # The town, suburb or locality, letters only, as names are: 'Leslie Vale' -> 'leslievale'.
+        "locality": blank_to_none(normalise_name(record.get("town"))),
         "address_key": blank_to_none(address_key(record.get("address_line_1"), record.get("postcode"))),
         "postcode": blank_to_none(postcode),
         "postcode_sector": blank_to_none(postcode_sector(postcode)),

@@ -43,7 +43,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
 # Bump when comparisons or blocking change: a saved model records the spec it was trained with.
-SPEC_VERSION = 3
+SPEC_VERSION = 4
 
 IDENTIFIERS = ("nhs_number", "pupil_number", "police_person_id", "la_person_id")
 # Identifiers typed by hand with no check digit of their own, where one slip is a keying error. An NHS
@@ -151,8 +151,16 @@ def _dob_comparison(households: bool = True) -> ComparisonCreator:
 
 
 def _address_comparison() -> ComparisonCreator:
+    """The address as ONE comparison (see the module's note), reading whichever parts a source has: the
+    first line (its street letters and its house number), the town or suburb, the postcode. Levels that
+    need a part a source lacks never match there, so the levels of a source with no town are as before.
+    """
+
     def similar_line() -> Any:
         return cll.JaroWinklerLevel("street", 0.9)
+
+    def similar_town() -> Any:
+        return cll.JaroWinklerLevel("locality", 0.9)
 
     return cl.CustomComparison(
         output_column_name="address",
@@ -163,12 +171,23 @@ def _address_comparison() -> ComparisonCreator:
             cll.ExactMatchLevel("address_key").configure(
                 tf_adjustment_column="address_key", label_for_charts="Same address"
             ),
+            # Every part but the postcode agrees: a slip in the postcode, which the whole address shows.
+            cll.And(similar_line(), cll.ExactMatchLevel("house_number"), similar_town()).configure(
+                label_for_charts="Same house, street and town, postcode differs"
+            ),
             cll.And(cll.ExactMatchLevel("postcode"), similar_line()).configure(
                 label_for_charts="Same postcode, street spelt almost the same"
             ),
+            cll.And(
+                cll.ExactMatchLevel("postcode"), cll.ExactMatchLevel("house_number"), similar_town()
+            ).configure(label_for_charts="Same house number, town and postcode, street differs"),
             cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
+            cll.And(similar_line(), similar_town()).configure(
+                label_for_charts="Street and town spelt almost the same, postcode differs"
+            ),
             similar_line().configure(label_for_charts="Street spelt almost the same, postcode differs"),
             cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same neighbourhood"),
+            similar_town().configure(label_for_charts="Same town, street and postcode differ"),
             cll.ElseLevel().configure(label_for_charts="Different"),
         ],
     )

@@ -56,7 +56,9 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
         for name, value in (
             ("unique_id", pk), ("given_name", given), ("family_name", family),
             ("other_names", list(other or [])), ("date_of_birth", dob), ("sex", sex),
-            ("address_line_1", line_1), ("postcode", postcode), ("nhs_number", nhs),
+            # No town yet: matching one record (people.match_index) reads the first line and postcode
+            # alone, and a batch model must score as it does. The engine reads a town where one is given.
+            ("address_line_1", line_1), ("town", ""), ("postcode", postcode), ("nhs_number", nhs),
             ("pupil_number", upn), ("police_person_id", police), ("la_person_id", la),
             ("approximate_birth_year", received.year - age if age is not None else None),
             ("recorded_year", received.year),

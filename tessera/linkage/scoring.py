@@ -92,13 +92,19 @@ def _address_level(left: Features, right: Features) -> int:
         return -1
     same_postcode = left.get("postcode") is not None and left.get("postcode") == right.get("postcode")
     similar_line = _similar(left.get("street"), right.get("street"), 0.9)
+    similar_town = _similar(left.get("locality"), right.get("locality"), 0.9)
+    number = left.get("house_number")
     sector = left.get("postcode_sector")
     levels = [  # as in model_spec._address_comparison, from the top
         left["address_key"] == right["address_key"],
+        similar_line and number is not None and number == right.get("house_number") and similar_town,
         same_postcode and similar_line,
+        same_postcode and number is not None and number == right.get("house_number") and similar_town,
         same_postcode,
+        similar_line and similar_town,
         similar_line,
         sector is not None and sector == right.get("postcode_sector"),
+        similar_town,
     ]
     for index, matched in enumerate(levels):
         if matched:
