@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tessera.information",
     "tessera.intelligence",
     "tessera.network",
+    "tessera.earlywarning",
     "tessera.synth",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("administration/", include("tessera.administration.urls")),
     path("information-rights/", include("tessera.information.urls")),
     path("network/", include("tessera.network.urls")),
+    path("network-alerts/", include("tessera.earlywarning.urls")),
     path("api/", include("tessera.api.urls")),
 ]
 

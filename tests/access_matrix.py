@@ -756,6 +756,37 @@ ROWS.update(
     }
 )
 
+
+def alert_world(w: Any) -> Any:
+    """A network alert about the Rotherham child (seen in a suspected exploiter's car)."""
+    if not hasattr(w, "alert"):
+        from tests.earlywarning.world import build_alert_world
+
+        w.alert = build_alert_world(w.rotherham_child)
+    return w.alert
+
+
+# Network alerts reach the district team of the child and nobody else (not force-wide teams).
+DISTRICT_CASEWORK = (
+    "cse.rotherham",
+    "sw.sheffield",
+    "youthworker.rotherham",
+    "mpc.doncaster",
+    "supervisor.rotherham",
+)
+ROWS.update(
+    {
+        "earlywarning:alerts": Row(
+            lambda w: (alert_world(w), "/network-alerts/")[1], default=403, expect=only(DISTRICT_CASEWORK)
+        ),
+        "earlywarning:alert": Row(
+            lambda w: f"/network-alerts/{alert_world(w).alert.pk}/",
+            default=404,
+            expect=only(("cse.rotherham", "youthworker.rotherham", "supervisor.rotherham")),
+        ),
+    }
+)
+
 # The Risk and Missing tabs of the case page: whoever opens a case tab opens these.
 ROWS.update(INTELLIGENCE_ROWS)
 

@@ -13,8 +13,11 @@ from django.utils import timezone
 
 from tessera.access.policy import get_visible_or_404, visible_to
 from tessera.access.reads import log_opened
+from tessera.access.scope import scope_of
 from tessera.accounts.models import Actor
+from tessera.accounts.roles import Role
 from tessera.cases.models import Case, CaseStatus, ExploitationFlag
+from tessera.intelligence.models import IntelligenceReport
 from tessera.missing.clocks import ReturnInterviewClock
 from tessera.missing.figures import EpisodeRow
 from tessera.missing.grading import ChildConcerns
@@ -102,12 +105,19 @@ class EpisodePage:
     alerts: list[PatternAlert]
     case: Case | None
     clock: ReturnInterviewClock | None
+    # The intelligence reports made from the disclosures that this user may open (police intelligence
+    # and exploitation roles); everyone else is told a report was passed on, not what it holds.
+    readable_reports: frozenset[int] = frozenset()
 
 
 def episode_page(user: Actor, episode: MissingEpisode) -> EpisodePage:
     interview = visible_to(user, ReturnInterview).filter(episode=episode).first()
     disclosures = (
-        list(visible_to(user, Disclosure).filter(interview=interview).select_related("action", "referral"))
+        list(
+            visible_to(user, Disclosure)
+            .filter(interview=interview)
+            .select_related("action", "referral", "intelligence_report")
+        )
         if interview
         else []
     )
@@ -118,7 +128,13 @@ def episode_page(user: Actor, episode: MissingEpisode) -> EpisodePage:
         if episode.found_at
         else None
     )
-    return EpisodePage(episode, interview, disclosures, alerts, case, clock)
+    report_ids = {d.intelligence_report_id for d in disclosures if d.intelligence_report_id}
+    readable = (
+        frozenset(visible_to(user, IntelligenceReport).filter(pk__in=report_ids).values_list("pk", flat=True))
+        if report_ids
+        else frozenset()
+    )
+    return EpisodePage(episode, interview, disclosures, alerts, case, clock, readable)
 
 
 def log_episode_shown(user: Actor, page: EpisodePage, via: HttpRequest | None) -> None:
@@ -171,6 +187,33 @@ def episodes_of_child(user: Actor, child_id: int) -> list[MissingEpisode]:
 
 def open_monitoring(user: Actor, child_id: int) -> Monitoring | None:
     return visible_to(user, Monitoring).filter(child_id=child_id, closed_at__isnull=True).first()
+
+
+def _closures_waiting(user: Actor) -> QuerySet[Monitoring]:
+    scope = scope_of(user)
+    if not scope.has(Role.SUPERVISOR):
+        return Monitoring.objects.none()
+    return visible_to(user, Monitoring).filter(
+        closed_at__isnull=True, closure_requested_at__isnull=False, district_id__in=scope.district_ids
+    )
+
+
+def closures_waiting_count(user: Actor) -> int:
+    """How many requests to end monitoring wait for this supervisor (a count names no child)."""
+    return _closures_waiting(user).count()
+
+
+def closures_to_approve(user: Actor) -> list[Monitoring]:
+    """Requests to end a repeatedly missing child's monitoring that wait for a supervisor, oldest first.
+
+    Only a supervisor of the child's district may approve (``rules.is_supervisor_of``), so the list is
+    theirs: everyone else sees the request on the child's page, where it was made.
+    """
+    return list(
+        _closures_waiting(user)
+        .select_related("child", "district", "closure_requested_by")
+        .order_by("closure_requested_at", "pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -403,11 +403,11 @@ def record_return_interview(
     )
     said = [text.strip() for text in interview.disclosures if text.strip()]
     for number, text in enumerate(said, start=1):
-        _act_on_disclosure(actor, episode, held, text, number, request)
+        act_on_disclosure(actor, episode, held, text, number, request)
     return held
 
 
-def _act_on_disclosure(
+def act_on_disclosure(
     actor: User,
     episode: MissingEpisode,
     interview: ReturnInterview,
@@ -415,6 +415,7 @@ def _act_on_disclosure(
     number: int,
     request: HttpRequest | None,
 ) -> Disclosure:
+    """One disclosure: an intelligence report, and an action for the case team (or a concern for triage)."""
     disclosure = Disclosure.objects.create(interview=interview, what_was_said=said)
     # The report names the child and what the episode linked: the adult and vehicle the child was found
     # with, the place found. The analyst is offered the names and numbers in the text to confirm later.

@@ -61,16 +61,22 @@ def overview(request: HttpRequest) -> HttpResponse:
     missing_now = selectors.open_episodes(request.user)
     waiting = selectors.interviews_waiting(request.user, now)
     alerts = selectors.alerts_for(request.user)[:50]
+    closures = selectors.closures_to_approve(request.user)
     episode_ids = [e.pk for e in missing_now] + [row.episode.pk for row in waiting]
     log_list(
         request.user,
         request,
         list_name="missing_overview",
         target_type="missing.missingepisode",
-        ids={"missing.missingepisode": episode_ids, "missing.patternalert": [a.pk for a in alerts]},
+        ids={
+            "missing.missingepisode": episode_ids,
+            "missing.patternalert": [a.pk for a in alerts],
+            "missing.monitoring": [m.pk for m in closures],
+        },
         people=[e.child_id for e in missing_now]
         + [row.episode.child_id for row in waiting]
-        + [a.child_id for a in alerts],
+        + [a.child_id for a in alerts]
+        + [m.child_id for m in closures],
     )
     overdue = [row for row in waiting if row.clock.state(now) == "overdue"]
     return render(
@@ -81,6 +87,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "waiting": [(row, row.clock.label(now), row.clock.tag(now)) for row in waiting],
             "overdue_count": len(overdue),
             "alerts": alerts,
+            "closures": closures,
         },
     )
 

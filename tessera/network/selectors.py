@@ -21,6 +21,7 @@ from tessera.access.policy import get_visible_or_404, visible_to
 from tessera.access.reads import log_opened
 from tessera.accounts.models import Actor
 from tessera.network.graph import Edge, Network, Node
+from tessera.network.models import ForceNetworkRun, NetworkStanding
 from tessera.people.identifiers import spaced_registration
 from tessera.people.models import EntityKind, Link, LinkKind, Person, PoleEntity
 from tessera.people.selectors import THING_PAGES
@@ -150,3 +151,24 @@ def network_of(user: Actor, entity_id: int, steps: int, *, via: HttpRequest | No
         )
     network = Network(centre=entity.pk, nodes=nodes, edges=edges, steps=distance, not_drawn=left_out)
     return NetworkPage(record, label, network, steps)
+
+
+@dataclass(frozen=True)
+class ForceStanding:
+    rank: int  # by PageRank over the whole force's links, 1 = most central
+    community_size: int
+    community_suspects: int
+
+
+def force_standings(entity_ids: list[int]) -> dict[int, ForceStanding]:
+    """The latest force-wide run's standing of each of these entities (which the caller already shows
+    to the user: the standing adds a derived figure, never another person)."""
+    run = ForceNetworkRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-pk").first()
+    if run is None or not entity_ids:
+        return {}
+    return {
+        entity: ForceStanding(rank, size, suspects)
+        for entity, rank, size, suspects in NetworkStanding.objects.filter(
+            run=run, entity_id__in=entity_ids
+        ).values_list("entity_id", "rank", "community_size", "community_suspects")
+    }

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from tessera.access.scope import scope_of
 from tessera.network.chart import chart_data
 from tessera.network.graph import Node, adults_by_children_reached, communities, shortest_path
-from tessera.network.selectors import DEFAULT_STEPS, MOST_STEPS, network_of
+from tessera.network.selectors import DEFAULT_STEPS, MOST_STEPS, force_standings, network_of
 from tessera.people.link_chart import KIND_NAMES
 
 
@@ -58,9 +58,24 @@ def network_page(request: HttpRequest, entity_id: int) -> HttpResponse:
         for group in communities(network)
     ]
     steps_shown = [(cells[step.start.key], step.links, cells[step.end.key]) for step in path or []]
+    reaches = adults_by_children_reached(network)
+    # Adults reaching as many children are ordered by their force-wide centrality (the nightly job's
+    # PageRank over every link in the force), most central first; unranked ones after.
+    standings = force_standings([reach.adult.key for reach in reaches[:50]])
+    unranked = 1 << 62
+    reaches = sorted(
+        reaches[:50],
+        key=lambda r: (-len(r.children), -r.directly, getattr(standings.get(r.adult.key), "rank", unranked)),
+    )
     ranked = [
-        (cells[reach.adult.key], len(reach.children), reach.directly, [cells[c.key] for c in reach.children])
-        for reach in adults_by_children_reached(network)[:10]
+        (
+            cells[reach.adult.key],
+            len(reach.children),
+            reach.directly,
+            [cells[c.key] for c in reach.children],
+            standings.get(reach.adult.key),
+        )
+        for reach in reaches[:10]
     ]
     return render(
         request,

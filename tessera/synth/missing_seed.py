@@ -8,11 +8,13 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from tessera.access.policy import visible_to
+from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.cases.models import Case, CaseStatus
 from tessera.core.models import Agency
@@ -28,7 +30,10 @@ from tessera.missing.models import (
 )
 from tessera.missing.patterns import EpisodeFacts, TimedEpisode, replay
 from tessera.missing.selectors import child_concerns
+from tessera.missing.services import act_on_disclosure
 from tessera.people.models import EntityKind, Link, LinkKind, Location, LocationKind, Person, Vehicle
+from tessera.risk.models import TaskReason
+from tessera.risk.services import create_task
 from tessera.synth.missing_history import ChildTruth, EpisodeDraft, NetworkThings, generate_episodes
 from tessera.synth.models import GroundTruthPerson
 
@@ -43,6 +48,8 @@ class MissingSeedSummary:
     episodes: int
     interviews: int
     alerts: int
+    disclosures: int = 0
+    reassessments: int = 0
 
 
 def _networks() -> dict[int, NetworkThings]:
@@ -171,7 +178,70 @@ def seed_missing_history(
         ]
     )
     alerts = _alerts(drafts, stored, cases)
-    return MissingSeedSummary(len(child_ids), len(episodes), len(interviews), alerts)
+    reassessments = _recent_reassessments(end)
+    disclosures = _recent_disclosures(rng, drafts, stored, recorder)
+    return MissingSeedSummary(
+        len(child_ids), len(episodes), len(interviews), alerts, disclosures, reassessments
+    )
+
+
+# What children said in the newest return interviews: each goes through the missing service as a typed
+# disclosure would, so the demo shows the action for the case team and the report for the analysts.
+_SAID = (
+    "Said an older man she calls by a nickname picks her up in a car and gives her vodka (synthetic).",
+    "Said she stayed at a flat above a takeaway with two men and was given a new phone (synthetic).",
+    "Said she was taken to a hotel and told she owed money for the cigarettes and food (synthetic).",
+    "Said a man she met online asked her to bring a friend next time (synthetic).",
+)
+RECENT_DISCLOSURES = 12
+RECENT_ALERT_DAYS = 28
+
+
+def _recent_disclosures(
+    rng: random.Random, drafts: list[EpisodeDraft], stored: dict[int, MissingEpisode], recorder: User
+) -> int:
+    """The newest interviews of children found with an adult or in a vehicle of their network: one
+    disclosure each, made into an action (or a concern) and an intelligence report by the service."""
+    # The recorder reports what they may see: children of their district, and the places and vehicles
+    # their role may open (the service refuses the rest, as it would on the page).
+    district_ids = scope_of(recorder).district_ids
+    candidates = sorted(
+        (d for d in drafts if d.interview_held_at and (d.found_with_id or d.found_vehicle_id)),
+        key=lambda d: d.interview_held_at or d.reported_at,
+        reverse=True,
+    )
+    made = 0
+    for draft in candidates:
+        if made == RECENT_DISCLOSURES:
+            break
+        episode = MissingEpisode.objects.select_related(
+            "child", "case", "district", "found_with", "found_vehicle", "found_place"
+        ).get(pk=stored[draft.key].pk)
+        things = [(type(t), t.pk) for t in (episode.found_vehicle, episode.found_place) if t is not None]
+        if episode.district_id not in district_ids or not all(
+            visible_to(recorder, model).filter(pk=pk).exists() for model, pk in things
+        ):
+            continue
+        interview = ReturnInterview.objects.get(episode=episode)
+        act_on_disclosure(recorder, episode, interview, rng.choice(_SAID), 1, None)
+        made += 1
+    return made
+
+
+def _recent_reassessments(end: date) -> int:
+    """The risk reassessment each recent alert asks for, as the app makes it when an alert is raised
+    (older alerts' reassessments are in the risk history already, or long done)."""
+    since = timezone.make_aware(datetime.combine(end - timedelta(days=RECENT_ALERT_DAYS), time.min))
+    made = 0
+    for alert in PatternAlert.objects.filter(raised_at__gte=since).select_related("child", "episode"):
+        task = create_task(
+            alert.child,
+            reason=TaskReason.MISSING_EPISODE,
+            detail=f"Missing episode {alert.episode.reference}: {alert.detail}",
+            prompted_by=f"missing.patternalert:{alert.pk}",
+        )
+        made += task is not None
+    return made
 
 
 def _district(child: Person) -> int:

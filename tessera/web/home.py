@@ -16,6 +16,9 @@ from tessera.accounts.roles import CASEWORK_ROLES, Role
 from tessera.audit.selectors import recent_views_by
 from tessera.cases.rules import is_district_team
 from tessera.cases.selectors import my_actions, overdue_actions
+from tessera.earlywarning.rules import is_district_team as is_alerted_team
+from tessera.earlywarning.selectors import open_alert_count
+from tessera.missing.selectors import closures_waiting_count
 from tessera.referrals.selectors import my_referrals, queue_counts
 from tessera.referrals.services import may_report
 from tessera.risk.selectors import due_counts
@@ -50,6 +53,10 @@ class HomePage:
     # Risk reassessments due for the children the user's teams work with (None: not their work).
     reassessments_overdue: int | None = None
     reassessments_due_soon: int | None = None
+    # Open network alerts (a count) for the district team of the children they are about.
+    network_alerts: int | None = None
+    # Requests to end a repeatedly missing child's monitoring, waiting for this supervisor's approval.
+    monitoring_closures_waiting: int | None = None
 
     def records_shown(self) -> dict[str, list[int]]:
         """The named records on the page, by kind, for the access log (empty when it names no one)."""
@@ -119,8 +126,11 @@ def home_for(user: User) -> HomePage:
         counts = due_counts(user)
         page.reassessments_overdue = counts.overdue
         page.reassessments_due_soon = counts.due_soon
+    if is_alerted_team(scope):
+        page.network_alerts = open_alert_count(user)
     if scope.has(Role.SUPERVISOR):
         page.reviews_waiting = len(grants_to_review(user))
+        page.monitoring_closures_waiting = closures_waiting_count(user)
     return page
 
 

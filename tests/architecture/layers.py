@@ -34,7 +34,9 @@ TIERS: tuple[frozenset[str], ...] = (
     frozenset({"risk"}),
     # Intelligence reports name people and things, and packages for a case team read cases; the
     # missing-children app (above) turns return interviews' disclosures into reports.
-    frozenset({"intelligence"}),
+    # The network early warning asks risk for reassessments when a link joins a child to a suspected
+    # exploiter (independent of intelligence, which shares its tier).
+    frozenset({"intelligence", "earlywarning"}),
     # Missing episodes ask risk for reassessments directly, add to the case page and chronology, and
     # turn return interviews' disclosures into intelligence reports.
     frozenset({"missing"}),

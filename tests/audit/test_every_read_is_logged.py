@@ -23,7 +23,7 @@ from tessera.audit.models import AccessLog, RecordShown
 from tessera.core.models import District
 from tessera.referrals.models import Referral
 from tessera.risk.models import ReassessmentTask, TaskReason
-from tests.access_matrix import ROWS, build_world, intel_world, missing_world, risk_world
+from tests.access_matrix import ROWS, alert_world, build_world, intel_world, missing_world, risk_world
 from tests.conftest import verified_client
 from tests.referrals.test_referrals import concern
 
@@ -67,6 +67,17 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
     "people:person_detail": ("cse.rotherham", _person),
     "api:person-detail": ("cse.rotherham", _person),
     "network:network": ("cse.rotherham", _person),
+    "earlywarning:alerts": (
+        "cse.rotherham",
+        lambda w: {"earlywarning.networkalert": {alert_world(w).alert.pk}, **_person(w)},
+    ),
+    "earlywarning:alert": (
+        "cse.rotherham",
+        lambda w: {
+            "earlywarning.networkalert": {alert_world(w).alert.pk},
+            "people.person": {w.rotherham_child.pk, alert_world(w).suspect.pk},
+        },
+    ),
     **{
         f"people:{kind}_detail": ("cse.rotherham", _thing(kind, label))
         for kind, label in (

@@ -154,3 +154,43 @@ def test_report_from_the_profile_return_and_interview_reach_the_case(page: Page,
         expect(page.get_by_text(title, exact=True).first).to_be_visible()
     clean(page)
     shot(page, "missing-chronology")
+
+
+def test_a_supervisor_approves_ending_monitoring_from_the_home_page(page: Page, sign_in_as):
+    from tessera.missing.models import Monitoring
+    from tests.missing.world import found, report
+
+    cast = {u.username: u for u in User.objects.all()}
+    child = make_person("rotherham", given="Kayleigh", family="Durrant")
+    rotherham_case_world(cast, child=child)
+    cse = cast["cse.rotherham"]
+    for days in (40, 20):
+        found(cse, report(cse, child, hours_ago=24 * days + 5), hours_ago=24 * 10)
+    found(cse, report(cse, child, hours_ago=30), hours_ago=2)
+    monitoring = Monitoring.objects.get(child=child)
+    assert not services.close_monitoring(
+        cse,
+        monitoring,
+        expected_version=monitoring.version,
+        reason="Back at school every day; settled at home",
+    )
+
+    sign_in_as("supervisor.rotherham")
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Missing children: monitoring to end")).to_be_visible()
+    clean(page)
+    go(page, page.get_by_role("link", name="Review requests to end monitoring"))
+    table = page.locator("#closures-to-approve")
+    expect(table).to_contain_text("Kayleigh Durrant")
+    expect(table).to_contain_text("Back at school every day; settled at home")
+    clean(page)
+    shot(page, "missing-closures-to-approve")
+    go(page, table.get_by_role("link", name="Review ending the monitoring of Kayleigh Durrant"))
+    type_into(
+        page, page.get_by_label("Why monitoring can end"), "Agreed with the coordinator: no episode since."
+    )
+    clean(page)
+    go(page, page.get_by_role("button", name="Approve ending monitoring"))
+    expect(page.get_by_text("Monitoring of this child has ended.")).to_be_visible()
+    monitoring.refresh_from_db()
+    assert monitoring.approved_by == cast["supervisor.rotherham"]

@@ -119,6 +119,15 @@ def test_found_then_interview_with_a_disclosure_makes_an_action(cast, world):
     assert action.case == world.case
     actions_page = verified_client(cast["youthworker.rotherham"]).get(f"/cases/{world.case.pk}/actions/")
     assert "A man called Kaz gave her money" in actions_page.content.decode()
+    # The disclosure's intelligence report: the analyst may open it from the episode; the youth worker on
+    # the case team is told it was passed on, with no way into it.
+    report_url = f"/intelligence/reports/{disclosure.intelligence_report_id}/"
+    analyst_page = verified_client(cast["analyst"]).get(f"/missing/episodes/{episode.pk}/").content.decode()
+    assert f'href="{report_url}"' in analyst_page
+    youth_page = verified_client(cast["youthworker.rotherham"]).get(f"/missing/episodes/{episode.pk}/")
+    assert "passed to the police analysts" in youth_page.content.decode()
+    assert report_url not in youth_page.content.decode()
+    assert verified_client(cast["youthworker.rotherham"]).get(report_url).status_code == 404
 
 
 def test_a_stale_found_is_refused_and_keeps_what_was_typed(cast, world):

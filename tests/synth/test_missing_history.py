@@ -4,14 +4,16 @@ for the demo with their returns, links and the alerts the rules raise."""
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
-from tessera.missing.models import MissingEpisode, PatternAlert, ReturnInterview
+from tessera.missing.models import Disclosure, MissingEpisode, PatternAlert, ReturnInterview
 from tessera.people.models import Link
+from tessera.risk.models import ReassessmentTask, TaskReason
 from tessera.synth.missing_history import ChildTruth, NetworkThings, generate_episodes
-from tessera.synth.missing_seed import seed_missing_history
+from tessera.synth.missing_seed import RECENT_ALERT_DAYS, seed_missing_history
 from tessera.synth.models import GroundTruthPerson
 from tessera.synth.world import generate_world
 
@@ -71,4 +73,19 @@ def test_the_demo_world_gets_episodes_interviews_links_and_alerts(cast):
     assert from_exploited / len(exploited) > 5 * (len(episodes) - from_exploited) / (
         len(truth) - len(exploited)
     )
+    # The newest disclosures went through the service: each is an action or a concern, and a report.
+    disclosures = list(Disclosure.objects.all())
+    assert summary.disclosures == len(disclosures) > 0
+    assert all(d.intelligence_report_id and (d.action_id or d.referral_id) for d in disclosures)
+    # Each recent alert asks for the child's risk to be reassessed, naming the alert.
+    recent = PatternAlert.objects.filter(
+        raised_at__gte=timezone.now() - timedelta(days=RECENT_ALERT_DAYS - 1)
+    )
+    tasks = set(
+        ReassessmentTask.objects.filter(reason=TaskReason.MISSING_EPISODE).values_list(
+            "prompted_by", flat=True
+        )
+    )
+    assert summary.reassessments == len(tasks) > 0
+    assert {f"missing.patternalert:{a.pk}" for a in recent} <= tasks
     assert seed_missing_history(seed=11).episodes == 0  # already there: left as it is

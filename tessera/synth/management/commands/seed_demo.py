@@ -51,7 +51,9 @@ class Command(BaseCommand):
         if missing.episodes:
             self.stdout.write(
                 f"Synthetic missing episodes: {missing.episodes} of {missing.children} children, "
-                f"{missing.interviews} return interviews, {missing.alerts} pattern alerts."
+                f"{missing.interviews} return interviews ({missing.disclosures} with a disclosure), "
+                f"{missing.alerts} pattern alerts ({missing.reassessments} recent, each asking for a "
+                "risk reassessment)."
             )
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/sign-in/ with any of these usernames:")

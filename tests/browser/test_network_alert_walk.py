@@ -1,0 +1,62 @@
+"""From the home page to a network alert: Amy is seen in the car of a suspected exploiter (recorded through
+the people service, as every link is); her district's CSE team member sees the alert counted on the home
+page, follows it to the list and to the alert, and reads the path that explains it, keyboard only,
+axe-clean. Someone of another district is told the alert is not there (404). Set TESSERA_SCREENSHOTS to a
+directory to keep the screenshots (docs/images/network-alert.png is one).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tessera.accounts.models import User
+from tessera.earlywarning.models import NetworkAlert
+from tessera.earlywarning.services import raise_for_link
+from tessera.people.models import LinkKind
+from tessera.people.services import record_link
+from tests.browser.conftest import axe_violations
+from tests.browser.test_case_walkthrough import go, shot
+from tests.people.helpers import link, person, vehicle
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_district_team_follows_a_network_alert_to_its_path(page: Page, sign_in_as):
+    kaz = person("rotherham", "Kaz", "Hussain", date(1990, 7, 7))
+    amy = person("rotherham", "Amy", "Ward", date(2011, 1, 9))
+    car = vehicle("YK62ABC")
+    link(kaz, person("rotherham", "Mia", "Dale", date(2012, 3, 3)), LinkKind.SUSPECTED_EXPLOITER)
+    link(kaz, car, LinkKind.USES_VEHICLE)
+    new = record_link(
+        User.objects.get(username="cse.rotherham"),
+        source=amy,
+        target=car,
+        kind=LinkKind.SEEN_IN_VEHICLE,
+        started_on=date(2026, 11, 2),
+    )
+    raise_for_link(new)  # what link_recorded does once the recording commits
+    alert = NetworkAlert.objects.get(child=amy)
+
+    page.set_default_timeout(60_000)
+    sign_in_as("cse.rotherham")
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Network alerts")).to_be_visible()
+    go(page, page.get_by_role("link", name="See network alerts"))
+    assert axe_violations(page) == []
+    go(page, page.get_by_role("link", name="Amy Ward"))
+    expect(page.get_by_role("heading", name="The path that explains it")).to_be_visible()
+    path = page.get_by_role("list").filter(has_text="seen in vehicle")
+    expect(path.locator("li")).to_have_count(2)
+    expect(path).to_contain_text("Amy Ward")
+    expect(path).to_contain_text("YK62 ABC")
+    expect(path).to_contain_text("Kaz Hussain")
+    assert axe_violations(page) == []
+    shot(page, "network-alert")
+
+    sign_in_as("sw.sheffield")
+    response = page.goto(f"/network-alerts/{alert.pk}/")
+    assert response is not None
+    assert response.status == 404
