@@ -2,6 +2,11 @@
 
     flock /tmp/tessera-bench.lock .venv/bin/python bench/match_on_arrival.py --people 1000000 --rows 100000
 
+or, on a copy of a world already built (the 1M-people world the lead builds once):
+
+    createdb -h 127.0.0.1 -U postgres -T tessera_world1m tessera_arrival_bench
+    flock /tmp/tessera-bench.lock .venv/bin/python bench/match_on_arrival.py --reuse --rows 100000
+
 Builds (or with --reuse keeps) the synthetic world in ``tessera_arrival_bench`` (``synth.world``, the
 generator ``bench/people_scale.py`` uses), trains a linkage model on the first ``--train-records``
 source records (ordered by id, so one person's records stay together) and makes it the active model.
@@ -352,6 +357,12 @@ def main() -> None:
     from tessera.people.models import Person, SourceIdentity
 
     call_command("migrate", verbosity=0)
+    if args.reuse:
+        # A copy of a world built elsewhere (``createdb -T tessera_world1m``) has no cast: the bench's
+        # importer and the model's trainer are cast members. seed_cast is idempotent.
+        from tessera.synth.cast import seed_cast
+
+        seed_cast()
     run = f"B{int(time.time())}-"
     rng = random.Random(args.seed + int(time.time()))
     model = train(args.train_records)

@@ -32,6 +32,7 @@ _SAME_FACT = {
     "postcode": ("post code", "postcode"),
     "nhs_number": ("nhs no", "nhs number", "nhs"),
     "sex": ("gender", "sex"),
+    "phone": ("phone", "telephone", "tel", "mobile", "mobile number", "phone number", "telephone number"),
 }
 _SEPARATORS = re.compile(r"[\s_\-]+")
 

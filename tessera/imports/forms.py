@@ -119,6 +119,7 @@ class CorrectionForm(TesseraForm):
     police_person_id = forms.CharField(label=FIELD_LABELS["police_person_id"], max_length=30, required=False)
     pupil_number = forms.CharField(label=FIELD_LABELS["pupil_number"], max_length=15, required=False)
     la_person_id = forms.CharField(label=FIELD_LABELS["la_person_id"], max_length=30, required=False)
+    phone = forms.CharField(label=FIELD_LABELS["phone"], max_length=30, required=False)
 
     required_messages = {"source_record_id": "Enter the record ID from the partner system"}
 

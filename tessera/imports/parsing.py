@@ -109,8 +109,26 @@ def read_rows(content: bytes, fmt: str, profile: MappingProfile) -> list[RawRow]
     rows = _read_csv(content) if fmt == "csv" else _read_json(content, profile)
     if not rows:
         raise FileProblemError("The file has no records in it")
+    _check_headings(rows)
     _check_columns(rows, profile)
     return rows
+
+
+def _check_headings(rows: list[RawRow]) -> None:
+    """Refuse a file with a NUL character in a column heading (a JSON key): a heading is what the import
+    page lists and what the importer's choice for the column is kept under, and PostgreSQL can store no
+    NUL, so such a column could be neither shown nor kept. The file is refused whole, naming the heading
+    (with the NUL shown as its symbol), before anything in it is taken. A NUL in a cell is the cell's
+    problem: validation quarantines the row, saying so."""
+    for row in rows:
+        for key in row.values:
+            if "\x00" in key:
+                shown = key.replace("\x00", "\u2400")[:60]
+                raise FileProblemError(
+                    f"The column heading '{shown}' (record {row.number}) contains a NUL character (shown as "
+                    "\u2400), which a heading cannot hold. Correct the heading in the export and send the "
+                    "file again"
+                )
 
 
 def _read_csv(content: bytes) -> list[RawRow]:

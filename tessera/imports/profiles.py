@@ -26,6 +26,8 @@ FIELD_LABELS: dict[str, str] = {
     "police_person_id": "Police person ID",
     "pupil_number": "Unique pupil number",
     "la_person_id": "Local authority person ID",
+    # Stored where phones live in POLE: one Phone per number, linked to the person ("uses phone").
+    "phone": "Phone number",
 }
 
 _SEX_MFU = {"M": "male", "F": "female", "U": "unknown", "X": "other", "I": "other", "N": "unknown"}

@@ -47,14 +47,22 @@ from tessera.people.arrival import identity_arrived
 from tessera.people.models import (
     EntityKind,
     IdentityAddress,
+    Link,
+    LinkKind,
     Location,
     LocationKind,
     Person,
     PoleEntity,
     SourceIdentity,
 )
+from tessera.people.pole_services import find_or_record_phone
 from tessera.people.rules import may_record_links
-from tessera.people.services import NewIdentity, create_person, refresh_after_identity_change
+from tessera.people.services import (
+    NewIdentity,
+    create_person,
+    record_link,
+    refresh_after_identity_change,
+)
 
 JOB_KIND = "imports.import_file"
 
@@ -390,6 +398,7 @@ def take_record(
     )
     if existing is None:
         identity = _create_identity(record, agency, source_system, district, actor, source, request)
+        _add_phone_if_new(identity, record, actor=actor, request=request)
         identity_arrived(identity, actor=actor)
         return "created", identity
     if not may_update_through_import(actor, existing.person):
@@ -398,7 +407,8 @@ def take_record(
     for name in changed:
         setattr(existing, name, record.identity_fields()[name])
     address_changed = record.has_address and _add_address_if_new(existing, record)
-    if not changed and not address_changed:
+    phone_added = _add_phone_if_new(existing, record, actor=actor, request=request)
+    if not changed and not address_changed and not phone_added:
         return "unchanged", existing
     if changed:
         existing.received_at = timezone.now()
@@ -408,7 +418,12 @@ def take_record(
         action=AuditAction.CHANGE,
         target=existing,
         request=request,
-        details={**source, "changed": changed + (["address"] if address_changed else [])},
+        details={
+            **source,
+            "changed": changed
+            + (["address"] if address_changed else [])
+            + (["phone"] if phone_added else []),
+        },
     )
     if changed:
         refresh_after_identity_change(
@@ -470,6 +485,38 @@ def _add_address_if_new(identity: SourceIdentity, record: CleanRecord) -> bool:
             **record.address_fields(),
         )
     IdentityAddress.objects.create(identity=identity, location=location, from_date=timezone.localdate())
+    return True
+
+
+def _add_phone_if_new(
+    identity: SourceIdentity, record: CleanRecord, *, actor: User, request: HttpRequest | None
+) -> bool:
+    """The record's phone as POLE keeps phones: one ``Phone`` per number (``find_or_record_phone``), the
+    person linked to it ("uses phone") with this record as the link's source. False when there is no phone
+    or this record already gave it (so a file sent again adds nothing)."""
+    if not record.phone:
+        return False
+    phone = find_or_record_phone(actor, number=record.phone, request=request).thing
+    already = Link.objects.filter(
+        target=phone.entity,
+        kind=LinkKind.USES_PHONE,
+        agency=identity.agency,
+        source_system=identity.source_system,
+        source_record_id=identity.source_record_id,
+    ).exists()
+    if already:
+        return False
+    record_link(
+        actor,
+        source=identity.person,
+        target=phone,
+        kind=LinkKind.USES_PHONE,
+        agency=identity.agency,
+        started_on=timezone.localdate(),
+        source_system=identity.source_system,
+        source_record_id=identity.source_record_id,
+        request=request,
+    )
     return True
 
 

@@ -18,6 +18,7 @@ _FORMATS = {
     "postcode": "A full UK postcode, such as S60 1AA",
     "nhs_number": "10 digits with a valid check digit (spaces allowed); one that fails is kept but not matched on",
     "pupil_number": "A letter then 12 characters (11 numbers and a check); one that fails is kept but not matched on",
+    "phone": "A UK or international phone number, such as 07700 900123 or +44 7700 900123",
     "given_name": "Letters, spaces, hyphens and apostrophes",
     "middle_names": "Letters, spaces, hyphens and apostrophes",
     "family_name": "Letters, spaces, hyphens and apostrophes",

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tessera.imports.profiles import MappingProfile
-from tessera.people.identifiers import is_valid_nhs_number, normalise_nhs_number, normalise_postcode
+from tessera.people.identifiers import (
+    is_valid_nhs_number,
+    normalise_nhs_number,
+    normalise_phone,
+    normalise_postcode,
+)
 from tessera.ui.text import name_problem
 
 MAX_LENGTHS = {
@@ -27,6 +32,7 @@ MAX_LENGTHS = {
     "police_person_id": 30,
     "la_person_id": 30,
     "other_names": 300,
+    "phone": 30,
 }
 # Any other field: longer than this is not a value a partner system holds (a 300 KB cell, say).
 DEFAULT_MAX_LENGTH = 100
@@ -62,6 +68,8 @@ class CleanRecord:
     police_person_id: str = ""
     pupil_number: str = ""
     la_person_id: str = ""
+    # In E.164; not a field of the identity: it becomes a Phone the person is linked to ("uses phone").
+    phone: str = ""
     # Identifiers that fail their check, as given (see SourceIdentity.identifiers_failing_check).
     identifiers_failing_check: dict[str, str] = field(default_factory=dict)
 
@@ -214,6 +222,15 @@ def check_pupil_number(value: str, label: str) -> tuple[str, str | None]:
     return normal, None
 
 
+def check_phone(value: str, label: str) -> tuple[str, str | None]:
+    if not value:
+        return "", None
+    normal = normalise_phone(value)
+    if not normal:
+        return "", f"{label} '{value}' is not a phone number (write it like 07700 900123 or +44 7700 900123)"
+    return normal, None
+
+
 def check_code(value: str, codes: dict[str, str], label: str, default: str) -> tuple[str, str | None]:
     if not value:
         return default, None
@@ -306,6 +323,10 @@ def validate_mapped(
     if message:
         failing["pupil_number"] = mapped["pupil_number"]
 
+    phone, message = check_phone(mapped.get("phone", ""), describe("phone"))
+    if message:
+        problems.append(Problem("phone", message))
+
     if problems:
         return Outcome(None, tuple(problems))
     other = mapped.get("other_names", "")
@@ -326,6 +347,7 @@ def validate_mapped(
         police_person_id=mapped.get("police_person_id", ""),
         pupil_number=upn,
         la_person_id=mapped.get("la_person_id", ""),
+        phone=phone,
         identifiers_failing_check=failing,
     )
     return Outcome(record, ())

@@ -72,7 +72,8 @@ def test_a_heading_that_names_a_fact_is_suggested_but_only_a_free_one():
     free = choosable_fields(COLUMNS, CHARITY)
     assert suggested_field("DOB", free, CHARITY) == "date_of_birth"
     assert suggested_field("d.o.b.", free, CHARITY) == "date_of_birth"
-    assert suggested_field("Phone", free, CHARITY) == ""
+    assert suggested_field("Phone", free, CHARITY) == "phone"
+    assert suggested_field("Notes", free, CHARITY) == ""
     assert suggested_field("forename", free, CHARITY) == "", "First name already has its column"
     assert (
         suggested_field("dob", choosable_fields(["PersonURN", "Forename1"], POLICE), POLICE)

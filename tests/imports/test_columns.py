@@ -218,3 +218,58 @@ def test_progress_counts_the_file_s_real_rows(cse):
     run_pending()
     page = cse.get(batch_url).content.decode()
     assert "7 of 7 done (100%)" in page
+
+
+def test_a_phone_column_mapped_to_the_phone_lands_as_a_phone_the_person_uses(cse):
+    """Item 7: "A CSV headed DOB and Phone ... storing no phones". The phone is stored where POLE keeps
+    phones: one Phone per number, linked to the person ("uses phone") with the record as its source."""
+    from tessera.people.models import Link, LinkKind, Phone
+
+    fixed = CHARITY.replace(b"31/02/2010", b"28/02/2010")
+    url = _send_charity(cse, fixed)
+    page = cse.get(url).content.decode()
+    assert '<option value="phone" selected>Phone number</option>' in page, "the heading suggests it"
+    started = start_checked(cse, url, {"DOB": "date_of_birth", "Phone": "phone"})
+    assert started.status_code == 302
+    assert run_pending() == 1
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.created_count, batch.quarantined_count) == (BatchStatus.FINISHED, 2, 0)
+    assert sorted(Phone.objects.values_list("number", flat=True)) == ["+447700900123", "+447700900456"]
+    kayleigh = SourceIdentity.objects.get(source_record_id="SS-1")
+    link = Link.objects.get(target__phone__number="+447700900123")
+    assert (link.kind, link.source_id, link.source_system, link.source_record_id) == (
+        LinkKind.USES_PHONE,
+        kayleigh.person.entity_id,
+        "Charity case records",
+        "SS-1",
+    )
+    assert link.agency.code == "safe-steps"
+    # The same record sent again in another file adds no second phone and no second link.
+    again = fixed.replace(b"SS-2,Leah", b"SS-3,Leah")
+    url = _send_charity(cse, again, "safe-steps-2.csv")
+    start_checked(cse, url, {"DOB": "date_of_birth", "Phone": "phone"})
+    assert run_pending() == 1
+    assert Phone.objects.count() == 2
+    assert Link.objects.filter(kind=LinkKind.USES_PHONE, source_record_id="SS-1").count() == 1
+    assert Link.objects.filter(kind=LinkKind.USES_PHONE, source_record_id="SS-3").count() == 1, (
+        "a new record with a known number links to the same phone"
+    )
+
+
+def test_a_value_in_the_phone_column_that_is_no_phone_number_quarantines_the_row(cse):
+    from tessera.people.models import Phone
+
+    content = CHARITY.replace(b"31/02/2010", b"28/02/2010").replace(b"07700 900456", b"ring the office")
+    url = _send_charity(cse, content)
+    start_checked(cse, url, {"DOB": "date_of_birth", "Phone": "phone"})
+    assert run_pending() == 1
+    row = QuarantinedRow.objects.get()
+    assert row.raw["Phone"] == "ring the office"
+    assert row.reasons == [
+        {
+            "field": "phone",
+            "message": "Phone number (column Phone) 'ring the office' is not a phone number "
+            "(write it like 07700 900123 or +44 7700 900123)",
+        }
+    ]
+    assert list(Phone.objects.values_list("number", flat=True)) == ["+447700900123"]
