@@ -17,7 +17,7 @@ from tessera.missing import patterns
 from tessera.missing.models import MissingEpisode, PatternAlert
 from tessera.missing.patterns import EpisodeFacts, PatternHit
 from tessera.people.models import LocationKind
-from tessera.risk.models import TaskReason
+from tessera.risk.models import ReassessmentTask, TaskReason
 from tessera.risk.services import create_task
 
 HOTSPOT_KINDS = frozenset({LocationKind.HOTEL, LocationKind.TAXI_FIRM, LocationKind.TAKEAWAY})
@@ -104,12 +104,17 @@ def _raise(episode: MissingEpisode, hits: list[PatternHit]) -> list[PatternAlert
             target=alert,
             details={"child": hit.child_id, "episode": episode.pk, "pattern": hit.kind},
         )
-        # Tasks are read by every casework role of the district: the detail names no other child.
-        create_task(
-            episode.child,
-            reason=TaskReason.MISSING_EPISODE,
-            detail=f"Missing episode {episode.reference}: {hit.detail}",
-            prompted_by=f"missing.patternalert:{alert.pk}",
-        )
+        ask_for_reassessment(alert)
         raised.append(alert)
     return raised
+
+
+def ask_for_reassessment(alert: PatternAlert) -> ReassessmentTask | None:
+    """The risk reassessment an alert asks for: made once per alert (None when it already exists)."""
+    # Tasks are read by every casework role of the district: the detail names no other child.
+    return create_task(
+        alert.child,
+        reason=TaskReason.MISSING_EPISODE,
+        detail=f"Missing episode {alert.episode.reference}: {alert.detail}",
+        prompted_by=f"missing.patternalert:{alert.pk}",
+    )

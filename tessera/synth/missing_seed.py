@@ -18,6 +18,7 @@ from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.cases.models import Case, CaseStatus
 from tessera.core.models import Agency
+from tessera.missing.alerts import ask_for_reassessment
 from tessera.missing.clocks import return_interview_due
 from tessera.missing.grading import NO_APPARENT_RISK
 from tessera.missing.models import (
@@ -32,8 +33,6 @@ from tessera.missing.patterns import EpisodeFacts, TimedEpisode, replay
 from tessera.missing.selectors import child_concerns
 from tessera.missing.services import act_on_disclosure
 from tessera.people.models import EntityKind, Link, LinkKind, Location, LocationKind, Person, Vehicle
-from tessera.risk.models import TaskReason
-from tessera.risk.services import create_task
 from tessera.synth.missing_history import ChildTruth, EpisodeDraft, NetworkThings, generate_episodes
 from tessera.synth.models import GroundTruthPerson
 
@@ -234,13 +233,7 @@ def _recent_reassessments(end: date) -> int:
     since = timezone.make_aware(datetime.combine(end - timedelta(days=RECENT_ALERT_DAYS), time.min))
     made = 0
     for alert in PatternAlert.objects.filter(raised_at__gte=since).select_related("child", "episode"):
-        task = create_task(
-            alert.child,
-            reason=TaskReason.MISSING_EPISODE,
-            detail=f"Missing episode {alert.episode.reference}: {alert.detail}",
-            prompted_by=f"missing.patternalert:{alert.pk}",
-        )
-        made += task is not None
+        made += ask_for_reassessment(alert) is not None
     return made
 
 
