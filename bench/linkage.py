@@ -79,12 +79,13 @@ def run_pipeline(raw):
 
 
 def evaluate(raw, model, result, auto_edges, facts):
-    from bench.linkage_scoring import rule_precision, scores_against_truth
+    from bench.linkage_scoring import false_links_by_cause, rule_precision, scores_against_truth
     from tessera.linkage import engine
 
     taken = {(a, b) for a, b, _ in auto_edges} - {(a, b) for a, b, _ in result.refused}
     return {
         **scores_against_truth(raw, result.cluster_of, taken),
+        "false_automatic_links_by_cause": false_links_by_cause(raw, taken, facts),
         "auto_edges_held_back": len(result.refused),
         "safety_rules": rule_precision(raw, auto_edges, facts, engine.rules_for(model)),
     }
@@ -245,6 +246,9 @@ def _markdown(f: dict) -> str:
             f"{r['caught_by_no_other_kept_rule']} caught by no other kept rule"
             for name, r in s["safety_rules"].items()
         ),
+        "",
+        "False automatic links by what the two records show: "
+        + (", ".join(f"{k} {v}" for k, v in s.get("false_automatic_links_by_cause", {}).items()) or "none"),
         "",
         "Bad values counted and used as missing: "
         + ", ".join(f"{k} {v}" for k, v in f["counts"]["bad_values"].items()),

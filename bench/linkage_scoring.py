@@ -22,6 +22,8 @@ from tessera.linkage.clustering import (
     Clustering,
     RecordFacts,
     SafetyRule,
+    dates_compatible,
+    names_compatible,
 )
 from tessera.linkage.evaluation import (
     exact_cluster_scores,
@@ -155,3 +157,42 @@ def where_true_pairs_are_lost(
         "lost": len(lost),
         **dict(counts.most_common()),
     }
+
+
+def false_links_by_cause(
+    raw: pa.Table, links: Iterable[tuple[int, int]], facts: Mapping[int, RecordFacts]
+) -> dict[str, int]:
+    """The automatic links that joined two different people, by what the two records show: one home or
+    two (the world's household where it has one, else the same surname and address), whether the first
+    names are the same, one name (a short form, a slip) or apart, and whether the birthdays are the same,
+    one date with a slip, apart, or missing on one side."""
+    truth = truth_of(raw)
+    household = (
+        dict(zip(raw["unique_id"].to_pylist(), raw["household"].to_pylist(), strict=True))
+        if "household" in raw.column_names
+        else None
+    )
+    causes: Counter[str] = Counter()
+    for a, b in links:
+        if truth[a] == truth[b]:
+            continue
+        x, y = facts[a], facts[b]
+        if household is not None:
+            home = bool(household.get(a)) and household.get(a) == household.get(b)
+        else:
+            home = bool(x.family_name and x.family_name == y.family_name and x.address_key == y.address_key)
+        if x.given_name == y.given_name:
+            names = "same first name"
+        elif x.given_name and (x.given_name == y.family_name or y.given_name == x.family_name):
+            names = "names swapped"
+        else:
+            names = "first names one name" if names_compatible(x, y) else "first names apart"
+        if not (x.dob and y.dob):
+            dates = "a birthday missing"
+        elif x.dob == y.dob:
+            dates = "same birthday"
+        else:
+            dates = "birthdays one date" if dates_compatible(x.dob, y.dob) else "birthdays apart"
+        surname = "same surname" if x.family_name == y.family_name else "surnames differ"
+        causes[f"{'one household' if home else 'two households'}, {names}, {surname}, {dates}"] += 1
+    return dict(causes.most_common())

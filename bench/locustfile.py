@@ -87,6 +87,7 @@ class Reporter(_SignedIn):
         data = {
             "csrfmiddlewaretoken": csrf.group(1),
             "submission_token": token.group(1),
+            "happening_now": "no",
             "subject_kind": "place",
             "place_description": "Takeaway on the high street where girls are given free food late at night",
             "district": TARGETS["district"],

@@ -162,6 +162,7 @@ def force_figures() -> dict[str, Any]:
 def _measure(
     raised: list[Any],
     exploited: dict[int, tuple[date, date]],
+    status: dict[int, str],
     district_of: dict[int, int],
     days: int,
     today: date,
@@ -175,14 +176,21 @@ def _measure(
         if e in first_alert and first_alert[e] < referral
     ]
     earlier = sorted(d.days for d in before)
-    window = [a for a in raised if (today - a.on).days < days]
+    # The last ``days`` days up to today (a link the world dates after today is not in it).
+    window = [a for a in raised if 0 <= (today - a.on).days < days]
     districts = len(set(district_of.values())) or 1
     per_day: dict[tuple[int, date], int] = {}
     for alert in window:
         key = (district_of.get(alert.child, 0), alert.on)
         per_day[key] = per_day.get(key, 0) + 1
+    about = {"exploited": 0, "at_risk": 0, "other": 0}
+    for alert in window:
+        kind = status.get(alert.child, "other")
+        about[kind if kind in about else "other"] += 1
+    newly_exploited = sum(1 for start, _referral in exploited.values() if 0 <= (today - start).days < days)
     return {
         "alerts": len(raised),
+        "further_paths": sum(getattr(a, "further", 0) for a in raised),
         "children_alerted": len(first_alert),
         "exploited_children": len(exploited),
         "exploited_alerted_ever": sum(1 for e in exploited if e in first_alert),
@@ -191,8 +199,24 @@ def _measure(
         "median_days_earlier": statistics.median(earlier) if earlier else None,
         "alerts_per_district_per_day": round(len(window) / days / districts, 2),
         "busiest_district_day": max(per_day.values(), default=0),
+        "window_alerts_about": about,
+        "newly_exploited_per_district_per_day": round(newly_exploited / days / districts, 2),
         "window_days": days,
     }
+
+
+def _ceiling(history: list[Any], exploited: dict[int, tuple[date, date]]) -> float:
+    """The share of exploited children any rule that reads links could alert before their first referral:
+    those with at least one link (other than a family link) recorded about them before it."""
+    first: dict[int, date] = {}
+    for h in history:
+        if h.kind == "family":
+            continue
+        for end in (h.source, h.target):
+            if end in exploited and (end not in first or h.on < first[end]):
+                first[end] = h.on
+    reachable = sum(1 for e, (_start, referral) in exploited.items() if e in first and first[e] < referral)
+    return round(reachable / max(1, len(exploited)), 3)
 
 
 def warning_figures() -> dict[str, Any]:
@@ -234,17 +258,22 @@ def warning_figures() -> dict[str, Any]:
         if district is not None:
             district_of[entity] = district
     exploited: dict[int, tuple[date, date]] = {}
-    for truth, person, start in GroundTruthPerson.objects.filter(
-        role="child", exploitation_status="exploited", person_id__isnull=False
-    ).values_list("pk", "person_id", "exploitation_started_on"):
+    status: dict[int, str] = {}
+    for truth, person, start, child_status in GroundTruthPerson.objects.filter(
+        role="child", person_id__isnull=False
+    ).values_list("pk", "person_id", "exploitation_started_on", "exploitation_status"):
         found = entity_of.get(person) if person is not None else None
-        if found is not None and start is not None:
+        if found is None:
+            continue
+        status[found] = child_status
+        if child_status == "exploited" and start is not None:
             exploited[found] = (start, first_referral_on(2013, truth, start, today))
     read_seconds = time.perf_counter() - started
     started = time.perf_counter()
     raised = replay(history, kinds, born)
     replay_seconds = time.perf_counter() - started
-    headline = _measure(raised, exploited, district_of, 365, today)
+    headline = _measure(raised, exploited, status, district_of, 365, today)
+    headline["ceiling_share_before_first_referral"] = _ceiling(history, exploited)
     headline["replay_seconds"] = round(replay_seconds, 1)
     headline["read_seconds"] = round(read_seconds, 1)
     result: dict[str, Any] = {"without_communities": headline}
@@ -260,7 +289,7 @@ def warning_figures() -> dict[str, Any]:
                 flagged.add(group)
         with_communities = replay(history, kinds, born, community, frozenset(flagged))
         result["with_final_graph_communities"] = _measure(
-            with_communities, exploited, district_of, 365, today
+            with_communities, exploited, status, district_of, 365, today
         )
     return result
 
@@ -270,6 +299,8 @@ def _aim(met: bool) -> str:
 
 
 def main() -> None:
+    from tessera.network import replay as replay_rules
+
     call_command("migrate", verbosity=0)
     seed_reference_data()
     if not User.objects.filter(username="analyst").exists():
@@ -341,6 +372,22 @@ def main() -> None:
         f"≥ 30 ({_aim(median is not None and median >= AIM_MEDIAN_DAYS_EARLIER)}) |",
         f"| alerts per district per day (last 365 days) | {volume} (busiest day {headline['busiest_district_day']}) | "
         f"{upper.get('alerts_per_district_per_day')} | ≤ 5 ({_aim(volume <= AIM_ALERTS_PER_DISTRICT_DAY)}) |",
+        "",
+        "Reading the figures against the world:",
+        "",
+        f"- Ceiling: {headline['ceiling_share_before_first_referral']:.0%} of the exploited children have any link "
+        "(other than a family link) recorded about them before their first referral; no rule that reads links "
+        "can alert the others before it (the world refers half its children around or before the exploitation "
+        "starts, and dates what agencies learn of the network after it starts).",
+        f"- The world's own density: {headline['newly_exploited_per_district_per_day']} children per district per "
+        "day begin to be exploited in the last 365 days; an alert stream that reached every one of them could "
+        "not be under that.",
+        f"- What the alerts of the last 365 days are about: {headline['window_alerts_about']['exploited']:,} "
+        f"exploited children, {headline['window_alerts_about']['at_risk']:,} children the world marks at risk "
+        f"(peers of exploited children), {headline['window_alerts_about']['other']:,} others.",
+        f"- One open alert per child (closed {replay_rules.CLOSED_AFTER_DAYS} days after raising in the replay): "
+        f"{headline['alerts']:,} alerts in all, with {headline['further_paths']:,} further suspects added to "
+        "open alerts instead of raised again.",
     ]
     (RESULTS / "network.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -7,7 +7,11 @@
 
 Both checkouts serve the same PostgreSQL database (``--database``, the people app's synthetic world
 of ``--people`` plus the synthetic case work, loaded once and reused; the script checks that the before
-checkout has no migration the database lacks, and the reverse). Each measurement starts gunicorn from that
+checkout has no migration the database lacks, and the reverse). When the commit before has an older
+schema, ``--before-database`` names a second database for it, at its schema, holding the same world (a
+copy of the first taken before migrations it lacks, migrated back to its schema: see bench/README.md);
+each checkout must then find its own database fully migrated, the two must hold the same people and
+cases, and each side's sessions are made in its own database. Each measurement starts gunicorn from that
 checkout with its own ``gunicorn.conf.py`` and the documented production settings (DEBUG off, 2 workers x
 8 threads, docs/operations.md; ``TESSERA_BENCH_THREADS`` changes the threads, issue 16 measured with 4), and
 stops it afterwards. ``--clients`` closed-loop clients (each sends its
@@ -16,8 +20,9 @@ a case page (summary, chronology, actions or support in turn), signed in as Roth
 their second factor given. The two commits alternate, the order swapping each round, so neither always
 runs on a warmer machine. Any answer other than 200 counts as an error.
 
-Prints requests per second and p50/p95/p99 for each commit and client count, and after/before ratios
-(medians over the rounds); writes ``bench/results/throughput.{json,md}``.
+Prints requests per second, p50/p95/p99 and the web server's CPU per request (user and system time of
+gunicorn's processes over the measured seconds, divided by the requests answered) for each commit and
+client count, and after/before ratios (medians over the rounds); writes ``bench/results/throughput.{json,md}``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,7 +110,7 @@ def prepare(database: str, people: int) -> str:
 
 
 def check_same_schema(before: Path, database_url: str) -> None:
-    """Both checkouts must find the database fully migrated: the same schema serves both."""
+    """The checkout must find the database fully migrated: its own schema, nothing more or less."""
     env = server_env(database_url, before / "var")
     subprocess.run(  # noqa: S603 - fixed arguments
         [str(before / ".venv" / "bin" / "python"), "manage.py", "migrate", "--check"],
@@ -126,6 +133,40 @@ def backend_of(tree: Path, database_url: str) -> str:
         check=True,
     )
     return answer.stdout.strip().splitlines()[-1]
+
+
+@contextmanager
+def on_database(name: str | None) -> Iterator[None]:
+    """This process's queries go to database ``name`` (the before side's) for the block."""
+    from django.db import connection
+
+    if name is None:
+        yield
+        return
+    kept = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = kept
+
+
+def same_world(before_database: str, after_database: str) -> dict[str, Any]:
+    """People, cases and cast in both databases: they must be the same rows."""
+    sql = (
+        "SELECT (SELECT count(*) FROM people_person), (SELECT md5(string_agg(id || given_name || family_name, ',' "
+        "ORDER BY id)) FROM people_person), (SELECT string_agg(id::text, ',' ORDER BY id) FROM cases_case), "
+        "(SELECT string_agg(id || username, ',' ORDER BY id) FROM accounts_user)"
+    )
+    answers = {
+        side: _psql_answer(sql, database)
+        for side, database in (("before", before_database), ("after", after_database))
+    }
+    if answers["before"] != answers["after"]:
+        raise SystemExit(f"The two databases hold different worlds: {answers}")
+    return {"people": int(answers["after"].split("|")[0]), "cases": answers["after"].split("|")[2]}
 
 
 def sessions(backend: str, count: int) -> list[str]:
@@ -270,18 +311,46 @@ def run_clients(clients: int, cookies: list[str], plan: dict[str, list[Any]], se
     return tally
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of process ``pid`` and its children (gunicorn's master and workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, ..., utime (14th field of the line) and stime (15th).
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def measure(
-    tree: Path, database_url: str, backend: str, clients: int, seconds: int, plan: dict[str, list[Any]]
+    tree: Path,
+    database_url: str,
+    backend: str,
+    clients: int,
+    seconds: int,
+    plan: dict[str, list[Any]],
+    database: str | None = None,
 ) -> dict[str, Any]:
-    """One commit at one client count: a fresh server, 5 s of warm-up not counted, then ``seconds``."""
+    """One commit at one client count: a fresh server, 5 s of warm-up not counted, then ``seconds``.
+
+    ``database`` is the side's own database when it is not the one this process is set up with."""
     from django.db import connection
 
-    cookies = sessions(backend, clients)
+    with on_database(database):
+        cookies = sessions(backend, clients)
     connection.close()
     server = start_server(tree, database_url)
     try:
         run_clients(clients, cookies, plan, 5)
+        cpu_before = _cpu_seconds(server.pid)
         tally = run_clients(clients, cookies, plan, seconds)
+        cpu = _cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -289,6 +358,7 @@ def measure(
     return {
         "requests": len(done),
         "requests_per_s": round(len(done) / seconds, 1),
+        "server_cpu_ms_per_request": round(1000 * cpu / len(done), 1) if done else None,
         "p50_ms": _percentile(done, 0.50),
         "p95_ms": _percentile(done, 0.95),
         "p99_ms": _percentile(done, 0.99),
@@ -319,10 +389,11 @@ def summarise(rounds: list[dict[str, dict[str, dict[str, Any]]]], levels: list[i
         for side in ("before", "after"):
             runs = [r[side][str(clients)] for r in rounds]
             row[side] = {key: _median(runs, key) for key in ("requests_per_s", "p50_ms", "p95_ms", "p99_ms")}
+            row[side]["server_cpu_ms_per_request"] = _median(runs, "server_cpu_ms_per_request")
             row[side]["errors"] = sum(sum(run["errors"].values()) for run in runs)
         row["ratio"] = {
             key: round(row["after"][key] / row["before"][key], 3) if row["before"][key] else None
-            for key in ("requests_per_s", "p50_ms", "p95_ms", "p99_ms")
+            for key in ("requests_per_s", "p50_ms", "p95_ms", "p99_ms", "server_cpu_ms_per_request")
         }
         rows.append(row)
     return rows
@@ -341,30 +412,45 @@ def write_results(meta: dict[str, Any], rounds: list[Any], rows: list[dict[str, 
         f"server at a time on this {meta['cores']}-core machine; {meta['seconds']} s per measurement after "
         f"5 s of warm-up, {meta['rounds']} rounds, the two commits alternating (order swapped each round). "
         "Closed loop, no pauses: search, person page, case page (summary, chronology, actions, support). "
-        f"Load average before {meta['load_before']}, after {meta['load_after']}. Medians over rounds.",
+        f"Load average before {meta['load_before']}, after {meta['load_after']}. Medians over rounds. "
+        f"Databases: {meta.get('databases', 'one database served both commits')}. Server CPU is the user and "
+        "system time of gunicorn's master and workers over the measured seconds, per request answered.",
         "",
         "| clients | req/s before | req/s after | ratio | p50 before | p50 after | p95 before | p95 after | "
-        "p95 ratio | p99 before | p99 after | errors before/after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "p95 ratio | p99 before | p99 after | server CPU ms/req before | after | ratio | errors before/after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         b, a, q = r["before"], r["after"], r["ratio"]
         lines.append(
             f"| {r['clients']} | {b['requests_per_s']} | {a['requests_per_s']} | {q['requests_per_s']} | "
             f"{b['p50_ms']} | {a['p50_ms']} | {b['p95_ms']} | {a['p95_ms']} | {q['p95_ms']} | "
-            f"{b['p99_ms']} | {a['p99_ms']} | {b['errors']}/{a['errors']} |"
+            f"{b['p99_ms']} | {a['p99_ms']} | {b['server_cpu_ms_per_request']} | {a['server_cpu_ms_per_request']} | "
+            f"{q['server_cpu_ms_per_request']} | {b['errors']}/{a['errors']} |"
         )
+    at_25 = next((r for r in rows if r["clients"] == 25), None)
+    verdicts = []
+    if at_25 is not None:
+        throughput_met = all((r["ratio"]["requests_per_s"] or 0) >= 2.5 for r in rows)
+        p95_met = (at_25["ratio"]["p95_ms"] or 99) <= 0.4
+        verdicts = [
+            f"Throughput at least 2.5x before at every client count: {'MET' if throughput_met else 'NOT MET'}. "
+            f"p95 at 25 clients at most 0.4x before: {'MET' if p95_met else 'NOT MET'} ({at_25['ratio']['p95_ms']}).",
+        ]
     lines += [
         "",
         "Targets (issue 16): throughput >= 2.5x before; p95 at 25 clients <= 0.4x before.",
+        *verdicts,
         "",
-        "Each round, per commit (req/s, p95 ms):",
+        "Each round, per commit (req/s, p95 ms, server CPU ms per request):",
         "",
     ]
     for number, r in enumerate(rounds, start=1):
         cells = [
-            f"{clients} clients {r['before'][str(clients)]['requests_per_s']}/{r['before'][str(clients)]['p95_ms']} "
+            f"{clients} clients {r['before'][str(clients)]['requests_per_s']}/{r['before'][str(clients)]['p95_ms']}"
+            f"/{r['before'][str(clients)].get('server_cpu_ms_per_request')} "
             f"→ {r['after'][str(clients)]['requests_per_s']}/{r['after'][str(clients)]['p95_ms']}"
+            f"/{r['after'][str(clients)].get('server_cpu_ms_per_request')}"
             for clients in meta["clients"]
         ]
         lines.append(f"- round {number} ({' then '.join(r['order'])}): " + "; ".join(cells))
@@ -383,18 +469,35 @@ def main() -> None:
     parser.add_argument(
         "--database", default="tessera_throughput", help="PostgreSQL database, kept between runs"
     )
+    parser.add_argument(
+        "--before-database",
+        help="the before checkout's own database (its older schema, the same world), when it needs one",
+    )
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 25, 50])
     parser.add_argument("--seconds", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     before, after = args.before.resolve(), ROOT
     database_url = prepare(args.database, args.people)
-    check_same_schema(before, database_url)
+    urls = {"before": database_url, "after": database_url}
+    databases: dict[str, str | None] = {"before": None, "after": None}
+    how = "one database served both commits (the same schema)"
+    if args.before_database:
+        urls["before"] = f"{PG}/{args.before_database}"
+        databases["before"] = args.before_database
+        world = same_world(args.before_database, args.database)
+        how = (
+            f"each commit served its own database at its own schema ({args.before_database} before, "
+            f"{args.database} after), the same world in both: {world['people']:,} people, cases {world['cases']}, "
+            "the same user accounts (checked before the run)"
+        )
+    check_same_schema(before, urls["before"])
+    check_same_schema(after, urls["after"])
     plan = targets()
     from tessera.people.models import Person
 
     people = Person.objects.count()
-    backends = {"before": backend_of(before, database_url), "after": backend_of(after, database_url)}
+    backends = {"before": backend_of(before, urls["before"]), "after": backend_of(after, urls["after"])}
     trees = {"before": before, "after": after}
     load_before = [round(x, 2) for x in os.getloadavg()]
     rounds: list[dict[str, Any]] = []
@@ -403,12 +506,15 @@ def main() -> None:
         result: dict[str, Any] = {"order": order, "before": {}, "after": {}}
         for clients in args.clients:
             for side in order:
-                figures = measure(trees[side], database_url, backends[side], clients, args.seconds, plan)
+                figures = measure(
+                    trees[side], urls[side], backends[side], clients, args.seconds, plan, databases[side]
+                )
                 result[side][str(clients)] = figures
                 print(
                     f"round {number + 1} {side:<6} {clients:>3} clients  {figures['requests_per_s']:>6} req/s  "
                     f"p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms  p99 {figures['p99_ms']:>7} ms  "
-                    f"errors {figures['errors'] or 0}",
+                    f"server CPU {figures['server_cpu_ms_per_request']} ms/request  errors {figures['errors'] or 0}  "
+                    f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
                     flush=True,
                 )
         rounds.append(result)
@@ -425,6 +531,7 @@ def main() -> None:
         "load_before": load_before,
         "load_after": [round(x, 2) for x in os.getloadavg()],
         "gunicorn": f"{WORKERS} workers x {THREADS} threads (gthread), DEBUG off",
+        "databases": how,
     }
     print("\n".join(write_results(meta, rounds, rows)))
 

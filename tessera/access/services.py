@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -208,6 +209,16 @@ def review_grant(
 def may_restrict(user: Actor) -> bool:
     """Supervisors decide that a record is to be seen only by named people."""
     return scope_of(user).has(Role.SUPERVISOR)
+
+
+def restricted_among(model: type[models.Model], ids: Iterable[int]) -> set[int]:
+    """Which of these rows of ``model`` are under a restriction in force (one query for all)."""
+    return {
+        int(pk)
+        for pk in RestrictedRecord.objects.in_force()
+        .filter(target_type=label_of(model), target_id__in=list(ids))
+        .values_list("target_id", flat=True)
+    }
 
 
 def restriction_on(obj: Any) -> RestrictedRecord | None:

@@ -9,7 +9,8 @@ sealer (``tessera.audit.sealer``) chains rows afterwards, in batches.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -89,6 +90,53 @@ def record_access(
                 for pk in dict.fromkeys(pks)
             )
     return entry
+
+
+@dataclass(frozen=True)
+class Act:
+    """One act of a batch written by ``record_acts``: what ``record_access`` is given for one row."""
+
+    action: AuditAction
+    target: models.Model
+    details: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+    shown: Mapping[str, Iterable[int | str]] = field(default_factory=dict)
+
+
+def record_acts(
+    *, actor: AbstractBaseUser | AnonymousUser | None, acts: Sequence[Act], request: HttpRequest | None = None
+) -> list[AccessLog]:
+    """One access-log row for each act of a batch by one actor (an import chunk's new records), written
+    together: the same rows ``record_access`` writes one at a time, in a few INSERTs instead of one or two
+    per act, inside the acts' transaction."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    agency = getattr(user, "agency", None)
+    at = timezone.now()
+    entries = [
+        AccessLog(
+            at=at,
+            actor_id=user.pk if user is not None else None,
+            actor_username=user.get_username() if user is not None else "",
+            actor_agency=str(agency) if agency is not None else "",
+            action=act.action,
+            target_type=target_type_of(act.target),
+            target_id=str(act.target.pk),
+            reason=act.reason,
+            ip_address=client_ip(request),
+            path=request.get_full_path()[:300] if request is not None else "",
+            details=act.details,
+        )
+        for act in acts
+    ]
+    with transaction.atomic(savepoint=False):
+        AccessLog.objects.bulk_create(entries)
+        RecordShown.objects.bulk_create(
+            RecordShown(entry=entry, target_type=kind, target_id=str(pk))
+            for entry, act in zip(entries, acts, strict=True)
+            for kind, pks in act.shown.items()
+            for pk in dict.fromkeys(pks)
+        )
+    return entries
 
 
 def record_list_view(

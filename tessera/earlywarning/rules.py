@@ -2,7 +2,7 @@
 
 A force-wide team (the force's analysts) is not the child's district team: they see the network itself
 through the network page, not the district's alerts. Partner reporters, system administrators and chief
-officers see none. Nobody edits an alert.
+officers see none. Nobody edits an alert; the district team closes it, saying why.
 """
 
 from __future__ import annotations
@@ -33,4 +33,4 @@ class NetworkAlertRule:
         return Q(district_id__in=scope.district_ids)
 
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
-        return False
+        return action == Action.CLOSE and is_district_team(scope) and obj.district_id in scope.district_ids

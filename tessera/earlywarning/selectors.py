@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -44,11 +44,30 @@ class PathStep:
 
 
 @dataclass(frozen=True)
+class ShownPath:
+    steps: list[PathStep]
+    hidden_steps: int  # steps with an entity or link the reader may not see
+    about_a_community: bool
+    found_at: datetime
+
+
+@dataclass(frozen=True)
 class AlertPage:
     alert: NetworkAlert
     child_label: str
-    steps: list[PathStep]
-    hidden_steps: int  # steps with an entity or link the reader may not see
+    paths: list[ShownPath]  # the alert's own path first, then each further path in the order found
+
+    @property
+    def steps(self) -> list[PathStep]:
+        return self.paths[0].steps
+
+    @property
+    def hidden_steps(self) -> int:
+        return sum(p.hidden_steps for p in self.paths)
+
+    @property
+    def further(self) -> list[ShownPath]:
+        return self.paths[1:]
 
 
 def open_alerts(user: Actor, via: HttpRequest | None, limit: int = 100) -> list[NetworkAlert]:
@@ -74,21 +93,32 @@ def open_alert_count(user: Actor) -> int:
     return visible_to(user, NetworkAlert).filter(closed_at__isnull=True).count()
 
 
+def _stored_paths(alert: NetworkAlert) -> list[tuple[list[tuple[int, int, int]], bool, datetime]]:
+    """Each stored path as (steps, about a community, when found), the alert's own first."""
+    paths = [
+        ([(int(a), int(b), int(k)) for a, b, k in alert.path], alert.community is not None, alert.raised_at)
+    ]
+    for further in alert.further_paths:
+        steps = [(int(a), int(b), int(k)) for a, b, k in further["path"]]
+        paths.append(
+            (steps, further.get("community") is not None, datetime.fromisoformat(further["raised_at"]))
+        )
+    return paths
+
+
 def alert_page(user: Actor, pk: int, *, via: HttpRequest | None) -> AlertPage:
     with transaction.atomic():
-        alert = get_visible_or_404(user, NetworkAlert.objects.select_related("child"), pk=pk)
-        path = [(int(a), int(b), int(k)) for a, b, k in alert.path]
-        entity_ids = {e for a, b, _k in path for e in (a, b)}
+        alert = get_visible_or_404(user, NetworkAlert.objects.select_related("child", "closed_by"), pk=pk)
+        stored = _stored_paths(alert)
+        entity_ids = {e for path, _c, _w in stored for a, b, _k in path for e in (a, b)}
+        link_ids = {k for path, _c, _w in stored for _a, _b, k in path}
         kinds = dict(PoleEntity.objects.filter(pk__in=entity_ids).values_list("pk", "kind"))
         by_kind: dict[str, set[int]] = defaultdict(set)
         for entity, kind in kinds.items():
             by_kind[kind].add(entity)
         seen = visible_ends(user, by_kind)
         links = {
-            link.pk: link
-            for link in visible_to(user, Link)
-            .filter(pk__in=[k for _a, _b, k in path])
-            .select_related("agency")
+            link.pk: link for link in visible_to(user, Link).filter(pk__in=link_ids).select_related("agency")
         }
         today = timezone.localdate()
 
@@ -103,29 +133,31 @@ def alert_page(user: Actor, pk: int, *, via: HttpRequest | None) -> AlertPage:
             name = label if kind == EntityKind.PERSON else f"{KIND_NAMES.get(kind, kind)} {label}"
             return PathEnd(name, url, kind, shown=True, is_child=age is not None and age < ADULT_AGE)
 
-        steps = []
-        for a, b, key in path:
+        def step(a: int, b: int, key: int) -> PathStep:
             link = links.get(key)
-            steps.append(
-                PathStep(
-                    start=end(a),
-                    end=end(b),
-                    link_label=link.get_kind_display() if link is not None else "",
-                    link_on=(link.started_on or timezone.localdate(link.created_at))
-                    if link is not None
-                    else None,
-                    grade=link.grade if link is not None else "",
-                    agency=link.agency.name if link is not None else "",
-                )
+            return PathStep(
+                start=end(a),
+                end=end(b),
+                link_label=link.get_kind_display() if link is not None else "",
+                link_on=(link.started_on or timezone.localdate(link.created_at))
+                if link is not None
+                else None,
+                grade=link.grade if link is not None else "",
+                agency=link.agency.name if link is not None else "",
             )
+
+        paths = []
+        for path, about_a_community, found_at in stored:
+            steps = [step(a, b, key) for a, b, key in path]
+            hidden = sum(1 for s in steps if not (s.start.shown and s.end.shown and s.link_label))
+            paths.append(ShownPath(steps, hidden, about_a_community, found_at))
         people = sorted({pid for e, (_l, _u, _b, pid) in seen.items() if pid is not None})
         log_opened(
             user,
             alert,
             via=via,
-            details={"page": "network_alert", "steps": len(path)},
+            details={"page": "network_alert", "steps": len(stored[0][0]), "paths": len(stored)},
             shown={"people.person": people, "people.link": sorted(links)},
             emergency_of=alert.child,
         )
-    hidden = sum(1 for s in steps if not (s.start.shown and s.end.shown and s.link_label))
-    return AlertPage(alert, alert.child.full_name or "Name not known", steps, hidden)
+    return AlertPage(alert, alert.child.full_name or "Name not known", paths)

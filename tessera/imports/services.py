@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,8 @@ from tessera.imports.parsing import (
 from tessera.imports.profiles import PROFILES, MappingProfile
 from tessera.imports.validation import CleanRecord, Outcome, validate
 from tessera.jobs.queue import enqueue
-from tessera.people.arrival import identity_arrived
+from tessera.people.arrival import identities_arrived, identity_arrived
+from tessera.people.match_index import identity_record_at, index_new_people
 from tessera.people.models import (
     EntityKind,
     IdentityAddress,
@@ -55,14 +57,18 @@ from tessera.people.models import (
     PoleEntity,
     SourceIdentity,
 )
+from tessera.people.place_index import rebuild_place_words
 from tessera.people.pole_services import find_or_record_phone
 from tessera.people.rules import may_record_links
 from tessera.people.services import (
     NewIdentity,
+    NewPerson,
+    create_people,
     create_person,
     record_link,
     refresh_after_identity_change,
 )
+from tessera.people.signals import keys_kept_by_caller
 
 JOB_KIND = "imports.import_file"
 
@@ -250,12 +256,28 @@ def apply_chunk(
 ) -> int:
     """Take the good rows and quarantine the bad ones, in order, stopping early once ``deadline``
     (a ``time.monotonic()`` value) has passed. Returns how many rows were dealt with. Safe to repeat:
-    nothing is taken twice."""
+    nothing is taken twice.
+
+    The chunk's records new to Tessera are taken together (``take_new_records``), a run of them at a time
+    between the rows that change a record already held, which are taken one by one (``take_record``) in
+    their place: each record is matched as if the rows had arrived one after another."""
     counts = ChunkCounts()
     taken = 0
-    for row, outcome in zip(rows, outcomes, strict=True):
-        _apply_row(batch, row, outcome, counts)
-        taken += 1
+    held = _records_held(batch, outcomes)
+    for run in _runs(list(zip(rows, outcomes, strict=True)), held):
+        if len(run) == 1 or run[0][1].record is None or run[0][1].record.source_record_id in held:
+            for row, outcome in run:
+                _apply_row(batch, row, outcome, counts)
+        else:
+            take_new_records(
+                [(outcome.record, _provenance(batch, row)) for row, outcome in run if outcome.record],
+                agency=batch.agency,
+                source_system=batch.source_system,
+                district=batch.district,
+                actor=batch.uploaded_by,
+            )
+            counts.created += len(run)
+        taken += len(run)
         if deadline is not None and time.monotonic() >= deadline:
             break
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -266,6 +288,38 @@ def apply_chunk(
         already_quarantined_count=F("already_quarantined_count") + counts.already_quarantined,
     )
     return taken
+
+
+def _records_held(batch: ImportBatch, outcomes: list[Outcome]) -> set[str]:
+    """The chunk's record IDs Tessera already holds from this system (rows that change a record)."""
+    ids = [o.record.source_record_id for o in outcomes if o.record is not None]
+    return set(
+        SourceIdentity.objects.filter(
+            agency=batch.agency, source_system=batch.source_system, source_record_id__in=ids
+        ).values_list("source_record_id", flat=True)
+    )
+
+
+def _runs(rows: list[tuple[RawRow, Outcome]], held: set[str]) -> list[list[tuple[RawRow, Outcome]]]:
+    """The chunk in order, as runs of consecutive rows of one kind: records new to Tessera (taken together),
+    and each other row on its own (a bad row, a change to a record already held)."""
+    runs: list[list[tuple[RawRow, Outcome]]] = []
+    for row, outcome in rows:
+        new = outcome.record is not None and outcome.record.source_record_id not in held
+        if new and runs and _is_new_run(runs[-1], held):
+            runs[-1].append((row, outcome))
+        else:
+            runs.append([(row, outcome)])
+    return runs
+
+
+def _is_new_run(run: list[tuple[RawRow, Outcome]], held: set[str]) -> bool:
+    record = run[0][1].record
+    return record is not None and record.source_record_id not in held
+
+
+def _provenance(batch: ImportBatch, row: RawRow) -> dict[str, Any]:
+    return {"batch": batch.pk, "file": batch.file_name, "row": row.number}
 
 
 def _apply_row(batch: ImportBatch, row: RawRow, outcome: Outcome, counts: ChunkCounts) -> None:
@@ -282,7 +336,7 @@ def _apply_row(batch: ImportBatch, row: RawRow, outcome: Outcome, counts: ChunkC
             source_system=batch.source_system,
             district=batch.district,
             actor=batch.uploaded_by,
-            provenance={"batch": batch.pk, "file": batch.file_name, "row": row.number},
+            provenance=_provenance(batch, row),
         )
     except RecordOutOfScopeError as refused:
         _quarantine_out_of_scope(batch, row, refused)
@@ -397,7 +451,13 @@ def take_record(
         .first()
     )
     if existing is None:
-        identity = _create_identity(record, agency, source_system, district, actor, source, request)
+        # The person's match keys are built once, from the record and its address, rather than rebuilt
+        # by the save of each.
+        with keys_kept_by_caller():
+            identity = _create_identity(record, agency, source_system, district, actor, source, request)
+        index_new_people(
+            [(identity.person_id, identity_record_at(identity, *_address_of(record), town=_town_of(record)))]
+        )
         _add_phone_if_new(identity, record, actor=actor, request=request)
         identity_arrived(identity, actor=actor)
         return "created", identity
@@ -434,6 +494,107 @@ def take_record(
         )
     identity_arrived(existing, actor=actor)
     return "updated", existing
+
+
+def take_new_records(
+    records: Sequence[tuple[CleanRecord, dict[str, Any]]],
+    *,
+    agency: Agency,
+    source_system: str,
+    district: District | None,
+    actor: User,
+) -> list[SourceIdentity]:
+    """``take_record`` for records Tessera does not hold yet (each with its provenance), taken together:
+    the people, records, addresses and their log rows written in a few INSERTs, each person's match keys
+    built once, and the records matched on arrival as a chunk (``people.arrival.identities_arrived``), in
+    order, with the decisions one at a time would give. The caller has checked that none is held already
+    (the partner's record ID is unique per system, so a record held after all fails the chunk whole)."""
+    if not records:
+        return []
+    now = timezone.now()
+    identities = create_people(
+        actor,
+        district=district,
+        people=[
+            NewPerson(
+                given_name=record.given_name,
+                family_name=record.family_name,
+                date_of_birth=record.date_of_birth,
+                sex=record.sex,
+                identity=NewIdentity(
+                    agency=agency,
+                    source_system=source_system,
+                    source_record_id=record.source_record_id,
+                    received_at=now,
+                    fields=record.identity_fields(),
+                ),
+                details={"source_system": source_system, "agency": agency.code, **provenance},
+            )
+            for record, provenance in records
+        ],
+        action=AuditAction.IMPORT,
+    )
+    _add_addresses(identities, [record for record, _ in records], district)
+    index_new_people(
+        (identity.person_id, identity_record_at(identity, *_address_of(record), town=_town_of(record)))
+        for identity, (record, _) in zip(identities, records, strict=True)
+    )
+    for identity, (record, _) in zip(identities, records, strict=True):
+        _add_phone_if_new(identity, record, actor=actor, request=None)
+    identities_arrived(identities, actor=actor)
+    return identities
+
+
+def _address_of(record: CleanRecord) -> tuple[str, str]:
+    """The address line and postcode matching compares: the record's, as its Location stores them."""
+    return (record.address_line_1, record.postcode) if record.has_address else ("", "")
+
+
+def _town_of(record: CleanRecord) -> str:
+    """The town matching compares with the line and postcode (``_address_of``)."""
+    return record.town if record.has_address else ""
+
+
+def _add_addresses(
+    identities: Sequence[SourceIdentity], records: Sequence[CleanRecord], district: District | None
+) -> None:
+    """``_add_address_if_new`` for new records: one Location per real address, found or made for all."""
+    wanted = {(r.postcode, r.address_line_1): r for r in records if r.has_address}
+    if not wanted:
+        return
+    found: dict[tuple[str, str], int] = {}
+    for pk, postcode, line_1 in (
+        Location.objects.filter(
+            kind=LocationKind.HOME,
+            postcode__in={postcode for postcode, _ in wanted},
+            address_line_1__in={line_1 for _, line_1 in wanted},
+        )
+        .order_by("pk")
+        .values_list("pk", "postcode", "address_line_1")
+    ):
+        found.setdefault((postcode, line_1), pk)
+    missing = [address for address in wanted if address not in found]
+    if missing:
+        entities = PoleEntity.objects.bulk_create([PoleEntity(kind=EntityKind.LOCATION) for _ in missing])
+        made = Location.objects.bulk_create(
+            [
+                Location(
+                    entity=entity,
+                    kind=LocationKind.HOME,
+                    district=district,
+                    **wanted[address].address_fields(),
+                )
+                for entity, address in zip(entities, missing, strict=True)
+            ]
+        )
+        found.update({address: location.pk for address, location in zip(missing, made, strict=True)})
+        rebuild_place_words(location.pk for location in made)
+    today = timezone.localdate()
+    IdentityAddress.objects.bulk_create(
+        IdentityAddress(identity=identity, location_id=found[(r.postcode, r.address_line_1)], from_date=today)
+        for identity, r in zip(identities, records, strict=True)
+        if r.has_address
+    )
 
 
 def _create_identity(

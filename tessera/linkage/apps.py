@@ -9,7 +9,7 @@ class LinkageConfig(AppConfig):
     def ready(self) -> None:
         from tessera.access.policy import inherit_restriction, register
         from tessera.linkage import jobs  # noqa: F401 - registers the linkage run job handler
-        from tessera.linkage.arrival import match_on_arrival
+        from tessera.linkage.arrival import match_chunk_on_arrival, match_on_arrival
         from tessera.linkage.match_keys import blocking_keys
         from tessera.linkage.models import LinkageRun, ReviewPair
         from tessera.linkage.rules import LinkageRunRule, ReviewPairRule
@@ -25,4 +25,4 @@ class LinkageConfig(AppConfig):
         # Search before create finds candidates by the model's blocking keys, in the people app's index.
         register_key_source(blocking_keys)
         # Every new or changed source identity is matched at once (people.arrival.identity_arrived).
-        register_arrival_matcher(match_on_arrival)
+        register_arrival_matcher(match_on_arrival, match_chunk_on_arrival)

@@ -11,7 +11,9 @@ never stops a run: it is used as missing, and counted (``bad_values``) so the ru
 
 from __future__ import annotations
 
+import copy
 import logging
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,7 +30,6 @@ from tessera.linkage.clustering import (
 )
 from tessera.linkage.features import EARLIEST_YEAR, LINKAGE_COLUMNS, given_forms, soundex
 from tessera.linkage.model_spec import (
-    BROAD_PAIRS_PER_RECORD,
     BROAD_RULES,
     IDENTIFIERS,
     SPEC_VERSION,
@@ -61,7 +62,12 @@ RAW_COLUMNS = (
 )
 # A rule must find at least this many pairs to train on; fewer says nothing about m.
 MIN_TRAINING_PAIRS = 50
-TESSERA_KEYS = ("tessera_spec_version", "tessera_prediction_rules", "tessera_households")
+TESSERA_KEYS = (
+    "tessera_spec_version",
+    "tessera_prediction_rules",
+    "tessera_households",
+    "tessera_training_sessions_left_out",
+)
 # Household pairs judged for ``household_evidence``: a fixed sample, the same whatever the order.
 HOUSEHOLD_SAMPLE = 20_000
 # One surname at one address held by more records than this is a hostel or a care home, not a household.
@@ -295,8 +301,10 @@ def train(
     """Train the model unsupervised on the records in ``table``; returns Splink's model JSON.
 
     Blocking and training rules are chosen from the fields the records have. u (how often fields agree
-    by chance) comes from random pairs; the prior from pairs that share an identifier or a full name and
-    birthday (or address); m (how often the same person's records agree) from EM.
+    by chance) comes from random pairs, less what true matches among them add (``u_without_matches``);
+    the prior from pairs that share an identifier or a full name and birthday (or address), with the
+    share of true pairs they find worked out from the trained m; m (how often the same person's records
+    agree) from EM.
     """
     recorded = recorded_columns(con, table)
     ((records,),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()  # noqa: S608 - engine names
@@ -306,17 +314,20 @@ def train(
         for rule in BROAD_RULES
         if rule not in rules
         and all(c in recorded for c in rule.needs)
-        and pairs_found(con, table, rule) <= BROAD_PAIRS_PER_RECORD * records
+        and pairs_found(con, table, rule) <= rule.most_pairs_per_record * records
     ]
     evidence = households(con, table)
     linker = _linker(con, table, settings_creator(rules, households=evidence.households))
+    sample = random_pair_levels(con, table, linker, pairs=max_pairs, seed=seed)
+    # u from every random pair first (as Splink's random sampling): EM needs u to start from.
+    linker = _linker(con, table, with_u(linker.misc.save_model_to_json(), sample, prior=0.0))
     deterministic = [r for r in _deterministic_rules(recorded) if pairs_found(con, table, r) > 0]
     if deterministic:
         linker.training.estimate_probability_two_random_records_match(
-            [r.creator() for r in deterministic], recall=0.8
+            [r.creator() for r in deterministic], recall=ASSUMED_RECALL
         )
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     trained_on_identifier = False
+    sessions_left_out: list[str] = []
     for rule in training_rules(recorded):
         is_identifier = rule.name in IDENTIFIERS
         if is_identifier and trained_on_identifier:
@@ -324,13 +335,182 @@ def train(
         pairs = pairs_found(con, table, rule)
         if not MIN_TRAINING_PAIRS <= pairs <= TRAINING_PAIRS_PER_RECORD * records:
             continue
-        linker.training.estimate_parameters_using_expectation_maximisation(rule.creator())
+        # Splink's session narrows the linker's own comparisons and sets its prior for the session's pairs
+        # before training, and puts them back only when training ends well.
+        before = copy.deepcopy(linker._settings_obj.core_model_settings)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule.creator())
+        except ValueError as error:
+            # A level whose pairs in this session are all taken for two people has its m driven to
+            # zero, which Splink refuses (seen at a million records: 'Same postcode' in the session on
+            # surname and birthday). The linker is put back as it was before the session (without this,
+            # the prior stayed the session's, 0.9, and later sessions trained too few comparisons) and
+            # the other sessions train the same comparisons.
+            if "below the minimum allowed value" not in str(error):
+                raise
+            linker._settings_obj.core_model_settings = before
+            sessions_left_out.append(rule.name)
+            continue
         trained_on_identifier |= is_identifier
+    if deterministic:
+        # Again, now that EM has said how often one person's records agree on each field: the share of true
+        # pairs the deterministic rules find is worked out from the trained model, not assumed.
+        trained = linker.misc.save_model_to_json()
+        recall = deterministic_recall(trained, recorded_share(con, table), [r.columns for r in deterministic])
+        linker.training.estimate_probability_two_random_records_match(
+            [r.creator() for r in deterministic], recall=recall
+        )
     model = linker.misc.save_model_to_json()
+    model = with_u(model, sample, prior=float(model["probability_two_random_records_match"]))
     model["tessera_spec_version"] = SPEC_VERSION
     model["tessera_prediction_rules"] = [rule.name for rule in rules]
     model["tessera_households"] = evidence.as_dict()
+    model["tessera_training_sessions_left_out"] = sessions_left_out
     return model
+
+
+# Pairs at each comparison's levels among the random pairs: comparison -> {level's vector value: pairs}.
+LevelCounts = dict[str, dict[int, int]]
+
+
+def random_pair_levels(
+    con: duckdb.DuckDBPyConnection, table: str, linker: Linker, *, pairs: float, seed: int
+) -> LevelCounts:
+    """How many of about ``pairs`` random record pairs fall at each level of each comparison.
+
+    The random pairs are every pair whose two records fall in one bucket by a hash of their ids: each
+    pair is as likely as any other to be drawn, and the same pairs are drawn whatever the order of the
+    records. Levels need no parameters, so this is done once, before training, with the comparisons' own
+    SQL (Splink's level of each pair) and no weights or term frequencies.
+    """
+    ((records,),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()  # noqa: S608 - engine names
+    buckets = max(1, int(records * (records - 1) / 2 // pairs))
+    columns = [name for name, *_ in con.execute(f"DESCRIBE {table}").fetchall()]
+    both = ", ".join(f'l."{c}" AS "{c}_l", r."{c}" AS "{c}_r"' for c in columns)
+    comparisons = linker._settings_obj.comparisons
+    levels = ", ".join(c._case_statement for c in comparisons)
+    rows = con.execute(
+        f"""
+        WITH records AS (SELECT *, hash(unique_id, {int(seed)}) % {buckets} AS u_bucket FROM {table}),
+        pairs AS (
+            SELECT {both} FROM records l JOIN records r ON l.u_bucket = r.u_bucket AND l.unique_id < r.unique_id
+        )
+        SELECT {levels}, count(*) FROM pairs GROUP BY ALL
+        """  # noqa: S608 - engine names and the model's own comparisons
+    ).fetchall()
+    counts: LevelCounts = {c.output_column_name: {} for c in comparisons}
+    for row in rows:
+        for comparison, gamma in zip(comparisons, row[:-1], strict=True):
+            if gamma != -1:
+                found = counts[comparison.output_column_name]
+                found[int(gamma)] = found.get(int(gamma), 0) + int(row[-1])
+    return counts
+
+
+def with_u(model: dict[str, Any], sample: LevelCounts, *, prior: float) -> dict[str, Any]:
+    """The model with each level's u from the random pairs (``u_without_matches``); levels no random pair
+    reached, and levels whose u is fixed, keep theirs."""
+    result = copy.deepcopy(model)
+    for comparison in result["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = comparison["comparison_levels"]
+        positions = level_positions(levels)
+        m = {gamma: levels[i].get("m_probability") for gamma, i in positions.items()}
+        for gamma, u in u_without_matches(sample.get(name, {}), m, prior).items():
+            level = levels[positions[gamma]]
+            if not level.get("fix_u_probability"):
+                level["u_probability"] = u
+    return result
+
+
+def u_floor(count: int, pairs: int) -> float:
+    """The least u a level may have: the square root of its count among the random pairs over their
+    number. A count's chance spread is about its square root, so an agreement is never taken as rarer
+    than the sample can tell apart from a few coincidences."""
+    return math.sqrt(max(count, 1)) / pairs
+
+
+def u_without_matches(counts: dict[int, int], m: dict[int, float | None], prior: float) -> dict[int, float]:
+    """Each observed level's u: its share of the random pairs, less what true matches among them add.
+
+    A random pair is a true match with probability ``prior``, and a true match falls at a level with
+    probability m, so a level's share of random pairs is (1 - prior) u + prior m. Splink's random
+    sampling takes the share itself for u. At a million records that is the same (a few true matches in
+    two million pairs); at five thousand (FEBRL) one random pair in 2,000 is a true match, more than the
+    chance two different people share a birthday or an address, so u for those agreements was mostly true
+    matches and every shared birthday and address was marked down several-fold. Floored by ``u_floor``:
+    where the share is about what true matches alone give, u is not taken as nothing.
+    """
+    pairs = sum(counts.values())
+    if not pairs:
+        return {}
+    return {
+        gamma: max((count / pairs - prior * (m.get(gamma) or 0.0)) / (1 - prior), u_floor(count, pairs))
+        for gamma, count in counts.items()
+        if count
+    }
+
+
+def level_positions(levels: list[dict[str, Any]]) -> dict[int, int]:
+    """Where each comparison vector value's level is in a comparison's list of levels, as Splink numbers
+    them: the null level -1, the others from the top down to 0."""
+    counted = [i for i, level in enumerate(levels) if not level.get("is_null_level")]
+    return {len(counted) - 1 - k: i for k, i in enumerate(counted)}
+
+
+# Where a deterministic rule's column is compared, and the level that is its exact agreement.
+_AGREEMENT_LEVEL = {
+    "given_name": ("given_name", "Same"),
+    "family_name": ("family_name", "Same"),
+    "dob": ("dob", "Same"),
+    "address_key": ("address", "Same address"),
+    **dict.fromkeys(IDENTIFIERS, ("identifiers", "A shared identifier is the same")),
+}
+# The recall assumed before EM has trained m, and the bounds on the recall worked out after it.
+ASSUMED_RECALL = 0.8
+RECALL_BOUNDS = (0.1, 0.95)
+
+
+def recorded_share(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, float]:
+    """The share of records with each linkage column recorded."""
+    columns = [c for c in _AGREEMENT_LEVEL if c in LINKAGE_COLUMNS]
+    (row,) = con.execute(
+        "SELECT count(*), " + ", ".join(f'count("{c}")' for c in columns) + f" FROM {table}"  # noqa: S608 - engine names
+    ).fetchall()
+    total = max(int(row[0]), 1)
+    return {c: int(n) / total for c, n in zip(columns, row[1:], strict=True)}
+
+
+def deterministic_recall(
+    model: dict[str, Any], recorded: dict[str, float], rules: Iterable[tuple[str, ...]]
+) -> float:
+    """The share of true pairs that at least one deterministic rule finds, from the trained model.
+
+    A rule finds a true pair when each of its columns is recorded on both records (the recorded share,
+    squared: missing at random) and agrees exactly (that level's m). Rules are taken as independent of
+    each other. Bounded by ``RECALL_BOUNDS``; a rule whose level was not trained counts as
+    ``ASSUMED_RECALL``.
+    """
+    m_of: dict[tuple[str, str], float] = {}
+    for comparison in model.get("comparisons", []):
+        for level in comparison["comparison_levels"]:
+            if level.get("m_probability") is not None and level.get("label_for_charts"):
+                m_of[(comparison["output_column_name"], level["label_for_charts"])] = float(
+                    level["m_probability"]
+                )
+    missed = 1.0
+    for columns in rules:
+        found = 1.0
+        for column in columns:
+            level = _AGREEMENT_LEVEL.get(column)
+            m = m_of.get(level) if level else None
+            if m is None:
+                found = ASSUMED_RECALL
+                break
+            found *= recorded.get(column, 1.0) ** 2 * m
+        missed *= 1 - found
+    low, high = RECALL_BOUNDS
+    return min(max(1 - missed, low), high)
 
 
 def households(con: duckdb.DuckDBPyConnection, table: str) -> HouseholdEvidence:
@@ -474,7 +654,12 @@ def edges_with_facts(
     return edges, facts
 
 
+_NO_IDENTIFIERS: frozenset[str] = frozenset()
+
+
 def _identifiers(*values: str | None) -> frozenset[str]:
+    if not any(values):
+        return _NO_IDENTIFIERS  # most records: no need to build a set
     return frozenset(f"{kind}:{value}" for kind, value in zip(IDENTIFIERS, values, strict=True) if value)
 
 

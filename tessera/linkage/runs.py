@@ -36,13 +36,13 @@ EXPORT_BATCH = 20000
 
 def export_records() -> tuple[pa.Table, dict[int, int]]:
     """Every source identity (with its latest address) as the engine's raw table, and identity -> person."""
-    latest: dict[int, tuple[str, str]] = {}
-    for identity_id, line_1, postcode in (
+    latest: dict[int, tuple[str, str, str]] = {}
+    for identity_id, line_1, town, postcode in (
         IdentityAddress.objects.order_by("identity_id", "from_date", "pk")
-        .values_list("identity_id", "location__address_line_1", "location__postcode")
+        .values_list("identity_id", "location__address_line_1", "location__town", "location__postcode")
         .iterator(chunk_size=EXPORT_BATCH)
     ):
-        latest[identity_id] = (line_1, postcode)
+        latest[identity_id] = (line_1, town, postcode)
     columns: dict[str, list[Any]] = {name: [] for name in engine.RAW_COLUMNS}
     person_of: dict[int, int] = {}
     fields = (
@@ -51,14 +51,13 @@ def export_records() -> tuple[pa.Table, dict[int, int]]:
     )  # fmt: skip
     for row in SourceIdentity.objects.order_by("pk").values_list(*fields).iterator(chunk_size=EXPORT_BATCH):
         pk, person_id, given, family, other, dob, sex, nhs, upn, police, la, age, received = row
-        line_1, postcode = latest.get(pk, ("", ""))
+        line_1, town, postcode = latest.get(pk, ("", "", ""))
         person_of[pk] = person_id
         for name, value in (
             ("unique_id", pk), ("given_name", given), ("family_name", family),
             ("other_names", list(other or [])), ("date_of_birth", dob), ("sex", sex),
-            # No town yet: matching one record (people.match_index) reads the first line and postcode
-            # alone, and a batch model must score as it does. The engine reads a town where one is given.
-            ("address_line_1", line_1), ("town", ""), ("postcode", postcode), ("nhs_number", nhs),
+            # The town as matching one record reads it (people.match_index), so both score alike.
+            ("address_line_1", line_1), ("town", town), ("postcode", postcode), ("nhs_number", nhs),
             ("pupil_number", upn), ("police_person_id", police), ("la_person_id", la),
             ("approximate_birth_year", received.year - age if age is not None else None),
             ("recorded_year", received.year),

@@ -19,8 +19,7 @@ from django.db.models import Q
 from tessera.access.policy import NOTHING, Action
 from tessera.access.scope import Scope
 from tessera.accounts.roles import CASEWORK_ROLES, EXCLUSIVE_ROLES, Role
-from tessera.cases.rules import case_condition, child_of_my_cases
-from tessera.people.models import Person
+from tessera.cases.rules import about_children_of_my_cases, case_condition
 
 RECORDERS = (Role.MISSING_PERSON_COORDINATOR, Role.CSE_TEAM_MEMBER, Role.SUPERVISOR)
 
@@ -61,7 +60,7 @@ def case_team_children(prefix: str = "") -> Any:
     """Rows about children whose case team the user is on, wherever the child lives (read only)."""
 
     def condition(scope: Scope) -> Q:
-        return Q(**{f"{prefix}child__in": Person.objects.filter(child_of_my_cases(scope)).values("pk")})
+        return about_children_of_my_cases(scope, f"{prefix}child")
 
     return condition
 

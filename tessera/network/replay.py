@@ -4,13 +4,18 @@ world's links and measures the alerts against the world's ground truth).
 
 Each link is taken in date order. What the rule knows at a link is what had been recorded by then: the
 links before it, who had been recorded as a suspected exploiter by then, everyone's age on the day.
-Communities, if given, are fixed (the caller says where they come from). One alert per child per key.
+Communities, if given, are fixed (the caller says where they come from).
+
+Alerts are kept as the product keeps them (``earlywarning.services``): one open alert per child, further
+suspects reached while it is open added to it, not raised again. The replay has no team to close alerts,
+so it assumes each is closed ``closed_after_days`` after it was raised (the product's reassessment is due
+well within that); a warning after that raises a new alert.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from tessera.network.warning import (
@@ -36,12 +41,16 @@ class DatedLink:
     on: date
 
 
+CLOSED_AFTER_DAYS = 28
+
+
 @dataclass(frozen=True)
 class Raised:
     child: int
     key: str
     on: date
     steps: int
+    further: int = 0  # further suspects or groups added while it was open
 
 
 def _age(born: date, on: date) -> int:
@@ -97,11 +106,13 @@ def replay(
     born: Mapping[int, date],
     community: Mapping[int, int] | None = None,
     flagged: frozenset[int] = frozenset(),
+    closed_after_days: int = CLOSED_AFTER_DAYS,
 ) -> list[Raised]:
-    """Every alert the rule would have raised over ``history`` (in date order, then key), once per child
-    per key, with the date of the link that raised it."""
+    """Every alert the rule would have raised over ``history`` (in date order, then child), with the date
+    of the link that raised it: one open alert per child, closed ``closed_after_days`` after raising."""
     state = _State(kinds, born, community or {})
-    raised: dict[tuple[int, str], Raised] = {}
+    alerts: list[Raised] = []
+    open_alert: dict[int, tuple[int, set[str]]] = {}  # child -> (index in alerts, keys told)
     for link in sorted(history, key=lambda x: (x.on, x.key)):
         if link.source == link.target:
             continue
@@ -122,8 +133,14 @@ def replay(
         if new_suspect:
             links, facts = state.neighbourhood((link.source,), MOST_STEPS, link.on)
             warnings += warnings_for_new_suspect(link.source, links, facts, flagged)
-        for warning in warnings:
-            raised.setdefault(
-                (warning.child, warning.key), Raised(warning.child, warning.key, link.on, len(warning.path))
-            )
-    return sorted(raised.values(), key=lambda r: (r.on, r.child, r.key))
+        for warning in sorted(warnings, key=lambda w: (w.child, len(w.path), w.key)):
+            current = open_alert.get(warning.child)
+            if current is not None and (link.on - alerts[current[0]].on).days < closed_after_days:
+                index, keys = current
+                if warning.key not in keys:
+                    keys.add(warning.key)
+                    alerts[index] = replace(alerts[index], further=alerts[index].further + 1)
+                continue
+            open_alert[warning.child] = (len(alerts), {warning.key})
+            alerts.append(Raised(warning.child, warning.key, link.on, len(warning.path)))
+    return sorted(alerts, key=lambda r: (r.on, r.child, r.key))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -54,6 +55,7 @@ def matching_record(
     date_of_birth: date | None = None,
     sex: str = "",
     address_line_1: str = "",
+    town: str = "",
     postcode: str = "",
     nhs_number: str = "",
     pupil_number: str = "",
@@ -72,6 +74,7 @@ def matching_record(
         "date_of_birth": date_of_birth,
         "sex": sex,
         "address_line_1": address_line_1,
+        "town": town,
         "postcode": postcode,
         "nhs_number": nhs_number,
         "pupil_number": pupil_number,
@@ -86,11 +89,24 @@ def matching_record(
 def identity_record(identity: SourceIdentity, address: IdentityAddress | None) -> dict[str, Any]:
     """``matching_record`` of a stored source record and the address it recorded last."""
     location = address.location if address is not None else None
+    return identity_record_at(
+        identity,
+        location.address_line_1 if location else "",
+        location.postcode if location else "",
+        town=location.town if location else "",
+    )
+
+
+def identity_record_at(
+    identity: SourceIdentity, address_line_1: str, postcode: str, *, town: str = ""
+) -> dict[str, Any]:
+    """``matching_record`` of a source record at an address given as its line, postcode and town."""
     return matching_record(
         identity.pk,
         **{name: getattr(identity, name) for name in _IDENTITY_FIELDS[2:]},
-        address_line_1=location.address_line_1 if location else "",
-        postcode=location.postcode if location else "",
+        address_line_1=address_line_1,
+        town=town,
+        postcode=postcode,
     )
 
 
@@ -120,22 +136,41 @@ def latest_addresses(identity_ids: Iterable[int]) -> dict[int, IdentityAddress]:
     return latest
 
 
+@dataclass(frozen=True)
+class StoredRecord:
+    """One stored source record as matching reads it: whose it is, when it came, and its fields."""
+
+    pk: int
+    person_id: int
+    received_at: datetime | None
+    record: dict[str, Any]  # ``matching_record``
+
+
+def stored_records(person_ids: Iterable[int]) -> list[StoredRecord]:
+    """Every source record of these persons with its latest address, read as plain rows (two queries), in
+    record order."""
+    ids = list(person_ids)
+    address: dict[int, tuple[str, str, str]] = {}
+    for identity_id, line_1, town, postcode in (
+        IdentityAddress.objects.filter(identity__person_id__in=ids)
+        .order_by("identity_id", "from_date", "pk")
+        .values_list("identity_id", "location__address_line_1", "location__town", "location__postcode")
+    ):
+        address[identity_id] = (line_1, town, postcode)
+    records = []
+    rows = SourceIdentity.objects.filter(person_id__in=ids).order_by("pk").values_list(*_IDENTITY_FIELDS)
+    for row in rows:
+        pk, person_id, *fields = row
+        line_1, town, postcode = address.get(pk, ("", "", ""))
+        values = dict(zip(_IDENTITY_FIELDS[2:], fields, strict=True))
+        record = matching_record(pk, **values, address_line_1=line_1, town=town, postcode=postcode)
+        records.append(StoredRecord(pk, person_id, values["received_at"], record))
+    return records
+
+
 def _records_of(person_ids: list[int]) -> list[tuple[int, dict[str, Any]]]:
     """(person, record) for every source record of these persons, read as plain rows."""
-    address: dict[int, tuple[str, str]] = {}
-    for identity_id, line_1, postcode in (
-        IdentityAddress.objects.filter(identity__person_id__in=person_ids)
-        .order_by("identity_id", "from_date", "pk")
-        .values_list("identity_id", "location__address_line_1", "location__postcode")
-    ):
-        address[identity_id] = (line_1, postcode)
-    records = []
-    for row in SourceIdentity.objects.filter(person_id__in=person_ids).values_list(*_IDENTITY_FIELDS):
-        pk, person_id, *fields = row
-        line_1, postcode = address.get(pk, ("", ""))
-        values = dict(zip(_IDENTITY_FIELDS[2:], fields, strict=True))
-        records.append((person_id, matching_record(pk, **values, address_line_1=line_1, postcode=postcode)))
-    return records
+    return [(stored.person_id, stored.record) for stored in stored_records(person_ids)]
 
 
 def keys_by_person(person_ids: list[int]) -> dict[int, set[str]]:
@@ -144,6 +179,22 @@ def keys_by_person(person_ids: list[int]) -> dict[int, set[str]]:
     for person_id, record in _records_of(person_ids):
         keys[person_id] |= keys_for_record(record)
     return keys
+
+
+def index_new_people(records: Iterable[tuple[int, Mapping[str, Any]]]) -> int:
+    """Write the keys of people just created, each known by the one record given (``matching_record``).
+
+    The bulk and single-row import paths create a person, its record and its address with the save
+    signals' rebuilds held back (``signals.keys_kept_by_caller``), then call this once: each record's keys
+    are computed once, and nothing is deleted, since a new person has no keys yet. Returns rows written.
+    """
+    new = [
+        MatchKey(person_id=person_id, key=key)
+        for person_id, record in records
+        for key in keys_for_record(record)
+    ]
+    MatchKey.objects.bulk_create(new, batch_size=BATCH)
+    return len(new)
 
 
 def rebuild_match_keys(person_ids: Iterable[int]) -> int:

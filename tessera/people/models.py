@@ -346,9 +346,16 @@ class Link(TimeStampedModel):
 
     @property
     def grade(self) -> str:
-        if self.source_evaluation:
-            return f"{self.source_evaluation}{self.intelligence_assessment}{self.handling_code}"
-        return self.legacy_grade
+        return link_grade(
+            self.source_evaluation, self.intelligence_assessment, self.handling_code, self.legacy_grade
+        )
+
+
+def link_grade(source_evaluation: str, intelligence_assessment: str, handling_code: str, legacy: str) -> str:
+    """A link's grade as shown: its 3x5x2 grade, or the 5x5x5 one of an older record."""
+    if source_evaluation:
+        return f"{source_evaluation}{intelligence_assessment}{handling_code}"
+    return legacy
 
 
 class PersonMerge(models.Model):

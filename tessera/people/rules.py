@@ -49,6 +49,13 @@ class PersonRule:
             return Q(district_id__in=scope.district_ids)
         return Q(district_id__in=scope.district_ids, known_only_from_intelligence=False)
 
+    def emergency_limit(self, scope: Scope) -> Q:
+        """Emergency access never opens a person known only from police intelligence to someone whose
+        scope does not see it (the grant is made and reviewed as ever; the record stays not found)."""
+        if scope.sees_police_intelligence:
+            return Q()
+        return Q(known_only_from_intelligence=False)
+
     def allows(self, scope: Scope, action: Action, obj: Any) -> bool:
         if action == Action.CHANGE:
             return may_record_sightings(scope)

@@ -6,22 +6,22 @@ only once the transaction commits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, overload
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tessera.access.policy import Action, require
+from tessera.access.policy import Action, require, require_all
 from tessera.access.scope import scope_of
-from tessera.access.services import carry_restriction
+from tessera.access.services import carry_restriction, restricted_among
 from tessera.accounts.models import User
-from tessera.audit.log import record_access
+from tessera.audit.log import Act, record_access, record_acts
 from tessera.audit.models import AuditAction
 from tessera.audit.versioning import save_changes
 from tessera.core.models import Agency, District
@@ -240,9 +240,77 @@ def create_person(
     return person, source
 
 
+@dataclass(frozen=True)
+class NewPerson:
+    """One person of a batch for ``create_people``: the headline and the record that says who they are."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    sex: str
+    identity: NewIdentity
+    details: Mapping[str, Any]
+
+
+@transaction.atomic
+def create_people(
+    actor: User, *, district: District | None, people: Sequence[NewPerson], action: AuditAction
+) -> list[SourceIdentity]:
+    """``create_person`` for a batch (an import chunk's new records): the same rows and the same log rows,
+    one per person naming its new source identity, written in a few INSERTs.
+
+    Save signals are not sent: the match-key index is the caller's (``match_index.index_new_people``),
+    built once the records' addresses are stored too. Callers have checked that ``actor`` may record the
+    act. Returns the new source identities in order, each with its person attached.
+    """
+    if not people:
+        return []
+    entities = PoleEntity.objects.bulk_create([PoleEntity(kind=EntityKind.PERSON) for _ in people])
+    persons = Person.objects.bulk_create(
+        [
+            Person(
+                entity=entity,
+                given_name=new.given_name,
+                family_name=new.family_name,
+                date_of_birth=new.date_of_birth,
+                sex=new.sex,
+                district=district,
+                known_only_from_intelligence=new.identity.source_system == INTELLIGENCE_SOURCE_SYSTEM,
+            )
+            for entity, new in zip(entities, people, strict=True)
+        ]
+    )
+    identities = SourceIdentity.objects.bulk_create(
+        [
+            SourceIdentity(
+                person=person,
+                agency=new.identity.agency,
+                source_system=new.identity.source_system,
+                source_record_id=new.identity.source_record_id,
+                received_at=new.identity.received_at,
+                district=district,
+                **new.identity.fields,
+            )
+            for person, new in zip(persons, people, strict=True)
+        ]
+    )
+    record_acts(
+        actor=actor,
+        acts=[
+            Act(action, identity, dict(new.details), shown={"people.person": [identity.person_id]})
+            for identity, new in zip(identities, people, strict=True)
+        ],
+    )
+    return identities
+
+
 def refresh_summary(person: Person) -> None:
     """Recompute the headline name, date of birth and sex from the person's source identities."""
-    identities = list(SourceIdentity.objects.filter(person=person).select_related("agency"))
+    _summarise_into(person, list(SourceIdentity.objects.filter(person=person).select_related("agency")))
+
+
+def _summarise_into(person: Person, identities: Sequence[SourceIdentity]) -> None:
+    """Set the headline from these source identities (the person's own, with their agencies)."""
     sources = [
         SourceSays(i.agency.kind, i.given_name, i.family_name, i.date_of_birth, i.sex) for i in identities
     ]
@@ -367,6 +435,201 @@ def merge_persons(
         )
     transaction.on_commit(lambda: persons_merged.send(sender=PersonMerge, merge=merge, user=user))
     return merge
+
+
+@dataclass(frozen=True)
+class NewcomerMerge:
+    """A merge of a person just created (``create_person``, ``create_people``) into someone else."""
+
+    survivor: int
+    absorbed: int  # a person with one source record and nothing else: no links, no restriction
+    reason: str
+    context: Mapping[str, Any]
+
+
+@transaction.atomic
+def merge_newcomers(user: User, merges: Sequence[NewcomerMerge]) -> list[PersonMerge]:
+    """``merge_persons`` for merges of people who arrived in this transaction (matching on arrival), each
+    into someone else, in order: the same rows, versions, match keys, log rows and ``persons_merged``
+    signals, written together in a dozen queries whatever their number.
+
+    A merge whose absorbed person holds more than one source record, or a link or a restriction, or is
+    absorbed twice, is left to ``merge_persons``, in its place (the merges before it are written first).
+    ``user`` must be allowed to merge every person (404 or 403 as ``merge_persons``).
+    """
+    fits = _newcomers_that_fit(merges)
+    done: list[PersonMerge] = []
+    together: list[NewcomerMerge] = []
+    for n, merge in enumerate(merges):
+        if n in fits:
+            together.append(merge)
+            continue
+        done += _merge_together(user, together)
+        together = []
+        done.append(
+            merge_persons(
+                user,
+                survivor=Person.objects.get(pk=merge.survivor),
+                absorbed=Person.objects.get(pk=merge.absorbed),
+                reason=merge.reason,
+                context=merge.context,
+            )
+        )
+    return done + _merge_together(user, together)
+
+
+def _newcomers_that_fit(merges: Sequence[NewcomerMerge]) -> set[int]:
+    """The merges (by their place) ``_merge_together`` may write: the absorbed person has one source record and nothing
+    else, and is absorbed (or survives) once only among these merges."""
+    absorbed = [m.absorbed for m in merges]
+    records: dict[int, int] = {}
+    for person in SourceIdentity.objects.filter(person_id__in=absorbed).values_list("person_id", flat=True):
+        records[person] = records.get(person, 0) + 1
+    person_of_entity = dict(Person.objects.filter(pk__in=absorbed).values_list("entity_id", "pk"))
+    linked = {
+        person_of_entity[entity]
+        for pair in Link.objects.filter(
+            Q(source_id__in=person_of_entity) | Q(target_id__in=person_of_entity)
+        ).values_list("source_id", "target_id")
+        for entity in pair
+        if entity in person_of_entity
+    }
+    barred = linked | restricted_among(Person, absorbed)
+    seen: set[int] = set()
+    fits: set[int] = set()
+    for n, merge in enumerate(merges):
+        if records.get(merge.absorbed) == 1 and merge.absorbed not in barred | seen:
+            fits.add(n)
+        seen.add(merge.absorbed)
+    return fits
+
+
+def _merge_together(user: User, merges: Sequence[NewcomerMerge]) -> list[PersonMerge]:
+    """Write merges that fit (``_newcomers_that_fit``) together, as ``merge_persons`` would one by one."""
+    if not merges:
+        return []
+    ids = sorted({m.survivor for m in merges} | {m.absorbed for m in merges})
+    people = Person.objects.in_bulk(ids)
+    require_all(user, Action.MERGE, [people[pk] for pk in ids])
+    locked = dict(
+        Person.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "merged_into_id")
+    )
+    if any(locked[pk] is not None for pk in ids):
+        raise MergeRefusedError("One of these people has already been merged into another record")
+    identity_of = dict(
+        SourceIdentity.objects.filter(person_id__in=[m.absorbed for m in merges]).values_list(
+            "person_id", "pk"
+        )
+    )
+    _update_each(SourceIdentity, {identity_of[m.absorbed]: {"person_id": m.survivor} for m in merges})
+    # Each merge counts once in each person's version, as one merge_persons after another would.
+    times: dict[int, int] = {}
+    for merge in merges:
+        times[merge.survivor] = times.get(merge.survivor, 0) + 1
+        times[merge.absorbed] = times.get(merge.absorbed, 0) + 1
+        people[merge.absorbed].merged_into_id = merge.survivor
+    identities: dict[int, list[SourceIdentity]] = {}
+    for identity in SourceIdentity.objects.filter(person_id__in=ids).select_related("agency"):
+        identities.setdefault(identity.person_id, []).append(identity)
+    for pk in ids:
+        _summarise_into(people[pk], identities.get(pk, []))
+    _update_each(
+        Person,
+        {
+            pk: {
+                **{name: getattr(people[pk], name) for name in SUMMARY_FIELDS},
+                "merged_into_id": people[pk].merged_into_id,
+            }
+            for pk in ids
+        },
+        add={"version": times},
+    )
+    rebuild_match_keys(ids)
+    now = timezone.now()
+    made = PersonMerge.objects.bulk_create(
+        [
+            PersonMerge(
+                survivor_id=m.survivor,
+                absorbed_id=m.absorbed,
+                reason=m.reason,
+                decided_by=user,
+                decided_at=now,
+                moved_identity_ids=[identity_of[m.absorbed]],
+                moved_link_ids={"source": [], "target": []},
+            )
+            for m in merges
+        ]
+    )
+    acts = []
+    for merge, row in zip(merges, made, strict=True):
+        details = {
+            "merge": row.pk,
+            "survivor": merge.survivor,
+            "absorbed": merge.absorbed,
+            "identities_moved": [identity_of[merge.absorbed]],
+            **merge.context,
+        }
+        acts += [
+            Act(AuditAction.COMBINE, people[pk], details, reason=merge.reason)
+            for pk in (merge.survivor, merge.absorbed)
+        ]
+        transaction.on_commit(lambda row=row: persons_merged.send(sender=PersonMerge, merge=row, user=user))  # type: ignore[misc]
+    record_acts(actor=user, acts=acts)
+    return made
+
+
+def _field(model: type[models.Model], name: str) -> tuple[models.Field[Any, Any], str]:
+    """A concrete field of the model (a foreign key by its column's name too, "person_id") and its quoted
+    column."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field, connection.ops.quote_name(field.column)
+
+
+def _update_each(
+    model: type[models.Model],
+    values: Mapping[int, Mapping[str, Any]],
+    *,
+    add: Mapping[str, Mapping[int, int]] | None = None,
+) -> None:
+    """One UPDATE giving each row (by primary key) its own values, and adding to counters (``add``).
+
+    What ``QuerySet.bulk_update`` writes, without building a Django expression per row and field (most
+    of a chunk's merging time when it did). Every row has a value for every column in ``values``; a
+    column's other rows keep theirs (the ELSE), which also gives PostgreSQL the column's type.
+    """
+    if not values:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    pk_column = quote(_field(model, meta.pk.name)[1])
+    rows = list(values)
+    sets: list[str] = []
+    params: list[Any] = []
+    for name in next(iter(values.values())):
+        field, column = _field(model, name)
+        whens = []
+        for pk in rows:
+            whens.append(f"WHEN {pk_column} = %s THEN %s")
+            params += [pk, field.get_db_prep_save(values[pk][name], connection)]
+        sets.append(f"{column} = CASE {' '.join(whens)} ELSE {column} END")
+    for name, amounts in (add or {}).items():
+        column = _field(model, name)[1]
+        whens = []
+        for pk in rows:
+            whens.append(f"WHEN {pk_column} = %s THEN %s")
+            params += [pk, amounts.get(pk, 0)]
+        sets.append(f"{column} = {column} + CASE {' '.join(whens)} ELSE 0 END")
+    placeholders = ", ".join(["%s"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {pk_column} IN ({placeholders})",  # noqa: S608 - names from the model, values as parameters
+            [*params, *rows],
+        )
 
 
 @transaction.atomic

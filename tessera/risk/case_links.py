@@ -15,8 +15,7 @@ from tessera.access.scope import Scope
 from tessera.accounts.models import Actor
 from tessera.cases.models import Case
 from tessera.cases.registry import CaseTab, ChronologyEntry, register_case_tab, register_chronology_source
-from tessera.cases.rules import child_of_my_cases
-from tessera.people.models import Person
+from tessera.cases.rules import about_children_of_my_cases
 from tessera.risk.models import ReassessmentTask, RiskAssessment
 from tessera.risk.selectors import same_child, visible_assessments
 
@@ -25,7 +24,7 @@ TAB_KEY = "risk"
 
 def case_team_children(scope: Scope) -> Q:
     """Rows about children whose case team the user is on, wherever the child lives."""
-    return Q(child__in=Person.objects.filter(child_of_my_cases(scope)).values("pk"))
+    return about_children_of_my_cases(scope)
 
 
 def risk_chronology(user: Actor, case: Case) -> Iterable[ChronologyEntry]:

@@ -325,7 +325,10 @@ class Population:
         rng, b = self.rng, self.builder
         network = self.story.networks[(child.network or 1) - 1]
         started = child.started_on or self.today
-        later = started + timedelta(days=rng.randrange(0, 200))
+        # Agencies learn of the network over the first 200 days, never after today: the draw is scaled
+        # into the days there have been so far (one draw either way, so the rest of the world is unchanged).
+        days_so_far = max(0, min(200, (self.today - started).days))
+        later = started + timedelta(days=rng.randrange(0, 200) * days_so_far // 200)
         for adult in rng.sample(network.members, k=min(len(network.members), rng.randrange(1, 3))):
             if rng.random() < 0.6:
                 b.link(

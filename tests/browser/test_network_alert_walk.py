@@ -1,7 +1,7 @@
 """From the home page to a network alert: Amy is seen in the car of a suspected exploiter (recorded through
 the people service, as every link is); her district's CSE team member sees the alert counted on the home
-page, follows it to the list and to the alert, and reads the path that explains it, keyboard only,
-axe-clean. Someone of another district is told the alert is not there (404). Set TESSERA_SCREENSHOTS to a
+page, follows it to the list and to the alert, reads the path that explains it and closes the alert
+saying why, keyboard only, axe-clean. Someone of another district is told the alert is not there (404). Set TESSERA_SCREENSHOTS to a
 directory to keep the screenshots (docs/images/network-alert.png is one).
 """
 
@@ -18,7 +18,7 @@ from tessera.earlywarning.services import raise_for_link
 from tessera.people.models import LinkKind
 from tessera.people.services import record_link
 from tests.browser.conftest import axe_violations
-from tests.browser.test_case_walkthrough import go, shot
+from tests.browser.test_case_walkthrough import go, shot, type_into
 from tests.people.helpers import link, person, vehicle
 
 pytestmark = pytest.mark.browser
@@ -55,6 +55,18 @@ def test_the_district_team_follows_a_network_alert_to_its_path(page: Page, sign_
     expect(path).to_contain_text("Kaz Hussain")
     assert axe_violations(page) == []
     shot(page, "network-alert")
+
+    # Dealt with: the team closes it, saying why; an empty reason is refused first, naming the field.
+    go(page, page.get_by_role("button", name="Close the alert"))
+    expect(page.get_by_role("alert")).to_contain_text("why the alert can be closed")
+    assert axe_violations(page) == []
+    type_into(page, page.get_by_label("Why the alert can be closed"), "Reassessed: high risk, plan updated")
+    go(page, page.get_by_role("button", name="Close the alert"))
+    expect(page.get_by_text("Network alert closed")).to_be_visible()
+    expect(page.get_by_text("There are no open network alerts for your district.")).to_be_visible()
+    alert.refresh_from_db()
+    assert alert.closed_at is not None
+    assert alert.close_reason == "Reassessed: high risk, plan updated"
 
     sign_in_as("sw.sheffield")
     response = page.goto(f"/network-alerts/{alert.pk}/")

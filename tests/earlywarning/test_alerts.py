@@ -50,17 +50,15 @@ def record(cast, username, source, target, kind, capture):
         return record_link(cast[username], source=source, target=target, kind=kind)
 
 
+def amy_seen_in_kazs_car(cast, world, capture):
+    """The link most tests start from: Amy seen in the car of Kaz, a suspected exploiter of Mia."""
+    return record(cast, "cse.rotherham", world["amy"], world["car"], LinkKind.SEEN_IN_VEHICLE, capture)
+
+
 def test_a_child_seen_in_a_suspects_car_alerts_her_district_team_with_a_task(
     cast, client_for, world, django_capture_on_commit_callbacks
 ):
-    new = record(
-        cast,
-        "cse.rotherham",
-        world["amy"],
-        world["car"],
-        LinkKind.SEEN_IN_VEHICLE,
-        django_capture_on_commit_callbacks,
-    )
+    new = amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
     [alert] = NetworkAlert.objects.all()
     assert alert.child == world["amy"]
     assert alert.district == world["amy"].district
@@ -82,14 +80,7 @@ def test_a_child_seen_in_a_suspects_car_alerts_her_district_team_with_a_task(
 def test_only_the_childs_district_team_sees_the_alert(
     cast, client_for, world, django_capture_on_commit_callbacks
 ):
-    record(
-        cast,
-        "cse.rotherham",
-        world["amy"],
-        world["car"],
-        LinkKind.SEEN_IN_VEHICLE,
-        django_capture_on_commit_callbacks,
-    )
+    amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
     alert = NetworkAlert.objects.get()
     for username in ("cse.rotherham", "supervisor.rotherham"):
         client = client_for(username)
@@ -104,14 +95,7 @@ def test_only_the_childs_district_team_sees_the_alert(
 def test_the_alert_page_shows_the_path_and_logs_it(
     cast, client_for, world, django_capture_on_commit_callbacks
 ):
-    record(
-        cast,
-        "cse.rotherham",
-        world["amy"],
-        world["car"],
-        LinkKind.SEEN_IN_VEHICLE,
-        django_capture_on_commit_callbacks,
-    )
+    amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
     alert = NetworkAlert.objects.get()
     response = client_for("cse.rotherham").get(f"/network-alerts/{alert.pk}/")
     path = response.text.split("The path that explains it")[1].split("</ol>")[0]
@@ -142,15 +126,8 @@ def test_part_of_the_path_the_reader_may_not_see_is_not_named(
     assert "you may not see" in response.text
 
 
-def test_one_open_alert_per_child_per_exploiter(cast, world, django_capture_on_commit_callbacks):
-    record(
-        cast,
-        "cse.rotherham",
-        world["amy"],
-        world["car"],
-        LinkKind.SEEN_IN_VEHICLE,
-        django_capture_on_commit_callbacks,
-    )
+def test_the_same_exploiter_reached_again_changes_nothing(cast, world, django_capture_on_commit_callbacks):
+    amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
     record(
         cast,
         "cse.rotherham",
@@ -159,7 +136,93 @@ def test_one_open_alert_per_child_per_exploiter(cast, world, django_capture_on_c
         LinkKind.ASSOCIATE,
         django_capture_on_commit_callbacks,
     )
-    assert NetworkAlert.objects.filter(child=world["amy"]).count() == 1
+    [alert] = NetworkAlert.objects.filter(child=world["amy"])
+    assert alert.further_paths == []
+
+
+def _second_suspect_with_a_phone(world):
+    """Jay (Rotherham) is a suspected exploiter of Mia too, and uses a phone Amy has not yet used."""
+    jay = person("rotherham", "Jay", "Cole", date(1991, 1, 1))
+    mobile = phone("07700900456")
+    link(jay, world["mia"], LinkKind.SUSPECTED_EXPLOITER)
+    link(jay, mobile, LinkKind.USES_PHONE)
+    return jay, mobile
+
+
+def test_a_second_suspect_is_a_further_path_on_the_childs_one_open_alert(
+    cast, client_for, world, django_capture_on_commit_callbacks
+):
+    jay, mobile = _second_suspect_with_a_phone(world)
+    amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
+    tasks_before = ReassessmentTask.objects.filter(child=world["amy"]).count()
+    new = record(
+        cast, "cse.rotherham", world["amy"], mobile, LinkKind.USES_PHONE, django_capture_on_commit_callbacks
+    )
+    [alert] = NetworkAlert.objects.filter(child=world["amy"])
+    assert alert.key == f"exploiter:{world['kaz'].entity_id}"
+    [further] = alert.further_paths
+    assert further["key"] == f"exploiter:{jay.entity_id}"
+    assert further["link"] == new.pk
+    assert [step[1] for step in further["path"]] == [mobile.entity_id, jay.entity_id]
+    assert AccessLog.objects.filter(
+        action=AuditAction.CHANGE, target_type="earlywarning.networkalert", target_id=str(alert.pk)
+    ).exists()
+    # One event, one task at most (risk's own receiver asks for the link); no second alert's task.
+    assert ReassessmentTask.objects.filter(child=world["amy"]).count() <= tasks_before + 1
+
+    client = client_for("cse.rotherham")
+    assert "and 1 more found since" in client.get("/network-alerts/").text
+    page = client.get(f"/network-alerts/{alert.pk}/").text
+    further_part = page.split("Further path found")[1].split("</ol>")[0]
+    assert "Jay Cole" in further_part
+    assert "07700" in further_part.replace(" ", "")
+
+
+def test_the_district_team_closes_an_alert_saying_why_and_the_next_link_raises_a_new_one(
+    cast, client_for, world, django_capture_on_commit_callbacks
+):
+    amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
+    alert = NetworkAlert.objects.get()
+    client = client_for("cse.rotherham")
+    refused = client.post(f"/network-alerts/{alert.pk}/", {"reason": "   "})
+    assert refused.status_code == 200
+    assert "Enter why the alert can be closed" in refused.text or "Say why" in refused.text
+    alert.refresh_from_db()
+    assert alert.closed_at is None
+
+    # Another district's team and the force's analyst cannot find it to close it.
+    for username in ("sw.sheffield", "analyst"):
+        assert client_for(username).post(f"/network-alerts/{alert.pk}/", {"reason": "x"}).status_code == 404
+
+    done = client.post(
+        f"/network-alerts/{alert.pk}/", {"reason": "Reassessed: strategy discussion held, plan updated"}
+    )
+    assert done.status_code == 302
+    alert.refresh_from_db()
+    assert alert.closed_at is not None
+    assert alert.closed_by == cast["cse.rotherham"]
+    assert alert.close_reason == "Reassessed: strategy discussion held, plan updated"
+    assert AccessLog.objects.filter(
+        action=AuditAction.CHANGE,
+        target_type="earlywarning.networkalert",
+        target_id=str(alert.pk),
+        reason="Reassessed: strategy discussion held, plan updated",
+    ).exists()
+    listing = client.get("/network-alerts/").text
+    assert "Amy Ward" not in listing
+    closed_page = client.get(f"/network-alerts/{alert.pk}/").text
+    assert "Close the alert" not in closed_page
+    assert "strategy discussion held" in closed_page
+    again = client.post(f"/network-alerts/{alert.pk}/", {"reason": "twice"})
+    assert "was closed on" in again.text
+
+    jay, mobile = _second_suspect_with_a_phone(world)
+    record(
+        cast, "cse.rotherham", world["amy"], mobile, LinkKind.USES_PHONE, django_capture_on_commit_callbacks
+    )
+    reopened = NetworkAlert.objects.get(child=world["amy"], closed_at__isnull=True)
+    assert reopened.pk != alert.pk
+    assert reopened.key == f"exploiter:{jay.entity_id}"
 
 
 def test_a_link_between_a_peer_and_a_suspect_alerts_the_child_through_the_peer(
@@ -204,3 +267,47 @@ def test_nothing_through_an_adult_who_is_not_a_suspect(cast, world, django_captu
     link(mum, world["kaz"], LinkKind.ASSOCIATE)
     record(cast, "cse.rotherham", world["amy"], mum, LinkKind.FAMILY, django_capture_on_commit_callbacks)
     assert not NetworkAlert.objects.exists()
+
+
+def test_a_further_path_after_the_child_moved_district_moves_the_alert_to_the_new_team(
+    cast, client_for, world, django_capture_on_commit_callbacks
+):
+    from tessera.core.models import District
+
+    jay, mobile = _second_suspect_with_a_phone(world)
+    amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
+    alert = NetworkAlert.objects.get()
+    world["amy"].district = District.objects.get(name__iexact="Sheffield")
+    world["amy"].save(update_fields=["district"])
+    record(
+        cast, "sw.sheffield", world["amy"], mobile, LinkKind.USES_PHONE, django_capture_on_commit_callbacks
+    )
+    alert.refresh_from_db()
+    assert alert.district == world["amy"].district
+    assert [p["key"] for p in alert.further_paths] == [f"exploiter:{jay.entity_id}"]
+    assert client_for("sw.sheffield").get(f"/network-alerts/{alert.pk}/").status_code == 200
+    assert client_for("cse.rotherham").get(f"/network-alerts/{alert.pk}/").status_code == 404
+
+
+def test_an_alert_is_not_closed_over_a_path_found_after_the_page_was_opened(
+    cast, client_for, world, django_capture_on_commit_callbacks
+):
+    _jay, mobile = _second_suspect_with_a_phone(world)
+    amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
+    alert = NetworkAlert.objects.get()
+    client = client_for("cse.rotherham")
+    assert 'name="paths_seen" value="1"' in client.get(f"/network-alerts/{alert.pk}/").text
+    record(
+        cast, "cse.rotherham", world["amy"], mobile, LinkKind.USES_PHONE, django_capture_on_commit_callbacks
+    )
+    refused = client.post(f"/network-alerts/{alert.pk}/", {"reason": "Dealt with Kaz", "paths_seen": "1"})
+    assert refused.status_code == 200
+    assert "A further path was found since you opened this alert" in refused.text
+    assert "Dealt with Kaz</textarea>" in refused.text
+    assert 'name="paths_seen" value="2"' in refused.text
+    alert.refresh_from_db()
+    assert alert.closed_at is None
+    done = client.post(
+        f"/network-alerts/{alert.pk}/", {"reason": "Dealt with Kaz and Jay", "paths_seen": "2"}
+    )
+    assert done.status_code == 302

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tessera.audit.log import record_access
+from tessera.audit.log import record_access, record_acts
 from tessera.audit.models import AccessLog, AuditAction
 from tessera.imports import jobs as import_jobs
 from tessera.imports import services as import_services
@@ -200,19 +200,22 @@ def test_a_row_set_aside_is_kept_with_its_reason(cse):
 def test_a_worker_killed_mid_import_resumes_without_duplicates(cse, monkeypatch):
     monkeypatch.setattr(import_jobs, "CHUNK_ROWS", 2)
     calls = {"n": 0}
-    real_record_access = record_access
+    real_record_access, real_record_acts = record_access, record_acts
 
-    # Calls: 1 the file received, 2 its columns checked and the import started, 3-4 rows 1-2 (first chunk),
-    # then row 3 is quarantined and row 4's audit is call 5: the worker dies there, in the second chunk.
-    def dies_on_the_fifth_audit(**kwargs):
+    # Calls: 1 the file received, 2 its columns checked and the import started, 3 rows 1-2 (the first
+    # chunk's new records, logged together), then row 3 is quarantined and row 4's audit is call 4: the
+    # worker dies there, in the second chunk.
+    def dies_on_the_fourth_audit(**kwargs):
         calls["n"] += 1
-        if calls["n"] == 5:
+        if calls["n"] == 4:
             raise SystemExit("worker killed")  # stands in for SIGKILL mid-chunk: nothing after this runs
-        return real_record_access(**kwargs)
+        return (real_record_acts if "acts" in kwargs else real_record_access)(**kwargs)
 
-    monkeypatch.setattr(import_services, "record_access", dies_on_the_fifth_audit)
-    # A new record's row is written by people.services.create_person, which every new person goes through.
-    monkeypatch.setattr(people_services, "record_access", dies_on_the_fifth_audit)
+    monkeypatch.setattr(import_services, "record_access", dies_on_the_fourth_audit)
+    # A new record's row is written by people.services.create_person (one at a time) or create_people (a
+    # chunk's new records), which every new person goes through.
+    monkeypatch.setattr(people_services, "record_access", dies_on_the_fourth_audit)
+    monkeypatch.setattr(people_services, "record_acts", dies_on_the_fourth_audit)
     _upload(cse)
     job = claim_next("worker-a")
     assert job is not None

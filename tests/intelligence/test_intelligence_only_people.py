@@ -148,3 +148,22 @@ def test_only_analysts_and_supervisors_release(cast, report):
             handling_conditions="x",
             reason="x",
         )
+
+
+def test_emergency_access_does_not_open_a_person_known_only_from_intelligence(cast, report, client_for):
+    # Before: a Sheffield social worker's emergency grant opened him, saying what intelligence holds.
+    person = record_named_person(cast["analyst"], report, name="Tariq Hussain")
+    ordinary = Person.objects.exclude(pk=person.pk).filter(district=person.district).first()
+    assert ordinary is not None
+    social_worker = client_for("sw.sheffield")
+    for who, reason in (
+        (person, "Urgent: he was seen with my client at a Sheffield hotel tonight"),
+        (ordinary, "Urgent: this child was found with my client at a Sheffield hotel tonight"),
+    ):
+        url = f"/people/{who.pk}/"
+        answer = social_worker.post(
+            "/access/emergency-access/", {"path": url, "reason": reason, "confirm": "on"}
+        )
+        assert answer.status_code == 302  # the grant is made and reviewed as ever: the answer says nothing
+    assert social_worker.get(f"/people/{person.pk}/").status_code == 404
+    assert social_worker.get(f"/people/{ordinary.pk}/").status_code == 200

@@ -184,16 +184,21 @@ def test_households_are_judged_from_pairs_sharing_a_surname_and_an_address():
     assert HouseholdEvidence(1000, 100).households
 
 
-def test_without_households_twins_or_namesakes_is_not_applied_and_siblings_still_are():
+def test_without_households_the_household_rules_are_not_applied_and_the_others_still_are():
     assert safety_rules() == SAFETY_RULES
     without = {rule.name for rule in safety_rules(households=False)}
-    assert without == {rule.name for rule in SAFETY_RULES} - {"family_in_one_household"}
+    assert without == {rule.name for rule in SAFETY_RULES} - {
+        "family_in_one_household",
+        "siblings_in_one_household",
+    }
     one_child = {1: _facts("Kayleigh", "2010-03-14"), 2: _facts("Madison", "2010-03-14")}
     edge = [(1, 2, 0.9999)]
     assert cluster(one_child, edge, one_child).refused == edge
     assert cluster(one_child, edge, one_child, rules=safety_rules(households=False)).refused == []
-    sisters = {1: _facts("Kayleigh", "2010-03-14"), 2: _facts("Shannon", "2012-06-02")}
-    assert cluster(sisters, edge, sisters, rules=safety_rules(households=False)).refused == edge
+    # One person's record with the first name and the birthday typed over, where there are no households.
+    typed_over = {1: _facts("Kayleigh", "2010-03-14"), 2: _facts("Shannon", "2012-06-02")}
+    assert cluster(typed_over, edge, typed_over).refused == edge, "siblings, where there are households"
+    assert cluster(typed_over, edge, typed_over, rules=safety_rules(households=False)).refused == []
     adult = {
         1: _facts("Jordan", "2010-05-01", recorded=2024),
         2: _facts("Jordan", "1990-05-01", recorded=2024),

@@ -196,3 +196,74 @@ def test_a_new_person_comes_with_their_source_identity_and_one_log_row_naming_bo
     assert list(row.records_shown.values_list("target_type", "target_id")) == [
         ("people.person", str(person.pk))
     ]
+
+
+def _state_after_merges(cast, heard, *, together: bool) -> dict:
+    """Three newcomers merged into two people (one absorbs two), then one with a link (left to
+    merge_persons): everything a merge writes, read back in terms that do not depend on ids."""
+    from django.db import transaction
+
+    from tessera.people.match_index import keys_by_person
+    from tessera.people.models import MatchKey, SourceIdentity
+    from tessera.people.services import NewcomerMerge, merge_newcomers
+
+    user = cast["cse.rotherham"]
+    state: dict = {}
+    with transaction.atomic():
+        kayleigh = person("rotherham", "Kayleigh", "Thornley", date(2010, 3, 14))
+        jamal = person("rotherham", "Jamal", "Ahmed", date(2009, 11, 2))
+        kay = person("rotherham", "Kay", "Thornley", date(2010, 3, 14))
+        kayleigh_again = person("rotherham", "Kayleigh", "Thornley", None)
+        jay = person("rotherham", "Jay", "Ahmed", date(2009, 11, 2))
+        linked = person("rotherham", "Jamal", "Ahmed", date(2009, 11, 2))
+        link(linked, vehicle("YK62ABC"), LinkKind.USES_VEHICLE)
+        merges = [
+            NewcomerMerge(kayleigh.pk, kay.pk, "Same girl", {"on_arrival": True}),
+            NewcomerMerge(jamal.pk, jay.pk, "Same boy", {"on_arrival": True}),
+            NewcomerMerge(kayleigh.pk, kayleigh_again.pk, "Same girl again", {"on_arrival": True}),
+            NewcomerMerge(jamal.pk, linked.pk, "Same boy, with his car", {"on_arrival": True}),
+        ]
+        if together:
+            merge_newcomers(user, merges)
+        else:
+            for m in merges:
+                merge_persons(
+                    user, survivor=Person.objects.get(pk=m.survivor), absorbed=Person.objects.get(pk=m.absorbed),
+                    reason=m.reason, context=m.context,
+                )  # fmt: skip
+        names = {p.pk: n for n, p in enumerate([kayleigh, jamal, kay, kayleigh_again, jay, linked])}
+        people = Person.objects.filter(pk__in=names)
+        state["people"] = sorted(
+            (names[p.pk], p.given_name, p.family_name, p.date_of_birth, p.sex, p.version,
+             names.get(p.merged_into_id or 0), p.known_only_from_intelligence)
+            for p in people
+        )  # fmt: skip
+        state["records"] = sorted(
+            (names[i.person_id], i.given_name) for i in SourceIdentity.objects.filter(person_id__in=names)
+        )
+        state["merges"] = [
+            (names[m.survivor_id], names[m.absorbed_id], m.reason, len(m.moved_identity_ids), m.moved_link_ids != {"source": [], "target": []})
+            for m in PersonMerge.objects.order_by("pk")
+        ]  # fmt: skip
+        state["log"] = sorted(
+            (names[int(row.target_id)], row.reason, row.details["on_arrival"], names[row.details["survivor"]])
+            for row in AccessLog.objects.filter(action=AuditAction.COMBINE, details__has_key="merge")
+        )
+        keys = {pk: set(MatchKey.objects.filter(person_id=pk).values_list("key", flat=True)) for pk in names}
+        state["keys_in_step"] = keys == {pk: keys_by_person([pk]).get(pk, set()) for pk in names}
+        state["links_on"] = sorted(
+            names.get(p, -1)
+            for p in Person.objects.filter(entity__links_out__isnull=False).values_list("pk", flat=True)
+        )
+        transaction.set_rollback(True)
+    # The signals are sent on commit; the test's transaction never commits, so count what was queued.
+    state["signals"] = len(transaction.get_connection().run_on_commit)
+    return state
+
+
+def test_newcomers_merged_together_end_as_merged_one_by_one(cast, heard):
+    one_by_one = _state_after_merges(cast, heard, together=False)
+    together = _state_after_merges(cast, heard, together=True)
+    assert together == one_by_one
+    assert one_by_one["keys_in_step"]
+    assert [m[:2] for m in one_by_one["merges"]] == [(0, 2), (1, 4), (0, 3), (1, 5)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
 from django import template
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from tessera.cases.registry import ChronologyEntry
@@ -27,9 +29,15 @@ def clock_tag(clock: Clock | None) -> SafeString:
     )
 
 
+def escape(value: object) -> str:
+    """What Django's ``escape`` gives (``html.escape`` of the text, quotes included), without its lazy-text
+    wrapper: a 500-entry chronology escapes some 5,000 values, and the wrapper cost more than the escaping."""
+    return html.escape(str(value))
+
+
 def _lines(text: str) -> str:
     """Escaped text with its line breaks kept (what the linebreaksbr filter does)."""
-    return str(escape(text)).replace("\r\n", "\n").replace("\n", "<br>")
+    return escape(text).replace("\r\n", "\n").replace("\n", "<br>")
 
 
 @register.simple_tag

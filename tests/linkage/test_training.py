@@ -1,0 +1,218 @@
+"""How the model is trained (issue 13): u without the true matches among random pairs, the prior's recall
+from the trained m, an EM session Splink refuses, and the blocking rules for a birthday missing at home.
+
+The arithmetic is pure; the rest runs the engine on DuckDB in memory (no database).
+"""
+
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+from splink import DuckDBAPI, Linker
+
+from tessera.linkage import engine
+from tessera.linkage.model_spec import RULES_BY_NAME, prediction_rules, settings_creator
+from tests.linkage.synthetic import generate
+
+
+def test_u_is_a_level_s_share_of_random_pairs_less_what_true_matches_add():
+    # 2,000,000 random pairs; one in 2,000 a true match (FEBRL's size), 95 in 100 of which share a birthday.
+    counts = {1: 1_060, 0: 1_998_940}
+    u = engine.u_without_matches(counts, {1: 0.95, 0: 0.05}, prior=0.0005)
+    share = 1_060 / 2_000_000
+    assert u[1] == pytest.approx((share - 0.0005 * 0.95) / 0.9995)
+    assert u[1] < share / 9  # the shared birthday was marked down nine-fold by the true matches
+    # At a million records true matches are a few in two million pairs: u is the share itself.
+    assert engine.u_without_matches(counts, {1: 0.95, 0: 0.05}, prior=7e-7)[1] == pytest.approx(
+        share, rel=2e-3
+    )
+
+
+def test_u_is_never_below_the_chance_spread_of_its_count():
+    # Every pair at the level is a true match by the model's reckoning: u is not taken as nothing.
+    counts = {1: 400, 0: 1_999_600}
+    u = engine.u_without_matches(counts, {1: 1.0, 0: 0.0}, prior=0.0005)
+    assert u[1] == engine.u_floor(400, 2_000_000) == pytest.approx(20 / 2_000_000)
+
+
+def test_levels_no_random_pair_reached_keep_their_u():
+    assert engine.u_without_matches({1: 0, 0: 10}, {}, prior=0.0) == {0: 1.0}
+    assert engine.u_without_matches({}, {}, prior=0.0) == {}
+
+
+def test_level_positions_are_splink_s_own_numbering():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE empty_records AS SELECT 1 AS unique_id WHERE false")
+    linker = Linker(
+        DuckDBAPI(connection=con).register("empty_records"), settings_creator(), validate_settings=False
+    )
+    model = linker.misc.save_model_to_json()
+    for comparison, built in zip(model["comparisons"], linker._settings_obj.comparisons, strict=True):
+        positions = engine.level_positions(comparison["comparison_levels"])
+        for index, level in enumerate(built.comparison_levels):
+            if not level.is_null_level:
+                assert positions[level.comparison_vector_value] == index
+
+
+def _model(**m: float) -> dict:
+    levels = {
+        "given_name": "Same",
+        "family_name": "Same",
+        "dob": "Same",
+        "identifiers": "A shared identifier is the same",
+    }
+    return {
+        "comparisons": [
+            {
+                "output_column_name": name,
+                "comparison_levels": [{"label_for_charts": label, "m_probability": m[name]}],
+            }
+            for name, label in levels.items()
+            if name in m
+        ]
+    }
+
+
+def test_the_prior_s_recall_comes_from_the_trained_m_of_each_rule_s_fields():
+    model = _model(given_name=0.6, family_name=0.5, dob=0.9)
+    everything = {"given_name": 1.0, "family_name": 1.0, "dob": 1.0}
+    names_and_dob = ("given_name", "family_name", "dob")
+    assert engine.deterministic_recall(model, everything, [names_and_dob]) == pytest.approx(0.27)
+    # A field recorded on 80 in 100 records is on both records of a true pair 64 times in 100.
+    most = {**everything, "dob": 0.8}
+    assert engine.deterministic_recall(model, most, [names_and_dob]) == pytest.approx(0.27 * 0.64)
+    # Two rules: a pair is missed only when both miss it.
+    with_id = _model(given_name=0.6, family_name=0.5, dob=0.9, identifiers=0.9)
+    found = engine.deterministic_recall(
+        with_id, {**everything, "la_person_id": 1.0}, [("la_person_id",), names_and_dob]
+    )
+    assert found == pytest.approx(min(1 - 0.1 * 0.73, engine.RECALL_BOUNDS[1]))
+
+
+def test_the_prior_s_recall_is_bounded_and_falls_back_when_untrained():
+    names_and_dob = [("given_name", "family_name", "dob")]
+    assert engine.deterministic_recall(_model(), {}, names_and_dob) == engine.ASSUMED_RECALL
+    tiny = _model(given_name=0.01, family_name=0.01, dob=0.01)
+    assert engine.deterministic_recall(tiny, {}, names_and_dob) == engine.RECALL_BOUNDS[0]
+
+
+@pytest.fixture(scope="module")
+def world() -> pa.Table:
+    return generate(400, seed=31)
+
+
+def _train_with_second_session(world, monkeypatch, second) -> dict:
+    from splink.internals.linker_components.training import LinkerTraining
+
+    real = LinkerTraining.estimate_parameters_using_expectation_maximisation
+    calls = []
+
+    def session(self, rule, *args, **kwargs):
+        calls.append(rule)
+        if len(calls) == 2:
+            return second(self)
+        return real(self, rule, *args, **kwargs)
+
+    monkeypatch.setattr(LinkerTraining, "estimate_parameters_using_expectation_maximisation", session)
+    con = duckdb.connect()
+    return engine.train(con, engine.prepare(con, world))
+
+
+def _m_values(model: dict) -> list:
+    return [[level.get("m_probability") for level in c["comparison_levels"]] for c in model["comparisons"]]
+
+
+def _same_m_values(left: list, right: list) -> bool:
+    """Same levels trained, to floating-point rounding: EM's sums are not associative, so the last digit
+    may differ between two runs of the same sessions."""
+    if [[m is None for m in c] for c in left] != [[m is None for m in c] for c in right]:
+        return False
+    return all(
+        m == pytest.approx(n, rel=1e-9)
+        for a, b in zip(left, right, strict=True)
+        for m, n in zip(a, b, strict=True)
+        if m is not None
+    )
+
+
+def test_an_em_session_splink_refuses_is_left_out_and_undone(world, monkeypatch):
+    """Splink stops a session whose m falls to zero after it has changed the linker's prior half way
+    (seen at a million records); the run goes on exactly as if the session had never been tried."""
+
+    def refused(training):
+        # As Splink does before training: the linker's comparisons narrowed, its prior the session's.
+        settings = training._linker._settings_obj.core_model_settings
+        settings.comparisons = settings.comparisons[:1]
+        settings.probability_two_random_records_match = 0.9
+        raise ValueError("m_probability value 0.0 is below the minimum allowed value of 1e-300.")
+
+    left_out = _train_with_second_session(world, monkeypatch, refused)
+    never_tried = _train_with_second_session(world, monkeypatch, lambda training: None)
+    assert len(left_out["tessera_training_sessions_left_out"]) == 1
+    assert never_tried["tessera_training_sessions_left_out"] == []
+    assert _same_m_values(_m_values(left_out), _m_values(never_tried))
+    assert left_out["probability_two_random_records_match"] == pytest.approx(
+        never_tried["probability_two_random_records_match"], rel=1e-9
+    )
+
+
+def test_any_other_error_in_a_session_still_stops_the_run(world, monkeypatch):
+    def broken(training):
+        raise ValueError("something else")
+
+    with pytest.raises(ValueError, match="something else"):
+        _train_with_second_session(world, monkeypatch, broken)
+
+
+def _compared(records: list[dict[str, Any]], rule_names: list[str]) -> set[str]:
+    """The prediction rules that pair the two records."""
+    con = duckdb.connect()
+    table = engine.prepare(con, pa.Table.from_pylist(records))
+    found = set()
+    for name in rule_names:
+        sql = RULES_BY_NAME[name].creator().get_blocking_rule("duckdb").blocking_rule_sql
+        ((hit,),) = con.execute(
+            f"SELECT count(*) FROM {table} l JOIN {table} r ON l.unique_id < r.unique_id WHERE {sql}"
+        ).fetchall()
+        if hit:
+            found.add(name)
+    return found
+
+
+HOME = {"address_line_1": "14 Foundry Close", "postcode": "S66 5ZE"}
+EVERYTHING = {
+    "given_name", "family_name", "dob", "dob_year", "given_sx", "family_sx", "address_key", "postcode",
+    "postcode_sector", "street", "house_number", "locality",
+}  # fmt: skip
+
+
+def test_a_birthday_missing_and_a_first_name_typed_over_at_one_home_are_compared():
+    records: list[dict[str, Any]] = [
+        {"unique_id": 1, "given_name": "Kayleigh", "family_name": "Brackshaw", "date_of_birth": "2011-04-02", **HOME},
+        {"unique_id": 2, "given_name": "Rebecca", "family_name": "Brackshw", "date_of_birth": None, **HOME},
+    ]  # fmt: skip
+    rules = [rule.name for rule in prediction_rules(EVERYTHING)]
+    assert _compared(records, rules) == {"number+postcode"}
+
+
+def test_both_names_sounding_alike_in_one_town_are_compared_with_the_postcode_typed_wrong():
+    records: list[dict[str, Any]] = [
+        {"unique_id": 1, "given_name": "Charlotte", "family_name": "Hyland", "address_line_1": "25 Madsen Place",
+         "town": "Clarinda", "postcode": "3108"},
+        {"unique_id": 2, "given_name": "Charlote", "family_name": "Hylande", "address_line_1": "52 Madsen Pl",
+         "town": "Clarinda", "postcode": "3180"},
+    ]  # fmt: skip
+    rules = [rule.name for rule in prediction_rules(EVERYTHING)]
+    assert _compared(records, rules) == {"names_sx+town"}
+
+
+def test_the_first_name_s_sound_in_one_postcode_is_compared_with_the_surname_and_street_changed():
+    records: list[dict[str, Any]] = [
+        {"unique_id": 1, "given_name": "Jakub", "family_name": "Novak", "address_line_1": "3 Kiln Court",
+         "postcode": "S63 8NW"},
+        {"unique_id": 2, "given_name": "Jakob", "family_name": "Smith", "address_line_1": "7 Blast Road",
+         "postcode": "S63 8NW"},
+    ]  # fmt: skip
+    rules = [rule.name for rule in prediction_rules(EVERYTHING)]
+    assert _compared(records, rules) == {"given_sx+postcode"}
