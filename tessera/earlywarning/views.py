@@ -63,7 +63,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "already_closed": already_closed,
             "found_since": found_since,
-            "may_close": page.alert.closed_at is None and can(request.user, Action.CLOSE, page.alert),
+            "may_close": page.alert.closed_at is None
+            and page.alert.on_queue
+            and can(request.user, Action.CLOSE, page.alert),
             "shows_grades": scope_of(request.user).sees_police_intelligence,
         },
     )
