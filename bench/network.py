@@ -295,7 +295,7 @@ def warning_figures() -> dict[str, Any]:
             exploited[found] = (start, first_referral_on(2013, truth, start, today))
     read_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    # The product routes a child with an open case to the case (ADR 0034). The world records no case
+    # The product routes a child with an open case to the case (ADR 0035). The world records no case
     # decisions or closures, so each exploited child counts as having an open case from their first
     # referral (a recorded event, known to the rule from its day) to today; no one else has one.
     case_from = {entity: referral for entity, (_start, referral) in exploited.items()}
@@ -414,7 +414,7 @@ def main() -> None:
         f"- What the alerts of the last 365 days are about: {headline['window_alerts_about']['exploited']:,} "
         f"exploited children, {headline['window_alerts_about']['at_risk']:,} children the world marks at risk "
         f"(peers of exploited children), {headline['window_alerts_about']['other']:,} others.",
-        f"- Delivered as ADR 0034 decides (alerts closed {replay_rules.CLOSED_AFTER_DAYS} days after raising in "
+        f"- Delivered as ADR 0035 decides (alerts closed {replay_rules.CLOSED_AFTER_DAYS} days after raising in "
         f"the replay; a suspect or group told of is never told again): {headline['alerts']:,} alerts on the "
         f"districts' queues in all ({headline['alerts_in_window']:,} in the last 365 days), with "
         f"{headline['further_paths']:,} further suspects added to them ({headline['further_path_tasks']:,} "

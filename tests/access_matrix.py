@@ -845,7 +845,7 @@ ROWS.update(
 
 def alert_world(w: Any) -> Any:
     """A network alert on the Rotherham team's list: a Rotherham child with no open case (the world's
-    Rotherham child has one, so a path about her would go to her case, ADR 0034) seen in a suspected
+    Rotherham child has one, so a path about her would go to her case, ADR 0035) seen in a suspected
     exploiter's car."""
     if not hasattr(w, "alert"):
         from tests.earlywarning.world import build_alert_world

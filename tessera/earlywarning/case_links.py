@@ -1,4 +1,4 @@
-"""Network early warnings in the case chronology: a path sent to a child's open case (ADR 0034) is an
+"""Network early warnings in the case chronology: a path sent to a child's open case (ADR 0035) is an
 entry there, beside the reassessment task it asked for, registered with the case app's extension point
 so cases never import the early warning."""
 

@@ -1,7 +1,7 @@
 """Network early warnings (issue 18 item 5): a child newly linked, directly or through a phone, vehicle,
 place or peer, to a suspected exploiter or to a community of them, with the path that explains it.
 
-Delivered as ADR 0034 decides (``tessera.network.warning.delivery``):
+Delivered as ADR 0035 decides (``tessera.network.warning.delivery``):
 - a suspect or group the child's team was told of before, by an open alert or a closed one, is not told
   again (only a suspect or group never told of re-alerts);
 - a child with an open case gets the path as a reassessment task on the case and an entry in its

@@ -2,7 +2,7 @@
 ``people.services.record_link``, which sends ``link_recorded`` once its transaction commits: forms,
 imports, intelligence subjects, a missing child found with someone).
 
-For each child the pure rule (``tessera.network.warning``) finds, the warning is delivered as ADR 0034
+For each child the pure rule (``tessera.network.warning``) finds, the warning is delivered as ADR 0035
 decides (``tessera.network.warning.delivery``): nothing about a suspect or group already told of; a path
 on the child's open case; a further path on the child's open alert; or a new alert. The access log
 records each, and each asks for the child's risk to be reassessed (``risk.services.create_task``). The task
@@ -120,7 +120,7 @@ def _by_child(warnings: list[Warning]) -> dict[int, list[Warning]]:
 
 @transaction.atomic
 def raise_for_link(link: Link) -> list[NetworkAlert]:
-    """What a new link tells each child's team (ADR 0034, ``tessera.network.warning.delivery``): nothing
+    """What a new link tells each child's team (ADR 0035, ``tessera.network.warning.delivery``): nothing
     about a suspect or group it was told of before; to a child with an open case, a path on the case (an
     alert row off the queue) and a reassessment task; to a child with an open alert, further paths on it,
     marked new and moved up the list, and a task; to anyone else a new alert and a task. Returns the new

@@ -7,7 +7,7 @@ links before it, who had been recorded as a suspected exploiter by then, everyon
 Communities, if given, are fixed (the caller says where they come from).
 
 Warnings are delivered as the product delivers them (``earlywarning.services``, by the same pure
-``tessera.network.warning.delivery``, ADR 0034): a suspect or group the child's team was told of is never
+``tessera.network.warning.delivery``, ADR 0035): a suspect or group the child's team was told of is never
 told again, open alert or closed; a child whose case is open on the day gets a reassessment task on the
 case, not a queue item; a child with an open alert gets a further path on it; anyone else a new alert.
 The replay has no team to close alerts, so it assumes each is closed ``closed_after_days`` after it was

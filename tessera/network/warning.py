@@ -222,7 +222,7 @@ def warnings_for_new_suspect(
 
 
 class Delivery(StrEnum):
-    """What becomes of a warning about a child (ADR 0034)."""
+    """What becomes of a warning about a child (ADR 0035)."""
 
     ALREADY_TOLD = "already_told"  # the child's team was told of this suspect or group before: nothing
     TO_CASE = "to_case"  # the child has an open case: a reassessment task on it, not a queue item

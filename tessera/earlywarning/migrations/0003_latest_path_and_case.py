@@ -1,4 +1,4 @@
-"""ADR 0034: the list is ordered by the latest path's time, and a path for a child with an open case goes
+"""ADR 0035: the list is ordered by the latest path's time, and a path for a child with an open case goes
 to the case (``case``), and one through a young person already being worked goes to theirs (``through``),
 rather than the queue. Existing alerts get the time of their latest path."""
 
