@@ -374,8 +374,9 @@ def train(
             [r.creator() for r in deterministic], recall=recall
         )
     model = linker.misc.save_model_to_json()
-    model = with_u(model, sample, prior=float(model["probability_two_random_records_match"]))
-    model["tessera_term_frequency_scale"] = term_frequency_scale(model, sample)
+    exact = exact_agreement(con, table)
+    model = with_u(model, sample, prior=float(model["probability_two_random_records_match"]), exact=exact)
+    model["tessera_term_frequency_scale"] = term_frequency_scale(model, sample, exact)
     model = without_untrained(model, untrained)
     model["tessera_untrained_comparisons"] = untrained
     model["tessera_spec_version"] = SPEC_VERSION
@@ -423,23 +424,66 @@ def random_pair_levels(
     return counts
 
 
-def with_u(model: dict[str, Any], sample: LevelCounts, *, prior: float) -> dict[str, Any]:
+# Each comparison whose top level is exact agreement on one column: that column, and the column whose
+# absence is the comparison's null level.
+EXACT_TOP_LEVELS = {
+    "given_name": ("given_name", "given_name"),
+    "family_name": ("family_name", "family_name"),
+    "dob": ("dob", "dob_year"),
+    "address": ("address_key", "address_key"),
+}
+# Exact agreement over every pair: comparison -> (pairs agreeing exactly, pairs with the field on both).
+ExactCounts = dict[str, tuple[int, int]]
+
+
+def exact_agreement(con: duckdb.DuckDBPyConnection, table: str) -> ExactCounts:
+    """How many of ALL record pairs agree exactly at each comparison's top level, counted from how many
+    records hold each value (no pairs built): the random pairs are a sample, and at a few thousand
+    records the few that agree on a whole address or a birthday are mostly one person's, so their count
+    says little about different people; over every pair the count's chance spread is far smaller."""
+    present = {name for name, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
+    counts: ExactCounts = {}
+    for comparison, (column, recorded) in EXACT_TOP_LEVELS.items():
+        if column not in present or recorded not in present:
+            continue
+        ((agree, held),) = con.execute(
+            f'SELECT coalesce(sum(n * (n - 1) / 2), 0), (SELECT count("{recorded}") FROM {table}) '  # noqa: S608 - engine names
+            f'FROM (SELECT count(*) AS n FROM {table} WHERE "{column}" IS NOT NULL GROUP BY "{column}")'
+        ).fetchall()
+        pairs = int(held) * (int(held) - 1) // 2
+        if pairs:
+            counts[comparison] = (int(agree), pairs)
+    return counts
+
+
+def with_u(
+    model: dict[str, Any], sample: LevelCounts, *, prior: float, exact: ExactCounts | None = None
+) -> dict[str, Any]:
     """The model with each level's u from the random pairs (``u_without_matches``); levels no random pair
-    reached, and levels whose u is fixed, keep theirs."""
+    reached, and levels whose u is fixed, keep theirs. A comparison's top level counted over every pair
+    (``exact``) takes its u from that count instead."""
     result = copy.deepcopy(model)
     for comparison in result["comparisons"]:
         name = comparison["output_column_name"]
         levels = comparison["comparison_levels"]
         positions = level_positions(levels)
         m = {gamma: levels[i].get("m_probability") for gamma, i in positions.items()}
-        for gamma, u in u_without_matches(sample.get(name, {}), m, prior).items():
+        found = u_without_matches(sample.get(name, {}), m, prior)
+        if exact and name in exact and positions:
+            top = max(positions)
+            agree, pairs = exact[name]
+            if agree:
+                found[top] = u_without_matches({top: agree, top - 1: pairs - agree}, m, prior)[top]
+        for gamma, u in found.items():
             level = levels[positions[gamma]]
             if not level.get("fix_u_probability"):
                 level["u_probability"] = u
     return result
 
 
-def term_frequency_scale(model: dict[str, Any], sample: LevelCounts) -> dict[str, float]:
+def term_frequency_scale(
+    model: dict[str, Any], sample: LevelCounts, exact: ExactCounts | None = None
+) -> dict[str, float]:
     """For each column with term frequencies, how much rarer agreement is between different people than
     among all random pairs: the exact level's u (``u_without_matches``) over its share of the random pairs.
 
@@ -454,13 +498,18 @@ def term_frequency_scale(model: dict[str, Any], sample: LevelCounts) -> dict[str
     scale: dict[str, float] = {}
     for comparison in model["comparisons"]:
         levels = comparison["comparison_levels"]
-        counts = sample.get(comparison["output_column_name"], {})
+        name = comparison["output_column_name"]
+        counts = sample.get(name, {})
         pairs = sum(counts.values())
-        for gamma, i in level_positions(levels).items():
+        positions = level_positions(levels)
+        for gamma, i in positions.items():
             level = levels[i]
             column, u = level.get("tf_adjustment_column"), level.get("u_probability")
-            if column and u and pairs and counts.get(gamma):
-                scale[str(column)] = min(1.0, float(u) / (counts[gamma] / pairs))
+            share = counts.get(gamma, 0) / pairs if pairs else 0.0
+            if exact and name in exact and gamma == max(positions) and exact[name][0]:
+                share = exact[name][0] / exact[name][1]
+            if column and u and share:
+                scale[str(column)] = min(1.0, float(u) / share)
     return scale
 
 
