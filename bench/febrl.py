@@ -196,7 +196,9 @@ def rewrite_markdown() -> None:
 
 
 def _met(s: dict[str, Any]) -> bool:
-    return s["pairwise"]["f1"] >= F1_TARGET and s["automatic_links"]["precision"] >= AUTOMATIC_PRECISION_TARGET
+    return (
+        s["pairwise"]["f1"] >= F1_TARGET and s["automatic_links"]["precision"] >= AUTOMATIC_PRECISION_TARGET
+    )
 
 
 def _line(label: str, who: str, s: dict[str, Any]) -> str:

@@ -130,7 +130,7 @@ def test_the_trained_parameters_carry_to_spark_settings_unchanged(trained):
 
 
 def test_a_surname_written_as_the_other_s_first_name_one_way_weighs_nothing_on_the_surname(trained):
-    """"Pascoe Samantha" and "William Pasceo": the first name's comparison counts the swap; the surname's
+    """Pascoe Samantha and William Pasceo: the first name's comparison counts the swap; the surname's
     own slot holds what the swap displaced, and calling that "Different" would count one slip twice."""
     _, _, _, model, _ = trained
     rows = [
