@@ -286,7 +286,7 @@ def test_a_trained_model_reports_no_untrained_comparison(world):
 def test_term_frequencies_are_scaled_as_the_level_s_u_was():
     """Splink weighs an exact agreement on a value m / the value's share, whatever u is; the share is
     scaled by the level's u over its share of the random pairs (the true matches taken out)."""
-    model = {
+    model: dict[str, Any] = {
         "comparisons": [
             {
                 "output_column_name": "address",
@@ -323,3 +323,22 @@ def test_a_scaled_term_frequency_raises_the_weight_of_a_rare_agreement(world):
         return float(total)
 
     assert weight_of_pairs(0.25) > weight_of_pairs(1.0)
+
+
+def test_exact_agreement_is_counted_over_every_pair():
+    """Three records at one home and two at another, one with no address: 3 + 1 of the 10 pairs with an
+    address on both agree on it; the birthday's pairs are those with a year on both."""
+    rows = [
+        {"unique_id": i, "given_name": "ann", "family_name": "lee", "date_of_birth": dob,
+         "address_line_1": line, "postcode": "S66 5ZE" if line else None}
+        for i, (dob, line) in enumerate(
+            [("2001-02-03", "1 Mill Lane"), ("2001-02-03", "1 Mill Lane"), ("1990", "1 Mill Lane"),
+             ("1970-05-06", "2 Mill Lane"), (None, "2 Mill Lane"), ("1970-05-06", None)],
+            start=1,
+        )
+    ]  # fmt: skip
+    con = duckdb.connect()
+    counts = engine.exact_agreement(con, engine.prepare(con, pa.Table.from_pylist(rows)))
+    assert counts["address"] == (4, 10)
+    assert counts["given_name"] == (15, 15)
+    assert counts["dob"] == (2, 10)  # five records with a year (one a year alone); two pairs the same date
