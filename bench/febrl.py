@@ -158,13 +158,13 @@ def splink_default(raw: pa.Table, bands: Bands, with_identifier: bool) -> dict[s
     return {"seconds": seconds, **scores_against_truth(raw, cluster_of, links)}
 
 
-def main() -> None:
+def main(note: str = "") -> None:
     import logging
 
     logging.getLogger("splink").setLevel(logging.ERROR)  # its training chatter, not our figures
     load_before = os.getloadavg()
     bands = Bands()
-    figures: dict[str, Any] = {"load_average_before": load_before, "runs": {}}
+    figures: dict[str, Any] = {"load_average_before": load_before, "note": note, "runs": {}}
     for name in ("febrl3", "febrl4"):
         raw = febrl(name)
         for with_identifier in (True, False):
@@ -217,7 +217,7 @@ def _markdown(f: dict[str, Any]) -> str:
         f"Load average before {tuple(round(x, 2) for x in f['load_average_before'])}, after "
         f"{tuple(round(x, 2) for x in f['load_average_after'])}. Pairwise scores over record pairs put in "
         "one person; automatic links at or above the automatic band (0.99). Target: F1 ≥ 0.995, automatic-link "
-        "precision ≥ 0.999.",
+        "precision ≥ 0.999." + (f" {f['note']}" if f.get("note") else ""),
         "",
         "| data | pipeline | precision | recall | F1 | automatic-link precision | seconds | target |",
         "|---|---|---|---|---|---|---|---|",
@@ -279,4 +279,8 @@ if __name__ == "__main__":
     parser.add_argument(
         "--markdown-only", action="store_true", help="rewrite febrl.md from febrl.json, running nothing"
     )
-    rewrite_markdown() if parser.parse_args().markdown_only else main()
+    parser.add_argument(
+        "--note", default="", help="a sentence printed under the title (how the run was made)"
+    )
+    arguments = parser.parse_args()
+    rewrite_markdown() if arguments.markdown_only else main(arguments.note)
