@@ -59,6 +59,16 @@ def audit_checkpoints(settings, tmp_path):
 
 
 @pytest.fixture
+def scope_read_once_per_request(monkeypatch):
+    """For tests that count a request's queries: the scope is read once a request however long it takes.
+
+    A kept scope is read again once it is ``FRESH_SECONDS`` old, which a request on a loaded machine can
+    reach; that re-read is right (and tested in tests/access/test_request_memo.py) but is not what a
+    query budget measures."""
+    monkeypatch.setattr("tessera.access.scope.FRESH_SECONDS", 3600.0)
+
+
+@pytest.fixture
 def reseed(transactional_db):
     """Transactional tests (live server) start from a flushed database: put the cast back."""
     _seed()

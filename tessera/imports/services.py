@@ -451,13 +451,13 @@ def take_record(
         .first()
     )
     if existing is None:
-        # The person's match keys are built once, from the record and its address, rather than rebuilt
-        # by the save of each.
+        # The person's match keys are built once, from the record and the place its address joined,
+        # rather than rebuilt by the save of each.
         with keys_kept_by_caller():
-            identity = _create_identity(record, agency, source_system, district, actor, source, request)
-        index_new_people(
-            [(identity.person_id, identity_record_at(identity, *_address_of(record), town=_town_of(record)))]
-        )
+            identity, place = _create_identity(
+                record, agency, source_system, district, actor, source, request
+            )
+        index_new_people([(identity.person_id, identity_record_at(identity, place))])
         _add_phone_if_new(identity, record, actor=actor, request=request)
         identity_arrived(identity, actor=actor)
         return "created", identity
@@ -466,7 +466,7 @@ def take_record(
     changed = [name for name, value in record.identity_fields().items() if getattr(existing, name) != value]
     for name in changed:
         setattr(existing, name, record.identity_fields()[name])
-    address_changed = record.has_address and _add_address_if_new(existing, record)
+    address_changed = record.has_address and _add_address_if_new(existing, record) is not None
     phone_added = _add_phone_if_new(existing, record, actor=actor, request=request)
     if not changed and not address_changed and not phone_added:
         return "unchanged", existing
@@ -534,10 +534,10 @@ def take_new_records(
         ],
         action=AuditAction.IMPORT,
     )
-    _add_addresses(identities, [record for record, _ in records], district)
+    places = _add_addresses(identities, [record for record, _ in records], district)
     index_new_people(
-        (identity.person_id, identity_record_at(identity, *_address_of(record), town=_town_of(record)))
-        for identity, (record, _) in zip(identities, records, strict=True)
+        (identity.person_id, identity_record_at(identity, place))
+        for identity, place in zip(identities, places, strict=True)
     )
     for identity, (record, _) in zip(identities, records, strict=True):
         _add_phone_if_new(identity, record, actor=actor, request=None)
@@ -545,34 +545,28 @@ def take_new_records(
     return identities
 
 
-def _address_of(record: CleanRecord) -> tuple[str, str]:
-    """The address line and postcode matching compares: the record's, as its Location stores them."""
-    return (record.address_line_1, record.postcode) if record.has_address else ("", "")
-
-
-def _town_of(record: CleanRecord) -> str:
-    """The town matching compares with the line and postcode (``_address_of``)."""
-    return record.town if record.has_address else ""
-
-
 def _add_addresses(
     identities: Sequence[SourceIdentity], records: Sequence[CleanRecord], district: District | None
-) -> None:
-    """``_add_address_if_new`` for new records: one Location per real address, found or made for all."""
-    wanted = {(r.postcode, r.address_line_1): r for r in records if r.has_address}
+) -> list[Location | None]:
+    """``_add_address_if_new`` for new records: one Location per real address, found or made for all (made
+    from the first record at it, as one record after another would). Returns each record's place."""
+    wanted: dict[tuple[str, str], CleanRecord] = {}
+    for record in records:
+        if record.has_address:
+            wanted.setdefault((record.postcode, record.address_line_1), record)
     if not wanted:
-        return
-    found: dict[tuple[str, str], int] = {}
-    for pk, postcode, line_1 in (
+        return [None for _ in records]
+    found: dict[tuple[str, str], Location] = {}
+    for location in (
         Location.objects.filter(
             kind=LocationKind.HOME,
             postcode__in={postcode for postcode, _ in wanted},
             address_line_1__in={line_1 for _, line_1 in wanted},
         )
         .order_by("pk")
-        .values_list("pk", "postcode", "address_line_1")
+        .only("pk", "postcode", "address_line_1", "town")
     ):
-        found.setdefault((postcode, line_1), pk)
+        found.setdefault((location.postcode, location.address_line_1), location)
     missing = [address for address in wanted if address not in found]
     if missing:
         entities = PoleEntity.objects.bulk_create([PoleEntity(kind=EntityKind.LOCATION) for _ in missing])
@@ -587,14 +581,16 @@ def _add_addresses(
                 for entity, address in zip(entities, missing, strict=True)
             ]
         )
-        found.update({address: location.pk for address, location in zip(missing, made, strict=True)})
+        found.update(zip(missing, made, strict=True))
         rebuild_place_words(location.pk for location in made)
+    places = [found[(r.postcode, r.address_line_1)] if r.has_address else None for r in records]
     today = timezone.localdate()
     IdentityAddress.objects.bulk_create(
-        IdentityAddress(identity=identity, location_id=found[(r.postcode, r.address_line_1)], from_date=today)
-        for identity, r in zip(identities, records, strict=True)
-        if r.has_address
+        IdentityAddress(identity=identity, location=place, from_date=today)
+        for identity, place in zip(identities, places, strict=True)
+        if place is not None
     )
+    return places
 
 
 def _create_identity(
@@ -605,8 +601,9 @@ def _create_identity(
     actor: User,
     source: dict[str, Any],
     request: HttpRequest | None,
-) -> SourceIdentity:
-    """A new person from a partner's record (logged as IMPORT, naming the identity), with its address."""
+) -> tuple[SourceIdentity, Location | None]:
+    """A new person from a partner's record (logged as IMPORT, naming the identity), with its address and
+    the place that address is stored as (None without one)."""
     _person, identity = create_person(
         actor,
         district=district,
@@ -625,15 +622,15 @@ def _create_identity(
         details=source,
         request=request,
     )
-    if record.has_address:
-        _add_address_if_new(identity, record)
-    return identity
+    return identity, _add_address_if_new(identity, record) if record.has_address else None
 
 
-def _add_address_if_new(identity: SourceIdentity, record: CleanRecord) -> bool:
+def _add_address_if_new(identity: SourceIdentity, record: CleanRecord) -> Location | None:
+    """The record's address as one of the identity's, at the one Location of that address (found or made);
+    returns that Location, or None when the identity has the address already."""
     line_1, postcode = record.address_line_1, record.postcode
     if identity.addresses.filter(location__address_line_1=line_1, location__postcode=postcode).exists():
-        return False
+        return None
     # One Location per real address, so everyone a partner records at it is linked to the same place.
     location = Location.objects.filter(
         kind=LocationKind.HOME, postcode=postcode, address_line_1=line_1
@@ -646,7 +643,7 @@ def _add_address_if_new(identity: SourceIdentity, record: CleanRecord) -> bool:
             **record.address_fields(),
         )
     IdentityAddress.objects.create(identity=identity, location=location, from_date=timezone.localdate())
-    return True
+    return location
 
 
 def _add_phone_if_new(

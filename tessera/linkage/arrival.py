@@ -18,20 +18,30 @@ earlier records (and the people they joined) and none of the later ones. Only th
 the keys of the whole chunk in one query, the candidates' records in two, and the review pairs written
 together at the end.
 
+Matching looks first (reads the people, decides every record, writes nothing) and then writes what it
+decided in a savepoint; if the writes find the people changed since (merged elsewhere, restricted), it
+looks again once at the people as they now stand, and after a second change leaves each certain match to
+the review queue (ADR 0034).
+
 Nothing is compared before a model has been trained: batch runs train, retrain and re-cluster everything.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
+from django.http import Http404
 
 from tessera.access.policy import Action, allowed_ids
+from tessera.access.scope import forget_scope
 from tessera.accounts.models import User
 from tessera.linkage.bands import Band, Bands
 from tessera.linkage.clustering import RecordFacts, SafetyRule, cluster, safety_rules
@@ -39,20 +49,25 @@ from tessera.linkage.features import record_features
 from tessera.linkage.match_keys import keys_for
 from tessera.linkage.model_spec import SPEC_VERSION
 from tessera.linkage.models import LinkageModel, MatchLabel, PairStatus, ReviewPair
-from tessera.linkage.review_words import NOT_THEIRS_TO_MERGE, NOT_YOURS_TO_MERGE_RULE
+from tessera.linkage.review_words import (
+    CHANGED_WHILE_MATCHING,
+    CHANGED_WHILE_MATCHING_RULE,
+    NOT_THEIRS_TO_MERGE,
+    NOT_YOURS_TO_MERGE_RULE,
+)
 from tessera.linkage.safety import facts_of, hold_for_review
 from tessera.linkage.scoring import score
-from tessera.linkage.services import _current_person
 from tessera.people.arrival import Arrival
 from tessera.people.match_index import StoredRecord, stored_records
 from tessera.people.models import MatchKey, Person, SourceIdentity
-from tessera.people.services import NewcomerMerge, merge_newcomers, merge_persons
+from tessera.people.services import MergeRefusedError, NewcomerMerge, merge_newcomers
 
 # People compared per arriving record: those sharing the most blocking keys with it first. A key shared
 # with thousands (a common name's sound and a year) must not make one import row cost seconds.
 MAX_PEOPLE = 200
 # A reason through another record can be longer than the pair's field holds; the rule's name is kept whole.
 REASON_LENGTH = ReviewPair._meta.get_field("held_back_because").max_length or 200
+logger = logging.getLogger(__name__)
 NO_MODEL = "No linkage model has been trained yet: the first linkage run matches it"
 
 
@@ -192,20 +207,25 @@ def match_on_arrival(identity: SourceIdentity, actor: User) -> Arrival:
     model = _active_model()
     if model is None:
         return Arrival(skipped=NO_MODEL)
-    own = [compared(stored) for stored in stored_records([identity.person_id])]
-    new = next(record for record in own if record.pk == identity.pk)
-    people = _candidate_people(keys_for(new.features), exclude=identity.person_id)
-    if not people:
-        return Arrival()
-    records = [(compared(stored), stored.person_id) for stored in stored_records(people)]
-    records = sorted([*records, *((record, identity.person_id) for record in own)], key=lambda r: r[0].pk)
-    decision = decide(new, identity.person_id, records, _apart([identity.pk]), model)
-    queue = _Queue(model)
-    joined = _join(identity.pk, identity.person_id, decision, actor, model, queue, _Merger())
-    for offer in decision.offers:
-        queue.add(identity.pk, offer)
-    pairs = queue.write()
-    return Arrival(tuple(joined), tuple(pairs[identity.pk]), decision.not_offered)
+
+    def look(merging: bool) -> _Look:
+        queue = _Queue(model)
+        merges = _Merges(
+            merging, lambda *people: allowed_ids(actor, Action.MERGE, Person, list(people)) == set(people)
+        )
+        look = _Look(queue, merges, [identity.pk])
+        own = [compared(stored) for stored in stored_records([identity.person_id])]
+        new = next(record for record in own if record.pk == identity.pk)
+        people = _candidate_people(keys_for(new.features), exclude=identity.person_id)
+        if not people:
+            return look
+        records = [(compared(stored), stored.person_id) for stored in stored_records(people)]
+        records = sorted([*records, *((record, identity.person_id) for record in own)], key=lambda r: r[0].pk)
+        decision = decide(new, identity.person_id, records, _apart([identity.pk]), model)
+        look.decided(0, decision, _join(identity.pk, identity.person_id, decision, model, queue, merges))
+        return look
+
+    return _written(look, actor)[0]
 
 
 def _candidate_people(keys: Iterable[str], *, exclude: int) -> list[int]:
@@ -232,31 +252,71 @@ def match_chunk_on_arrival(identities: Sequence[SourceIdentity], actor: User) ->
     model = _active_model()
     if model is None:
         return [Arrival(skipped=NO_MODEL) for _ in identities]
-    chunk = _Chunk(identities, actor)
-    queue = _Queue(model, new_records=True)
-    merger = _ChunkMerger(chunk)
-    joined_by: list[list[int]] = []
-    not_offered: list[int] = []
-    for n, identity in enumerate(identities):
-        people = chunk.candidates(n)
-        if not people:
-            joined_by.append([])
-            not_offered.append(0)
-            continue
-        new = chunk.new[identity.pk]
-        records = chunk.records_of([*people, identity.person_id])
-        decision = decide(new, identity.person_id, records, chunk.apart, model)
-        joined = _join(identity.pk, identity.person_id, decision, actor, model, queue, merger)
+
+    def look(merging: bool) -> _Look:
+        chunk = _Chunk(identities, actor)
+        queue = _Queue(model, new_records=True)
+        merges = _Merges(merging, lambda *people: chunk.may_merge(people), then=chunk.merged)
+        look = _Look(queue, merges, [identity.pk for identity in identities])
+        for n, identity in enumerate(identities):
+            people = chunk.candidates(n)
+            if not people:
+                continue
+            new = chunk.new[identity.pk]
+            records = chunk.records_of([*people, identity.person_id])
+            decision = decide(new, identity.person_id, records, chunk.apart, model)
+            look.decided(n, decision, _join(identity.pk, identity.person_id, decision, model, queue, merges))
+        return look
+
+    return _written(look, actor)
+
+
+# What writing a look's merges meets when the people it read have changed since (one merged into
+# someone else, restricted, or out of the storer's districts now), another session having committed
+# in between: ``merge_persons`` and ``merge_newcomers`` refuse, and the look is taken again.
+_CHANGED_SINCE = (MergeRefusedError, PermissionDenied, Http404)
+
+
+def _written(look: Callable[[bool], _Look], actor: User) -> list[Arrival]:
+    """Look (read the people, decide each record) and write what was decided; when the writing finds the
+    people changed since the look, look again, once, at the people as they now stand (their access scope
+    read afresh). Should they have changed again, a last look merges no one: each certain match waits in
+    the review queue saying so. The records themselves are the caller's and stay stored whatever happens,
+    and nothing is ever merged past the access policy (the writes check it again)."""
+    for merging in (True, True):
+        decided = look(merging)
+        try:
+            with transaction.atomic():  # a savepoint: a refused write leaves nothing of the look behind
+                return decided.write(actor)
+        except _CHANGED_SINCE as changed:
+            logger.info("Matching on arrival looked again: %s", changed)
+            forget_scope(actor)
+    return look(False).write(actor)
+
+
+class _Look:
+    """What one look at a record (or a chunk of them) decided, written together by ``write``."""
+
+    def __init__(self, queue: _Queue, merges: _Merges, identities: Sequence[int]) -> None:
+        self.queue = queue
+        self.merges = merges
+        self.identities = list(identities)
+        self.joined: list[list[int]] = [[] for _ in identities]
+        self.not_offered = [0 for _ in identities]
+
+    def decided(self, n: int, decision: Decision, joined: list[int]) -> None:
         for offer in decision.offers:
-            queue.add(identity.pk, offer)
-        joined_by.append(joined)
-        not_offered.append(decision.not_offered)
-    merger.write(actor)
-    pairs = queue.write()
-    return [
-        Arrival(tuple(joined), tuple(pairs[identity.pk]), count)
-        for identity, joined, count in zip(identities, joined_by, not_offered, strict=True)
-    ]
+            self.queue.add(self.identities[n], offer)
+        self.joined[n] = joined
+        self.not_offered[n] = decision.not_offered
+
+    def write(self, actor: User) -> list[Arrival]:
+        merge_newcomers(actor, self.merges.merges)
+        pairs = self.queue.write()
+        return [
+            Arrival(tuple(joined), tuple(pairs[identity]), count)
+            for identity, joined, count in zip(self.identities, self.joined, self.not_offered, strict=True)
+        ]
 
 
 class _Chunk:
@@ -355,88 +415,66 @@ def _join(
     identity: int,
     person_id: int,
     decision: Decision,
-    actor: User,
     model: _Model,
     queue: _Queue,
-    merger: _Merger,
+    merges: _Merges,
 ) -> list[int]:
     """Merge every person the decision puts with the new record, in the storer's name where they may (the
     rest wait for someone who may merge both). Returns the people joined."""
     joined: list[int] = []
     for evidence in decision.join:
-        survivor, absorbed = sorted((merger.current(person_id), merger.current(evidence.person_id)))
+        survivor, absorbed = sorted((merges.current(person_id), merges.current(evidence.person_id)))
         if survivor == absorbed:
             continue
-        if not merger.may_merge(actor, survivor, absorbed):
+        if not merges.merging:
+            queue.add(identity, Offer(evidence, CHANGED_WHILE_MATCHING, CHANGED_WHILE_MATCHING_RULE))
+            continue
+        if not merges.may_merge(survivor, absorbed):
             # Never merged behind a restriction or outside the storer's districts: someone who may decides.
             queue.add(identity, Offer(evidence, NOT_THEIRS_TO_MERGE, NOT_YOURS_TO_MERGE_RULE))
             continue
-        merge = NewcomerMerge(
-            survivor,
-            absorbed,
-            reason=f"Matched on arrival by linkage model v{model.version} (match probability "
-            f"{evidence.probability:.3f}, at least {model.bands.auto_link})",
-            context={"on_arrival": True, "model_version": model.version, "identity": identity},
+        merges.add(
+            NewcomerMerge(
+                survivor,
+                absorbed,
+                reason=f"Matched on arrival by linkage model v{model.version} (match probability "
+                f"{evidence.probability:.3f}, at least {model.bands.auto_link})",
+                context={"on_arrival": True, "model_version": model.version, "identity": identity},
+            )
         )
-        # The arriving record's own person, as it was created: merged with the chunk's other newcomers.
-        merger.merge(actor, merge, newcomer=absorbed == person_id)
         joined.append(evidence.person_id)
     return joined
 
 
-class _Merger:
-    """Merges in the storer's name, each at once (``merge_newcomers`` for the arriving record's own new
-    person, ``merge_persons`` otherwise); the people as they now stand by id."""
+class _Merges:
+    """The merges one look decides, in order, written together once it has decided every record
+    (``merge_newcomers``: a newcomer's merge with the others, any other by ``merge_persons`` in its place).
+    The people as they stand meanwhile are followed here (``current``); ``then`` moves them in a chunk's
+    view (``_Chunk.merged``) as each merge is decided."""
 
-    def current(self, person_id: int) -> int:
-        return _current_person(person_id).pk
-
-    def may_merge(self, actor: User, *people: int) -> bool:
-        return allowed_ids(actor, Action.MERGE, Person, list(people)) == set(people)
-
-    def merge(self, actor: User, merge: NewcomerMerge, *, newcomer: bool) -> None:
-        if newcomer:
-            merge_newcomers(actor, [merge])
-        else:
-            merge_persons(
-                actor,
-                survivor=Person.objects.get(pk=merge.survivor),
-                absorbed=Person.objects.get(pk=merge.absorbed),
-                reason=merge.reason,
-                context=merge.context,
-            )
-
-
-class _ChunkMerger(_Merger):
-    """A chunk's merges: a newcomer's kept until the chunk ends (or until a merge of two people known
-    already, which needs the database as it stands) and written together; the chunk's view of the people
-    (``_Chunk.merged``) follows each at once."""
-
-    def __init__(self, chunk: _Chunk) -> None:
-        self.chunk = chunk
+    def __init__(
+        self,
+        merging: bool,
+        may_merge: Callable[..., bool],
+        *,
+        then: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.merging = merging  # False: the people changed twice under the looks, so no one is merged
+        self.may_merge = may_merge  # whether the storer may merge these people (ids)
+        self.then = then
         self.into: dict[int, int] = {}
-        self.waiting: list[NewcomerMerge] = []
+        self.merges: list[NewcomerMerge] = []
 
     def current(self, person_id: int) -> int:
         while person_id in self.into:
             person_id = self.into[person_id]
         return person_id
 
-    def may_merge(self, actor: User, *people: int) -> bool:
-        return self.chunk.may_merge(people)
-
-    def merge(self, actor: User, merge: NewcomerMerge, *, newcomer: bool) -> None:
-        if newcomer:
-            self.waiting.append(merge)
-        else:
-            self.write(actor)
-            super().merge(actor, merge, newcomer=False)
+    def add(self, merge: NewcomerMerge) -> None:
+        self.merges.append(merge)
         self.into[merge.absorbed] = merge.survivor
-        self.chunk.merged(merge.survivor, merge.absorbed)
-
-    def write(self, actor: User) -> None:
-        merge_newcomers(actor, self.waiting)
-        self.waiting = []
+        if self.then is not None:
+            self.then(merge.survivor, merge.absorbed)
 
 
 class _Queue:

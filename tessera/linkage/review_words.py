@@ -9,7 +9,11 @@ from __future__ import annotations
 from tessera.linkage.clustering import RULES_BY_NAME
 
 NOT_YOURS_TO_MERGE_RULE = "not_yours_to_merge"
-_OTHER_HOLDS = {NOT_YOURS_TO_MERGE_RULE: "Needs someone who may merge both"}
+CHANGED_WHILE_MATCHING_RULE = "changed_while_matching"
+_OTHER_HOLDS = {
+    NOT_YOURS_TO_MERGE_RULE: "Needs someone who may merge both",
+    CHANGED_WHILE_MATCHING_RULE: "Changed while it was matched",
+}
 NOT_YOURS_TO_MERGE = (
     "Linked by the model, but the person who started the run may not merge one of these people (restricted, "
     "or outside their districts): someone who may see both decides"
@@ -17,6 +21,10 @@ NOT_YOURS_TO_MERGE = (
 NOT_THEIRS_TO_MERGE = (
     "A certain match on arrival, but the person who recorded it may not merge one of these people "
     "(restricted, or outside their districts): someone who may see both decides"
+)
+CHANGED_WHILE_MATCHING = (
+    "A certain match on arrival, but the people it was matched with were merged or restricted while it was "
+    "being matched, twice over: not merged automatically, someone who may see both checks and decides"
 )
 
 

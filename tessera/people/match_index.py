@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
-from tessera.people.models import IdentityAddress, MatchKey, SourceIdentity
+from tessera.people.models import IdentityAddress, Location, MatchKey, SourceIdentity
 from tessera.people.names import search_keys_for_names
 
 # A record for matching (see ``matching_record``) -> the keys it can be found under.
@@ -88,25 +88,19 @@ def matching_record(
 
 def identity_record(identity: SourceIdentity, address: IdentityAddress | None) -> dict[str, Any]:
     """``matching_record`` of a stored source record and the address it recorded last."""
-    location = address.location if address is not None else None
-    return identity_record_at(
-        identity,
-        location.address_line_1 if location else "",
-        location.postcode if location else "",
-        town=location.town if location else "",
-    )
+    return identity_record_at(identity, address.location if address is not None else None)
 
 
-def identity_record_at(
-    identity: SourceIdentity, address_line_1: str, postcode: str, *, town: str = ""
-) -> dict[str, Any]:
-    """``matching_record`` of a source record at an address given as its line, postcode and town."""
+def identity_record_at(identity: SourceIdentity, location: Location | None) -> dict[str, Any]:
+    """``matching_record`` of a source record at a place as Tessera stores it: its line, town and postcode
+    as the Location holds them, not as a file wrote them (a file's town may be spelt otherwise than the
+    place it joins), so keys built now are the keys a later rebuild builds."""
     return matching_record(
         identity.pk,
         **{name: getattr(identity, name) for name in _IDENTITY_FIELDS[2:]},
-        address_line_1=address_line_1,
-        town=town,
-        postcode=postcode,
+        address_line_1=location.address_line_1 if location else "",
+        town=location.town if location else "",
+        postcode=location.postcode if location else "",
     )
 
 

@@ -479,8 +479,11 @@ def merge_newcomers(user: User, merges: Sequence[NewcomerMerge]) -> list[PersonM
 
 
 def _newcomers_that_fit(merges: Sequence[NewcomerMerge]) -> set[int]:
-    """The merges (by their place) ``_merge_together`` may write: the absorbed person has one source record and nothing
-    else, and is absorbed (or survives) once only among these merges."""
+    """The merges (by their place) ``_merge_together`` may write: the absorbed person has one source record
+    and nothing else, and takes no part in an earlier merge of these (absorbed, or surviving: a survivor
+    absorbed afterwards has by then the records moved to it, which ``_merge_together``, moving only the one
+    record each absorbed person started with, would leave behind); nor has the survivor been absorbed
+    earlier (``merge_persons`` refuses that, in its place)."""
     absorbed = [m.absorbed for m in merges]
     records: dict[int, int] = {}
     for person in SourceIdentity.objects.filter(person_id__in=absorbed).values_list("person_id", flat=True):
@@ -495,12 +498,18 @@ def _newcomers_that_fit(merges: Sequence[NewcomerMerge]) -> set[int]:
         if entity in person_of_entity
     }
     barred = linked | restricted_among(Person, absorbed)
-    seen: set[int] = set()
+    absorbed_before: set[int] = set()
+    survived_before: set[int] = set()
     fits: set[int] = set()
     for n, merge in enumerate(merges):
-        if records.get(merge.absorbed) == 1 and merge.absorbed not in barred | seen:
+        if (
+            records.get(merge.absorbed) == 1
+            and merge.absorbed not in barred | absorbed_before | survived_before
+            and merge.survivor not in absorbed_before
+        ):
             fits.add(n)
-        seen.add(merge.absorbed)
+        absorbed_before.add(merge.absorbed)
+        survived_before.add(merge.survivor)
     return fits
 
 

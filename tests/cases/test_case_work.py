@@ -323,6 +323,7 @@ def _add_entries(cast, case, n):
 @pytest.mark.parametrize(
     "tab", ["", "chronology/", "actions/", "meetings/", "support/", "people/", "sharing-log/"]
 )
+@pytest.mark.usefixtures("scope_read_once_per_request")
 def test_case_page_queries_do_not_grow_with_entries(client_for, cast, world, tab):
     team = client_for("cse.rotherham")
     url = f"/cases/{world.case.pk}/{tab}"

@@ -13,7 +13,7 @@ from tessera.audit.models import AccessLog, AuditAction
 from tessera.people.models import LinkKind
 from tests.people.helpers import account, add_identity, link, person, phone, vehicle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope_read_once_per_request")]
 
 
 def test_the_page_shows_each_agencys_record_with_where_it_came_from(client_for):

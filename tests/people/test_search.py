@@ -14,7 +14,7 @@ from tessera.people.identifiers import normalise_phone
 from tessera.people.models import LinkKind, Phone
 from tests.people.helpers import account, add_identity, link, person, phone, vehicle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope_read_once_per_request")]
 
 SEARCH = "/people/search/"
 

@@ -200,7 +200,9 @@ def test_a_new_person_comes_with_their_source_identity_and_one_log_row_naming_bo
 
 def _state_after_merges(cast, heard, *, together: bool) -> dict:
     """Three newcomers merged into two people (one absorbs two), then one with a link (left to
-    merge_persons): everything a merge writes, read back in terms that do not depend on ids."""
+    merge_persons), then a chain: a newcomer joins a survivor that is itself absorbed afterwards (so the
+    survivor has two records by then, one of them moved by the merges before): everything a merge writes,
+    read back in terms that do not depend on ids."""
     from django.db import transaction
 
     from tessera.people.match_index import keys_by_person
@@ -217,11 +219,16 @@ def _state_after_merges(cast, heard, *, together: bool) -> dict:
         jay = person("rotherham", "Jay", "Ahmed", date(2009, 11, 2))
         linked = person("rotherham", "Jamal", "Ahmed", date(2009, 11, 2))
         link(linked, vehicle("YK62ABC"), LinkKind.USES_VEHICLE)
+        mason = person("rotherham", "Mason", "Kirkby", date(2008, 5, 5))
+        mason_new = person("rotherham", "Mason", "Kirkby", None)
+        mason_known = person("rotherham", "Mason", "Kirby", date(2008, 5, 5))
         merges = [
             NewcomerMerge(kayleigh.pk, kay.pk, "Same girl", {"on_arrival": True}),
             NewcomerMerge(jamal.pk, jay.pk, "Same boy", {"on_arrival": True}),
             NewcomerMerge(kayleigh.pk, kayleigh_again.pk, "Same girl again", {"on_arrival": True}),
             NewcomerMerge(jamal.pk, linked.pk, "Same boy, with his car", {"on_arrival": True}),
+            NewcomerMerge(mason.pk, mason_new.pk, "Same lad", {"on_arrival": True}),
+            NewcomerMerge(mason_known.pk, mason.pk, "Same lad, known already", {"on_arrival": True}),
         ]
         if together:
             merge_newcomers(user, merges)
@@ -231,7 +238,12 @@ def _state_after_merges(cast, heard, *, together: bool) -> dict:
                     user, survivor=Person.objects.get(pk=m.survivor), absorbed=Person.objects.get(pk=m.absorbed),
                     reason=m.reason, context=m.context,
                 )  # fmt: skip
-        names = {p.pk: n for n, p in enumerate([kayleigh, jamal, kay, kayleigh_again, jay, linked])}
+        names = {
+            p.pk: n
+            for n, p in enumerate(
+                [kayleigh, jamal, kay, kayleigh_again, jay, linked, mason, mason_new, mason_known]
+            )
+        }
         people = Person.objects.filter(pk__in=names)
         state["people"] = sorted(
             (names[p.pk], p.given_name, p.family_name, p.date_of_birth, p.sex, p.version,
@@ -266,4 +278,4 @@ def test_newcomers_merged_together_end_as_merged_one_by_one(cast, heard):
     together = _state_after_merges(cast, heard, together=True)
     assert together == one_by_one
     assert one_by_one["keys_in_step"]
-    assert [m[:2] for m in one_by_one["merges"]] == [(0, 2), (1, 4), (0, 3), (1, 5)]
+    assert [m[:2] for m in one_by_one["merges"]] == [(0, 2), (1, 4), (0, 3), (1, 5), (6, 7), (8, 6)]

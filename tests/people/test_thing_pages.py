@@ -12,7 +12,7 @@ from tessera.people.models import EntityKind, Link, LinkKind, Location, Location
 from tessera.people.things import life_stage
 from tests.people.helpers import account, link, person, phone, vehicle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope_read_once_per_request")]
 
 
 def hotel(name: str = "Premier Inn Rotherham Central", postcode: str = "S60 1AA") -> Location:

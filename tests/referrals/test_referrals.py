@@ -281,6 +281,7 @@ def test_triage_filter_by_clock_and_district(client_for, cast, rotherham_child):
 
 
 @pytest.mark.parametrize("url", ["/referrals/triage/", "/cases/", "/cases/actions/", "/"])
+@pytest.mark.usefixtures("scope_read_once_per_request")
 def test_list_pages_cost_the_same_queries_for_more_rows(client_for, cast, url):
     from tests.cases.world import rotherham_case_world
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+import pytest
 from django.utils import timezone
 
 from tessera.core.models import Agency, District
@@ -135,6 +136,7 @@ def test_recording_a_link_through_the_people_service_creates_the_task_on_commit(
     assert task.detail == "A suspected exploiter has been linked to the child"
 
 
+@pytest.mark.usefixtures("scope_read_once_per_request")
 def test_the_reassessment_list_costs_the_same_queries_however_many_children(client_for, cast):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -30,7 +30,7 @@ from tests.cases.entries import add_case_entries as add_entries
 from tests.cases.world import rotherham_case_world
 from tests.people.helpers import add_identity, link, person, phone, vehicle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope_read_once_per_request")]
 
 # The aim is 12 for every page. The person page and the chronology read more tables than
 # that (each source of the page is its own table), so their budget is what they honestly cost.
