@@ -251,7 +251,7 @@ def _markdown(f: dict[str, Any]) -> str:
     lines += [f"- {label}: {run['tessera']['households']}" for label, run in f["runs"].items()]
     lines += [
         "",
-        "Training (ADR 0035): EM sessions left out, comparisons no session trained (scored as no evidence), "
+        "Training (ADR 0036): EM sessions left out, comparisons no session trained (scored as no evidence), "
         "and each term-frequency column's scale (its level's u over its share of all pairs):",
         "",
     ]
