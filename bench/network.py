@@ -167,9 +167,21 @@ def _measure(
     days: int,
     today: date,
 ) -> dict[str, Any]:
+    # What reaches the district's queue. A case task goes to a team already working the child; a path
+    # through a young person the team is working is shown on theirs, with a task for this child.
+    to_case = [a for a in raised if a.to_case]
+    through_peer = [a for a in raised if a.through_peer]
+    raised = [a for a in raised if not a.to_case and not a.through_peer]
     first_alert: dict[int, date] = {}
     for alert in raised:
         first_alert.setdefault(alert.child, alert.on)
+    first_told = dict(first_alert)
+    for alert in through_peer:
+        if alert.child not in first_told or alert.on < first_told[alert.child]:
+            first_told[alert.child] = alert.on
+    told_before = sum(
+        1 for e, (_s, referral) in exploited.items() if e in first_told and first_told[e] < referral
+    )
     before = [
         referral - first_alert[e]
         for e, (_start, referral) in exploited.items()
@@ -187,10 +199,23 @@ def _measure(
     for alert in window:
         kind = status.get(alert.child, "other")
         about[kind if kind in about else "other"] += 1
+    window_cases = [a for a in to_case if 0 <= (today - a.on).days < days]
     newly_exploited = sum(1 for start, _referral in exploited.values() if 0 <= (today - start).days < days)
     return {
         "alerts": len(raised),
-        "further_paths": sum(getattr(a, "further", 0) for a in raised),
+        "further_paths": sum(a.further for a in raised),
+        # Each later link's further path on an open alert asks for a reassessment too.
+        "further_path_tasks": sum(a.tasks - 1 for a in raised),
+        "case_tasks": len(to_case),
+        "through_peer": len(through_peer),
+        "through_peer_in_window": sum(1 for a in through_peer if 0 <= (today - a.on).days < days),
+        # Told before the first referral by their own alert or on the alert or case of the young person
+        # the path runs through (with a reassessment task of their own).
+        "share_told_before_first_referral": round(told_before / max(1, len(exploited)), 3),
+        "case_tasks_per_district_per_day": round(
+            len(window_cases) / days / (len(set(district_of.values())) or 1), 2
+        ),
+        "alerts_in_window": len(window),
         "children_alerted": len(first_alert),
         "exploited_children": len(exploited),
         "exploited_alerted_ever": sum(1 for e in exploited if e in first_alert),
@@ -270,7 +295,11 @@ def warning_figures() -> dict[str, Any]:
             exploited[found] = (start, first_referral_on(2013, truth, start, today))
     read_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    raised = replay(history, kinds, born)
+    # The product routes a child with an open case to the case (ADR 0035). The world records no case
+    # decisions or closures, so each exploited child counts as having an open case from their first
+    # referral (a recorded event, known to the rule from its day) to today; no one else has one.
+    case_from = {entity: referral for entity, (_start, referral) in exploited.items()}
+    raised = replay(history, kinds, born, case_from=case_from)
     replay_seconds = time.perf_counter() - started
     headline = _measure(raised, exploited, status, district_of, 365, today)
     headline["ceiling_share_before_first_referral"] = _ceiling(history, exploited)
@@ -287,7 +316,7 @@ def warning_figures() -> dict[str, Any]:
             community[entity] = group
             if suspects >= COMMUNITY_SUSPECTS:
                 flagged.add(group)
-        with_communities = replay(history, kinds, born, community, frozenset(flagged))
+        with_communities = replay(history, kinds, born, community, frozenset(flagged), case_from=case_from)
         result["with_final_graph_communities"] = _measure(
             with_communities, exploited, status, district_of, 365, today
         )
@@ -385,9 +414,21 @@ def main() -> None:
         f"- What the alerts of the last 365 days are about: {headline['window_alerts_about']['exploited']:,} "
         f"exploited children, {headline['window_alerts_about']['at_risk']:,} children the world marks at risk "
         f"(peers of exploited children), {headline['window_alerts_about']['other']:,} others.",
-        f"- One open alert per child (closed {replay_rules.CLOSED_AFTER_DAYS} days after raising in the replay): "
-        f"{headline['alerts']:,} alerts in all, with {headline['further_paths']:,} further suspects added to "
-        "open alerts instead of raised again.",
+        f"- Delivered as ADR 0035 decides (alerts closed {replay_rules.CLOSED_AFTER_DAYS} days after raising in "
+        f"the replay; a suspect or group told of is never told again): {headline['alerts']:,} alerts on the "
+        f"districts' queues in all ({headline['alerts_in_window']:,} in the last 365 days), with "
+        f"{headline['further_paths']:,} further suspects added to them ({headline['further_path_tasks']:,} "
+        f"of them by a later link, each with a reassessment task); {headline['case_tasks']:,} paths sent to "
+        f"the child's open case as a reassessment task ({headline['case_tasks_per_district_per_day']} per "
+        f"district per day in the last 365 days); {headline['through_peer']:,} paths shown on the alert or case "
+        f"of the young person they run through, with a task for the child reached "
+        f"({headline['through_peer_in_window']:,} in the last 365 days).",
+        "- Cases in the replay: the world records no case decisions or closures, so each exploited child "
+        "counts as having an open case from their first referral (recorded on its day, so known to the rule "
+        "from then) to today, and no other child has one.",
+        f"- Counting as told the children shown on a peer's alert or case (with their own task), "
+        f"{headline['share_told_before_first_referral']:.0%} of the exploited children were told of before "
+        f"their first referral; the headline counts only their own alerts.",
     ]
     (RESULTS / "network.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

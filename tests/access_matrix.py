@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -843,11 +844,14 @@ ROWS.update(
 
 
 def alert_world(w: Any) -> Any:
-    """A network alert about the Rotherham child (seen in a suspected exploiter's car)."""
+    """A network alert on the Rotherham team's list: a Rotherham child with no open case (the world's
+    Rotherham child has one, so a path about her would go to her case, ADR 0035) seen in a suspected
+    exploiter's car."""
     if not hasattr(w, "alert"):
         from tests.earlywarning.world import build_alert_world
+        from tests.people.helpers import person
 
-        w.alert = build_alert_world(w.rotherham_child)
+        w.alert = build_alert_world(person("rotherham", "Amy", "Ward", date(2011, 1, 9)))
     return w.alert
 
 

@@ -8,6 +8,7 @@ class EarlyWarningConfig(AppConfig):
 
     def ready(self) -> None:
         from tessera.access.policy import inherit_restriction, register
+        from tessera.earlywarning import case_links
         from tessera.earlywarning.models import NetworkAlert
         from tessera.earlywarning.rules import NetworkAlertRule
         from tessera.earlywarning.services import connect
@@ -16,3 +17,4 @@ class EarlyWarningConfig(AppConfig):
         register(NetworkAlert, NetworkAlertRule())
         inherit_restriction(NetworkAlert, Person, "child")
         connect()
+        case_links.connect()

@@ -49,6 +49,7 @@ class ShownPath:
     hidden_steps: int  # steps with an entity or link the reader may not see
     about_a_community: bool
     found_at: datetime
+    is_new: bool = False  # the latest path, found by a later link than the one that raised the alert
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class AlertPage:
     alert: NetworkAlert
     child_label: str
     paths: list[ShownPath]  # the alert's own path first, then each further path in the order found
+    # Young people reached through this child while the team works them: (alert, name), oldest first.
+    peers: list[tuple[NetworkAlert, str]]
 
     @property
     def steps(self) -> list[PathStep]:
@@ -71,11 +74,13 @@ class AlertPage:
 
 
 def open_alerts(user: Actor, via: HttpRequest | None, limit: int = 100) -> list[NetworkAlert]:
+    """The district's queue: open alerts not sent to a case, the latest path first (a further suspect on
+    an old alert comes to the top, marked new)."""
     alerts = list(
         visible_to(user, NetworkAlert)
-        .filter(closed_at__isnull=True)
+        .filter(closed_at__isnull=True, case__isnull=True, through__isnull=True)
         .select_related("child")
-        .order_by("-raised_at", "-pk")[:limit]
+        .order_by("-latest_path_at", "-pk")[:limit]
     )
     log_list(
         user,
@@ -90,7 +95,11 @@ def open_alerts(user: Actor, via: HttpRequest | None, limit: int = 100) -> list[
 
 def open_alert_count(user: Actor) -> int:
     """How many open alerts the user's district team has (a count, naming no one)."""
-    return visible_to(user, NetworkAlert).filter(closed_at__isnull=True).count()
+    return (
+        visible_to(user, NetworkAlert)
+        .filter(closed_at__isnull=True, case__isnull=True, through__isnull=True)
+        .count()
+    )
 
 
 def _stored_paths(alert: NetworkAlert) -> list[tuple[list[tuple[int, int, int]], bool, datetime]]:
@@ -108,7 +117,9 @@ def _stored_paths(alert: NetworkAlert) -> list[tuple[list[tuple[int, int, int]],
 
 def alert_page(user: Actor, pk: int, *, via: HttpRequest | None) -> AlertPage:
     with transaction.atomic():
-        alert = get_visible_or_404(user, NetworkAlert.objects.select_related("child", "closed_by"), pk=pk)
+        alert = get_visible_or_404(
+            user, NetworkAlert.objects.select_related("child", "closed_by", "case"), pk=pk
+        )
         stored = _stored_paths(alert)
         entity_ids = {e for path, _c, _w in stored for a, b, _k in path for e in (a, b)}
         link_ids = {k for path, _c, _w in stored for _a, _b, k in path}
@@ -150,8 +161,19 @@ def alert_page(user: Actor, pk: int, *, via: HttpRequest | None) -> AlertPage:
         for path, about_a_community, found_at in stored:
             steps = [step(a, b, key) for a, b, key in path]
             hidden = sum(1 for s in steps if not (s.start.shown and s.end.shown and s.link_label))
-            paths.append(ShownPath(steps, hidden, about_a_community, found_at))
-        people = sorted({pid for e, (_l, _u, _b, pid) in seen.items() if pid is not None})
+            is_new = alert.raised_at < found_at and found_at >= alert.latest_path_at
+            paths.append(ShownPath(steps, hidden, about_a_community, found_at, is_new))
+        peers = [
+            (peer, peer.child.full_name or "Name not known")
+            for peer in visible_to(user, NetworkAlert)
+            .filter(through_id=alert.child_id)
+            .select_related("child")
+            .order_by("raised_at", "pk")
+        ]
+        people = sorted(
+            {pid for e, (_l, _u, _b, pid) in seen.items() if pid is not None}
+            | {p.child_id for p, _n in peers}
+        )
         log_opened(
             user,
             alert,
@@ -160,4 +182,4 @@ def alert_page(user: Actor, pk: int, *, via: HttpRequest | None) -> AlertPage:
             shown={"people.person": people, "people.link": sorted(links)},
             emergency_of=alert.child,
         )
-    return AlertPage(alert, alert.child.full_name or "Name not known", paths)
+    return AlertPage(alert, alert.child.full_name or "Name not known", paths, peers)

@@ -39,7 +39,10 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Network alert closed. A new link to a suspect will raise a new alert.")
+            messages.success(
+                request,
+                "Network alert closed. Only a suspect or group not told of before will raise a new one.",
+            )
             return redirect("earlywarning:alerts")
     page = selectors.alert_page(request.user, pk, via=request)
     already_closed = ""
@@ -63,7 +66,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "already_closed": already_closed,
             "found_since": found_since,
-            "may_close": page.alert.closed_at is None and can(request.user, Action.CLOSE, page.alert),
+            "may_close": page.alert.closed_at is None
+            and page.alert.on_queue
+            and can(request.user, Action.CLOSE, page.alert),
             "shows_grades": scope_of(request.user).sees_police_intelligence,
         },
     )

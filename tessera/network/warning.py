@@ -17,8 +17,9 @@ community (several members of one group reaching a child make one warning, not s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 MOST_STEPS = 3
 # A thing with more links than this is not a stepping stone (see the module's docstring).
@@ -218,3 +219,46 @@ def warnings_for_new_suspect(
         # _towards_start reads child -> ... -> suspect already.
         warnings.append(Warning(child, suspect, key, community, tuple(_towards_start(found, child))))
     return warnings
+
+
+class Delivery(StrEnum):
+    """What becomes of a warning about a child (ADR 0035)."""
+
+    ALREADY_TOLD = "already_told"  # the child's team was told of this suspect or group before: nothing
+    TO_CASE = "to_case"  # the child has an open case: a reassessment task on it, not a queue item
+    FURTHER_PATH = "further_path"  # the child has an open alert: added to it, shown as new, with a task
+    THROUGH_PEER = "through_peer"  # the path runs through a young person whose alert or case is open:
+    # shown on theirs as a peer reached through them, with a task for this child, not a queue item
+    NEW_ALERT = "new_alert"  # an item on the district's early-warning queue, with a task
+
+
+def delivery(
+    key: str, told: Collection[str], *, case_open: bool, alert_open: bool, peer_worked: bool = False
+) -> Delivery:
+    """Where a warning with ``key`` goes, given the keys the child's alerts (open or closed) and case paths
+    already told (``told``), whether the child has an open case, whether an open alert, and whether the
+    path runs through another child whose own alert or case is open (``peer_worked``).
+
+    Closing an alert does not forget what it told: the same suspects reached again (a second sighting in
+    the same car) are not news, and re-raising them was most of the queue. A child already being worked
+    on a case is the case team's: the new path is theirs to reassess, not a new item for the district.
+    A peer reached through a child the team is already working is part of that child's network: the
+    team sees them on that child's alert or case, and the peer's risk is reassessed, but they are not a
+    second queue item about the same suspects (they were two of every three items)."""
+    if key in told:
+        return Delivery.ALREADY_TOLD
+    if case_open:
+        return Delivery.TO_CASE
+    if alert_open:
+        return Delivery.FURTHER_PATH
+    if peer_worked:
+        return Delivery.THROUGH_PEER
+    return Delivery.NEW_ALERT
+
+
+def first_child_on_path(path: Iterable[Step], is_child: Callable[[int], bool]) -> int | None:
+    """The nearest other child the path from the child passes through (a peer), if any."""
+    for entity in path_entities(path)[1:-1]:
+        if is_child(entity):
+            return entity
+    return None

@@ -78,13 +78,16 @@ SHOWS_PERSONAL_DATA: dict[str, tuple[str, Callable[[Any], Named]]] = {
     "network:network": ("cse.rotherham", _person),
     "earlywarning:alerts": (
         "cse.rotherham",
-        lambda w: {"earlywarning.networkalert": {alert_world(w).alert.pk}, **_person(w)},
+        lambda w: {
+            "earlywarning.networkalert": {alert_world(w).alert.pk},
+            "people.person": {alert_world(w).child.pk},
+        },
     ),
     "earlywarning:alert": (
         "cse.rotherham",
         lambda w: {
             "earlywarning.networkalert": {alert_world(w).alert.pk},
-            "people.person": {w.rotherham_child.pk, alert_world(w).suspect.pk},
+            "people.person": {alert_world(w).child.pk, alert_world(w).suspect.pk},
         },
     ),
     **{

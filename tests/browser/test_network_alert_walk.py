@@ -1,6 +1,7 @@
 """From the home page to a network alert: Amy is seen in the car of a suspected exploiter (recorded through
 the people service, as every link is); her district's CSE team member sees the alert counted on the home
-page, follows it to the list and to the alert, reads the path that explains it and closes the alert
+page, follows it to the list (where a further path found later is marked new) and to the alert, reads the path
+that explains it and the further one and closes the alert
 saying why, keyboard only, axe-clean. Someone of another district is told the alert is not there (404). Set TESSERA_SCREENSHOTS to a
 directory to keep the screenshots (docs/images/network-alert.png is one).
 """
@@ -19,7 +20,7 @@ from tessera.people.models import LinkKind
 from tessera.people.services import record_link
 from tests.browser.conftest import axe_violations
 from tests.browser.test_case_walkthrough import go, shot, type_into
-from tests.people.helpers import link, person, vehicle
+from tests.people.helpers import link, person, phone, vehicle
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,8 @@ def test_the_district_team_follows_a_network_alert_to_its_path(page: Page, sign_
     kaz = person("rotherham", "Kaz", "Hussain", date(1990, 7, 7))
     amy = person("rotherham", "Amy", "Ward", date(2011, 1, 9))
     car = vehicle("YK62ABC")
-    link(kaz, person("rotherham", "Mia", "Dale", date(2012, 3, 3)), LinkKind.SUSPECTED_EXPLOITER)
+    mia = person("rotherham", "Mia", "Dale", date(2012, 3, 3))
+    link(kaz, mia, LinkKind.SUSPECTED_EXPLOITER)
     link(kaz, car, LinkKind.USES_VEHICLE)
     new = record_link(
         User.objects.get(username="cse.rotherham"),
@@ -38,6 +40,20 @@ def test_the_district_team_follows_a_network_alert_to_its_path(page: Page, sign_
         started_on=date(2026, 11, 2),
     )
     raise_for_link(new)  # what link_recorded does once the recording commits
+    # Later Amy uses the phone of Jay, another suspected exploiter of Mia: a further path, marked new.
+    jay = person("rotherham", "Jay", "Cole", date(1991, 1, 1))
+    mobile = phone("07700900456")
+    link(jay, mia, LinkKind.SUSPECTED_EXPLOITER)
+    link(jay, mobile, LinkKind.USES_PHONE)
+    raise_for_link(
+        record_link(
+            User.objects.get(username="cse.rotherham"),
+            source=amy,
+            target=mobile,
+            kind=LinkKind.USES_PHONE,
+            started_on=date(2026, 11, 20),
+        )
+    )
     alert = NetworkAlert.objects.get(child=amy)
 
     page.set_default_timeout(60_000)
@@ -45,7 +61,9 @@ def test_the_district_team_follows_a_network_alert_to_its_path(page: Page, sign_
     page.goto("/")
     expect(page.get_by_role("heading", name="Network alerts")).to_be_visible()
     go(page, page.get_by_role("link", name="See network alerts"))
+    expect(page.get_by_role("row", name="Amy Ward")).to_contain_text("New path")
     assert axe_violations(page) == []
+    shot(page, "network-alert-list")
     go(page, page.get_by_role("link", name="Amy Ward"))
     expect(page.get_by_role("heading", name="The path that explains it")).to_be_visible()
     path = page.get_by_role("list").filter(has_text="seen in vehicle")
@@ -53,6 +71,9 @@ def test_the_district_team_follows_a_network_alert_to_its_path(page: Page, sign_
     expect(path).to_contain_text("Amy Ward")
     expect(path).to_contain_text("YK62 ABC")
     expect(path).to_contain_text("Kaz Hussain")
+    further = page.get_by_role("heading", name="Further path found")
+    expect(further).to_contain_text("New")
+    expect(page.get_by_role("list").filter(has_text="uses phone")).to_contain_text("Jay Cole")
     assert axe_violations(page) == []
     shot(page, "network-alert")
 

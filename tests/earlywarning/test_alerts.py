@@ -167,15 +167,44 @@ def test_a_second_suspect_is_a_further_path_on_the_childs_one_open_alert(
     assert AccessLog.objects.filter(
         action=AuditAction.CHANGE, target_type="earlywarning.networkalert", target_id=str(alert.pk)
     ).exists()
-    # One event, one task at most (risk's own receiver asks for the link); no second alert's task.
-    assert ReassessmentTask.objects.filter(child=world["amy"]).count() <= tasks_before + 1
+    # The further path asks for a reassessment (one task for the link, whoever else asks for it).
+    assert (
+        ReassessmentTask.objects.filter(child=world["amy"], prompted_by=f"people.link:{new.pk}").count() == 1
+    )
+    assert ReassessmentTask.objects.filter(child=world["amy"]).count() == tasks_before + 1
+    assert alert.latest_path_at > alert.raised_at
 
     client = client_for("cse.rotherham")
-    assert "and 1 more found since" in client.get("/network-alerts/").text
+    listing = client.get("/network-alerts/").text
+    assert "and 1 more found since" in listing
+    assert "New path" in listing
     page = client.get(f"/network-alerts/{alert.pk}/").text
     further_part = page.split("Further path found")[1].split("</ol>")[0]
     assert "Jay Cole" in further_part
     assert "07700" in further_part.replace(" ", "")
+    assert "New</strong> Further path found" in page
+
+
+def test_the_list_puts_the_alert_with_the_latest_path_first(
+    cast, client_for, world, django_capture_on_commit_callbacks
+):
+    # Amy's alert is raised first, then Zoe's; then a further suspect is found for Amy.
+    _jay, mobile = _second_suspect_with_a_phone(world)
+    amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
+    zoe = person("rotherham", "Zoe", "Lund", date(2012, 8, 8))
+    record(
+        cast, "cse.rotherham", zoe, world["car"], LinkKind.SEEN_IN_VEHICLE, django_capture_on_commit_callbacks
+    )
+    client = client_for("cse.rotherham")
+    before = client.get("/network-alerts/").text
+    assert before.index("Zoe Lund") < before.index("Amy Ward")
+    assert "New path" not in before
+    record(
+        cast, "cse.rotherham", world["amy"], mobile, LinkKind.USES_PHONE, django_capture_on_commit_callbacks
+    )
+    after = client.get("/network-alerts/").text
+    assert after.index("Amy Ward") < after.index("Zoe Lund")
+    assert after.count("New path") == 1
 
 
 def test_the_district_team_closes_an_alert_saying_why_and_the_next_link_raises_a_new_one(
@@ -216,6 +245,22 @@ def test_the_district_team_closes_an_alert_saying_why_and_the_next_link_raises_a
     again = client.post(f"/network-alerts/{alert.pk}/", {"reason": "twice"})
     assert "was closed on" in again.text
 
+    # The same suspect reached again after closing is not news: nothing raised, nothing added.
+    changes = AccessLog.objects.filter(target_type="earlywarning.networkalert").count()
+    record(
+        cast,
+        "cse.rotherham",
+        world["amy"],
+        world["kaz"],
+        LinkKind.FOUND_WITH,
+        django_capture_on_commit_callbacks,
+    )
+    assert NetworkAlert.objects.filter(child=world["amy"]).count() == 1
+    alert.refresh_from_db()
+    assert alert.further_paths == []
+    assert AccessLog.objects.filter(target_type="earlywarning.networkalert").count() == changes
+
+    # A suspect never told of re-alerts.
     jay, mobile = _second_suspect_with_a_phone(world)
     record(
         cast, "cse.rotherham", world["amy"], mobile, LinkKind.USES_PHONE, django_capture_on_commit_callbacks
@@ -226,7 +271,7 @@ def test_the_district_team_closes_an_alert_saying_why_and_the_next_link_raises_a
 
 
 def test_a_link_between_a_peer_and_a_suspect_alerts_the_child_through_the_peer(
-    cast, world, django_capture_on_commit_callbacks
+    cast, client_for, world, django_capture_on_commit_callbacks
 ):
     link(world["amy"], world["mia"], LinkKind.PEER)
     jay = person("rotherham", "Jay", "Cole", date(1991, 1, 1))
@@ -243,6 +288,23 @@ def test_a_link_between_a_peer_and_a_suspect_alerts_the_child_through_the_peer(
     amy = NetworkAlert.objects.get(child=world["amy"], key=f"exploiter:{jay.entity_id}")
     assert [step[1] for step in amy.path] == [world["mia"].entity_id, jay.entity_id]
     assert amy.path[1][2] == new.pk
+    # Mia's alert was raised by the same link: Amy, reached through her, is shown on it with a task of
+    # her own, not as a second item on the district's list.
+    mia = NetworkAlert.objects.get(child=world["mia"])
+    assert mia.on_queue
+    assert amy.through == world["mia"]
+    assert not amy.on_queue
+    assert ReassessmentTask.objects.filter(child=world["amy"], prompted_by=f"people.link:{new.pk}").exists()
+    client = client_for("cse.rotherham")
+    listing = client.get("/network-alerts/").text
+    assert "Mia Dale" in listing
+    assert "Amy Ward" not in listing
+    page = client.get(f"/network-alerts/{mia.pk}/").text
+    peers = page.split("Young people reached through Mia Dale")[1].split("</ul>")[0]
+    assert f"/network-alerts/{amy.pk}/" in peers
+    assert "Amy Ward" in peers
+    assert "went to" not in page
+    assert "already working with" in client.get(f"/network-alerts/{amy.pk}/").text
 
 
 def test_a_new_suspect_alerts_children_already_in_their_car(cast, world, django_capture_on_commit_callbacks):
@@ -311,3 +373,33 @@ def test_an_alert_is_not_closed_over_a_path_found_after_the_page_was_opened(
         f"/network-alerts/{alert.pk}/", {"reason": "Dealt with Kaz and Jay", "paths_seen": "2"}
     )
     assert done.status_code == 302
+
+
+def test_a_child_with_an_open_case_gets_the_path_on_the_case_not_the_districts_list(
+    cast, client_for, world, django_capture_on_commit_callbacks
+):
+    from tests.cases.world import rotherham_case_world
+
+    case = rotherham_case_world(cast, child=world["amy"]).case
+    new = amy_seen_in_kazs_car(cast, world, django_capture_on_commit_callbacks)
+    [sent] = NetworkAlert.objects.filter(child=world["amy"])
+    assert sent.case == case
+    assert sent.district == world["amy"].district
+    # One task for the link (risk's own receiver may have asked first: one event, one task).
+    assert (
+        ReassessmentTask.objects.filter(child=world["amy"], prompted_by=f"people.link:{new.pk}").count() == 1
+    )
+
+    client = client_for("cse.rotherham")
+    assert "Amy Ward" not in client.get("/network-alerts/").text
+    chronology = client.get(f"/cases/{case.pk}/chronology/").text
+    assert "Network early warning" in chronology
+    assert f"/network-alerts/{sent.pk}/" in chronology
+    page = client.get(f"/network-alerts/{sent.pk}/").text
+    assert "went to the case team as a reassessment task" in page
+    path = page.split("The path that explains it")[1].split("</ol>")[0]
+    assert path.index("Amy Ward") < path.index("YK62 ABC") < path.index("Kaz Hussain")
+    assert "Close the alert</button>" not in page
+    # Nobody outside the district sees it, on the case or off it.
+    for username in NOBODY_ELSE:
+        assert client_for(username).get(f"/network-alerts/{sent.pk}/").status_code == 404, username

@@ -16,6 +16,7 @@ from tests.people.helpers import link, person, vehicle
 class AlertWorld:
     alert: NetworkAlert
     suspect: Person
+    child: Person
 
 
 def build_alert_world(child: Person) -> AlertWorld:
@@ -24,4 +25,5 @@ def build_alert_world(child: Person) -> AlertWorld:
     link(suspect, person("rotherham", "Mia", "Dale", date(2012, 3, 3)), LinkKind.SUSPECTED_EXPLOITER)
     link(suspect, car, LinkKind.USES_VEHICLE)
     [alert] = raise_for_link(link(child, car, LinkKind.SEEN_IN_VEHICLE))
-    return AlertWorld(alert, suspect)
+    assert alert.on_queue, "the child must have no open case: the alert is to be on the district's list"
+    return AlertWorld(alert, suspect, child)

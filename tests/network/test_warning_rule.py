@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from tessera.network.warning import (
     HUB_LINKS,
+    Delivery,
     Facts,
     Step,
+    delivery,
     flagged_communities,
     path_entities,
     warnings_for_link,
@@ -139,3 +141,12 @@ def test_a_new_suspect_warns_the_children_already_joined_to_them() -> None:
     assert {w.child: path_entities(w.path) for w in warnings} == {1: [1, 5, 2], 3: [3, 6, 2], 9: [9, 2]}
     assert {w.key for w in warnings} == {"exploiter:2"}  # child 11 is reached only through an adult
     assert warnings_for_new_suspect(4, links, facts, frozenset()) == []  # not a suspect
+
+
+def test_a_warning_goes_nowhere_if_told_before_to_the_case_if_open_then_to_the_open_alert() -> None:
+    told = {"exploiter:2"}
+    assert delivery("exploiter:2", told, case_open=True, alert_open=True) == Delivery.ALREADY_TOLD
+    assert delivery("exploiter:2", told, case_open=False, alert_open=False) == Delivery.ALREADY_TOLD
+    assert delivery("exploiter:4", told, case_open=True, alert_open=True) == Delivery.TO_CASE
+    assert delivery("exploiter:4", told, case_open=False, alert_open=True) == Delivery.FURTHER_PATH
+    assert delivery("community:7", told, case_open=False, alert_open=False) == Delivery.NEW_ALERT

@@ -39,8 +39,8 @@ BUDGETS = {
     "person page": 13,
     "case summary": 12,
     # 13 for case work, referrals and risk; 3 more for missing episodes (episodes, interviews with their
-    # disclosures, pattern alerts).
-    "case chronology": 16,
+    # disclosures, pattern alerts); 1 more for network early warnings (ADR 0035: a path sent to the case).
+    "case chronology": 17,
     "case actions": 12,
     "case support": 12,
 }
