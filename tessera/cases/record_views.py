@@ -13,13 +13,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tessera.accounts.models import User
-from tessera.audit.versioning import StaleVersionError
+from tessera.audit.saving import try_to_save
 from tessera.cases import meeting_services, services
 from tessera.cases.forms import (
     ActionForm,
@@ -36,7 +36,6 @@ from tessera.cases.forms import (
 from tessera.cases.models import Action, Case
 from tessera.cases.page import CasePage, open_case_page
 from tessera.core.submissions import AlreadySubmittedError
-from tessera.ui.errors import add_service_errors
 
 
 def team_users(case: Case) -> QuerySet[User]:
@@ -72,24 +71,22 @@ def _render_record_page(request: HttpRequest, pk: int, spec: RecordPage, **extra
     initial = {"version": case.version}
     form = spec.build(case, request.POST if request.method == "POST" else None, initial)
     stale_message = ""
-    if request.method == "POST" and form.is_valid():
+    then = f"/cases/{case.pk}/{spec.next_url}"
+    if request.method == "POST":
         try:
-            message = spec.save(request.user, case, form, request)  # type: ignore[arg-type]
-        except StaleVersionError as stale:
-            stale_message = stale.message
-            data = request.POST.copy()
-            data["version"] = str(stale.current_version)
-            form = spec.build(case, data, initial)
-            form.is_valid()
-        except ValidationError as error:
-            add_service_errors(form, error)
+            attempt = try_to_save(
+                request,
+                form,
+                lambda: (spec.save(request.user, case, form, request), redirect(then)),  # type: ignore[arg-type]
+                at_current_version=lambda posted: spec.build(case, posted, initial),
+            )
         except AlreadySubmittedError:
             # A second click on the same form: the first sending made the record; show where it is.
             messages.info(request, "This form was already sent, so it has been saved once, not twice.")
-            return redirect(f"/cases/{case.pk}/{spec.next_url}")
-        else:
-            messages.success(request, message)
-            return redirect(f"/cases/{case.pk}/{spec.next_url}")
+            return redirect(then)
+        if attempt.done:
+            return attempt.done
+        form, stale_message = attempt.form, attempt.changed_since_opened
     # The form page shows the case (identity bar, what was typed): logged when first opened and again
     # whenever a save is refused and the page comes back. A save that succeeds is logged by its service.
     page.log_view(request, spec.tab)
@@ -354,27 +351,23 @@ def update_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     initial = {"status": action.status, "late_reason": action.late_reason, "version": action.version}
     form = ActionUpdateForm(request.POST or None, initial=initial)
     stale_message = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_action(
-                request.user,  # type: ignore[arg-type]
-                action,
-                expected_version=form.cleaned_data["version"],
-                status=form.cleaned_data["status"],
-                late_reason=form.cleaned_data["late_reason"],
-                request=request,
-            )
-        except StaleVersionError as stale:
-            stale_message = stale.message
-            data = request.POST.copy()
-            data["version"] = str(stale.current_version)
-            form = ActionUpdateForm(data)
-            form.is_valid()
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Action updated.")
-            return redirect("cases:actions", pk=page.case.pk)
+
+    def update() -> tuple[str, HttpResponse]:
+        services.update_action(
+            request.user,  # type: ignore[arg-type]
+            action,
+            expected_version=form.cleaned_data["version"],
+            status=form.cleaned_data["status"],
+            late_reason=form.cleaned_data["late_reason"],
+            request=request,
+        )
+        return "Action updated.", redirect("cases:actions", pk=page.case.pk)
+
+    if request.method == "POST":
+        attempt = try_to_save(request, form, update, at_current_version=ActionUpdateForm)
+        if attempt.done:
+            return attempt.done
+        form, stale_message = attempt.form, attempt.changed_since_opened
     page.log_view(request, "actions")
     return render(
         request,

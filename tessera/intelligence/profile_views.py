@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +21,7 @@ from tessera.access.reads import log_export, log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.signed_in import signed_in
-from tessera.audit.versioning import StaleVersionError
+from tessera.audit.saving import try_to_save
 from tessera.core.models import District
 from tessera.intelligence import profiles
 from tessera.intelligence.hexbin import boundary_provenance
@@ -31,7 +31,7 @@ from tessera.intelligence.profile_charts import hex_map_of, hotspot_map_figure, 
 from tessera.intelligence.profile_pdf import ProfilePdf, RankedRow, profile_pdf_bytes
 from tessera.intelligence.rules import may_evaluate
 from tessera.intelligence.selectors import describe_entities
-from tessera.ui.errors import add_service_errors
+from tessera.intelligence.views import police_intelligence_reader
 from tessera.ui.forms import GovukDateField, TesseraForm, VersionedFormMixin
 
 
@@ -57,15 +57,8 @@ class RecommendationsForm(VersionedFormMixin, TesseraForm):
     )
 
 
-def _reader(request: HttpRequest) -> User:
-    user = signed_in(request)
-    if not scope_of(user).sees_police_intelligence:
-        raise PermissionDenied("Problem profiles are for police intelligence and exploitation roles")
-    return user
-
-
 def profile_list(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = police_intelligence_reader(request, "Problem profiles")
     may_write = may_evaluate(scope_of(user))
     today = timezone.localdate()
     form = NewProfileForm(
@@ -74,24 +67,23 @@ def profile_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied("Problem profiles are written by intelligence analysts and supervisors")
-        if form.is_valid():
+
+        def count() -> tuple[str, HttpResponse]:
             data = form.cleaned_data
-            try:
-                profile = profiles.create_profile(
-                    user,
-                    district=data["district"],
-                    period_start=data["period_start"],
-                    period_end=data["period_end"],
-                    title=data["title"],
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request, f"{profile.reference} counted from {profile.figures['events']} events."
-                )
-                return redirect("intelligence:profile_detail", pk=profile.pk)
+            profile = profiles.create_profile(
+                user,
+                district=data["district"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                title=data["title"],
+                request=request,
+            )
+            return f"{profile.reference} counted from {profile.figures['events']} events.", redirect(
+                "intelligence:profile_detail", pk=profile.pk
+            )
+
+        if done := try_to_save(request, form, count).done:
+            return done
     rows = list(
         visible_to(user, ProblemProfile).select_related("district").order_by("district__name", "-period_end")
     )
@@ -231,22 +223,23 @@ def profile_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("intelligence:profile_detail", pk=profile.pk)
     form = RecommendationsForm(request.POST)
-    stale_message = ""
-    if form.is_valid():
-        try:
-            profiles.save_recommendations(
-                user,
-                profile,
-                recommendations=form.cleaned_data["recommendations"],
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except StaleVersionError as stale:
-            stale_message = stale.message
-        else:
-            messages.success(request, "Recommendations saved with the profile.")
-            return redirect("intelligence:profile_detail", pk=profile.pk)
-    return _detail(request, user, _profile(user, pk), form=form, stale_message=stale_message)
+
+    def save() -> tuple[str, HttpResponse]:
+        profiles.save_recommendations(
+            user,
+            profile,
+            recommendations=form.cleaned_data["recommendations"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+        return "Recommendations saved with the profile.", redirect(
+            "intelligence:profile_detail", pk=profile.pk
+        )
+
+    attempt = try_to_save(request, form, save)
+    if attempt.done:
+        return attempt.done
+    return _detail(request, user, _profile(user, pk), form=form, stale_message=attempt.changed_since_opened)
 
 
 def _export_rows(view: ProfileView) -> dict[str, list[RankedRow]]:

@@ -221,7 +221,21 @@ def add_subject(
     _check_may_confirm(user, report)
     if isinstance(thing, Person):
         require(user, Action.VIEW, thing)
-    entity = _entity_of(thing)
+    shown = {"people.person": [thing.pk] if isinstance(thing, Person) else []}
+    return _name_as_subject(user, report, _entity_of(thing), role, request, shown=shown)
+
+
+def _name_as_subject(
+    user: User,
+    report: IntelligenceReport,
+    entity: PoleEntity,
+    role: SubjectRole,
+    request: HttpRequest | None,
+    *,
+    shown: dict[str, list[int]] | None = None,
+) -> ReportSubject:
+    """The entity as a subject of the report, logged on the report the first time only. The caller has
+    checked that the user may (``_check_may_confirm``, and may see a person named)."""
     subject, created = ReportSubject.objects.get_or_create(
         report=report, entity=entity, defaults={"role": role, "added_by": user}
     )
@@ -232,7 +246,7 @@ def add_subject(
             target=report,
             request=request,
             details={"subject_added": entity.pk, "role": role},
-            shown={"people.person": [thing.pk] if isinstance(thing, Person) else []},
+            shown=shown,
         )
     return subject
 
@@ -252,18 +266,7 @@ def add_subject_entity(
     if entity.kind == EntityKind.PERSON:
         return add_subject(user, report, thing=entity.person, role=role, request=request)
     _check_may_confirm(user, report)
-    subject, created = ReportSubject.objects.get_or_create(
-        report=report, entity=entity, defaults={"role": role, "added_by": user}
-    )
-    if created:
-        record_access(
-            actor=user,
-            action=AuditAction.CHANGE,
-            target=report,
-            request=request,
-            details={"subject_added": entity.pk, "role": role},
-        )
-    return subject
+    return _name_as_subject(user, report, entity, role, request)
 
 
 def _split_name(name: str) -> tuple[str, str]:

@@ -15,7 +15,8 @@ from tessera.access.reads import log_export, log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.signed_in import signed_in
-from tessera.audit.versioning import StaleVersionError, history_of
+from tessera.audit.saving import try_to_save
+from tessera.audit.versioning import history_of
 from tessera.cases.models import Case
 from tessera.core.models import District
 from tessera.intelligence import selectors, services
@@ -56,10 +57,11 @@ def _reader(request: HttpRequest) -> User:
     return user
 
 
-def _intelligence_reader(request: HttpRequest) -> User:
+def police_intelligence_reader(request: HttpRequest, what: str = "Intelligence reports") -> User:
+    """The signed-in user, if their role reads police intelligence: ``what`` names the pages refused."""
     user = _user(request)
     if not scope_of(user).sees_police_intelligence:
-        raise PermissionDenied("Intelligence reports are for police intelligence and exploitation roles")
+        raise PermissionDenied(f"{what} are for police intelligence and exploitation roles")
     return user
 
 
@@ -88,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def new_report(request: HttpRequest) -> HttpResponse:
-    user = _intelligence_reader(request)
+    user = police_intelligence_reader(request)
     form = NewReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -171,27 +173,26 @@ def grade_report(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("intelligence:report_detail", pk=report.pk)
     form = GradeForm(request.POST)
-    stale_message = ""
-    if form.is_valid():
+
+    def grade() -> tuple[str, HttpResponse]:
         data = form.cleaned_data
-        try:
-            services.evaluate_report(
-                user,
-                report,
-                grade=Grade(
-                    data["source_evaluation"], data["intelligence_assessment"], data["handling_code"]
-                ),
-                expected_version=data["version"],
-                request=request,
-            )
-        except StaleVersionError as stale:
-            stale_message = stale.message
-        else:
-            messages.success(request, f"{report.reference} graded {report.grade_code}.")
-            return redirect("intelligence:report_detail", pk=report.pk)
+        services.evaluate_report(
+            user,
+            report,
+            grade=Grade(data["source_evaluation"], data["intelligence_assessment"], data["handling_code"]),
+            expected_version=data["version"],
+            request=request,
+        )
+        return f"{report.reference} graded {report.grade_code}.", redirect(
+            "intelligence:report_detail", pk=report.pk
+        )
+
+    attempt = try_to_save(request, form, grade)
+    if attempt.done:
+        return attempt.done
     report = selectors.report_for_form(user, pk)
     log_opened(user, report, via=request)
-    return _report_page(request, user, report, grade_form=form, stale_message=stale_message)
+    return _report_page(request, user, report, grade_form=form, stale_message=attempt.changed_since_opened)
 
 
 def add_subject(request: HttpRequest, pk: int) -> HttpResponse:
@@ -249,30 +250,29 @@ def release_report(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Releases to partners are decided by intelligence analysts and supervisors")
     choices = _subject_choices(user, report)
     form = ReleaseForm(request.POST or None, subjects=choices, initial={"district": report.district_id})
-    if request.method == "POST" and form.is_valid():
+
+    def decide() -> tuple[str, HttpResponse]:
         data = form.cleaned_data
-        try:
-            if data["decision"] == "release":
-                release = services.release_report(
-                    user,
-                    report,
-                    district=data["district"],
-                    sanitised_text=data["sanitised_text"],
-                    handling_conditions=data["handling_conditions"],
-                    reason=data["reason"],
-                    naming=[int(v) for v in data["naming"]],
-                    request=request,
-                )
-                messages.success(request, f"{release.reference} released to partners in {release.district}.")
-            else:
-                services.refuse_release(
-                    user, report, district=data["district"], reason=data["reason"], request=request
-                )
-                messages.success(request, f"Release of {report.reference} refused; the reason is recorded.")
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("intelligence:report_detail", pk=report.pk)
+        then = redirect("intelligence:report_detail", pk=report.pk)
+        if data["decision"] != "release":
+            services.refuse_release(
+                user, report, district=data["district"], reason=data["reason"], request=request
+            )
+            return f"Release of {report.reference} refused; the reason is recorded.", then
+        release = services.release_report(
+            user,
+            report,
+            district=data["district"],
+            sanitised_text=data["sanitised_text"],
+            handling_conditions=data["handling_conditions"],
+            reason=data["reason"],
+            naming=[int(v) for v in data["naming"]],
+            request=request,
+        )
+        return f"{release.reference} released to partners in {release.district}.", then
+
+    if request.method == "POST" and (done := try_to_save(request, form, decide).done):
+        return done
     log_opened(user, report, via=request, details={"page": "release"})
     return render(request, "intelligence/release_report.html", {"report": report, "form": form})
 
@@ -302,13 +302,14 @@ def _report_choices(user: User, request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def new_package(request: HttpRequest) -> HttpResponse:
-    user = _intelligence_reader(request)
+    user = police_intelligence_reader(request)
     if not may_evaluate(scope_of(user)):
         raise PermissionDenied("Packages are built by intelligence analysts and supervisors")
     choices = _report_choices(user, request)
     chosen = [v for v in request.GET.getlist("report") if v.isdigit()]
     form = PackageForm(request.POST or None, reports=choices, initial={"reports": chosen})
-    if request.method == "POST" and form.is_valid():
+
+    def build() -> tuple[str, HttpResponse]:
         data = form.cleaned_data
         reports = list(visible_to(user, IntelligenceReport).filter(pk__in=[int(v) for v in data["reports"]]))
         # In the order they were recorded: a package reads as what was learnt, first to last.
@@ -317,23 +318,22 @@ def new_package(request: HttpRequest) -> HttpResponse:
         if data["case_reference"]:
             case = visible_to(user, Case).filter(reference__iexact=data["case_reference"].strip()).first()
             if case is None:
-                form.add_error("case_reference", "No case you can see has that reference")
-        if not form.errors:
-            try:
-                package = services.build_package(
-                    user,
-                    title=data["title"],
-                    summary=data["summary"],
-                    district=data["district"],
-                    reports=reports,
-                    case=case,
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{package.reference} built from {len(reports)} reports.")
-                return redirect("intelligence:package_detail", pk=package.pk)
+                raise ValidationError({"case_reference": "No case you can see has that reference"})
+        package = services.build_package(
+            user,
+            title=data["title"],
+            summary=data["summary"],
+            district=data["district"],
+            reports=reports,
+            case=case,
+            request=request,
+        )
+        return f"{package.reference} built from {len(reports)} reports.", redirect(
+            "intelligence:package_detail", pk=package.pk
+        )
+
+    if request.method == "POST" and (done := try_to_save(request, form, build).done):
+        return done
     return render(request, "intelligence/new_package.html", {"form": form, "has_reports": bool(choices)})
 
 
@@ -380,7 +380,8 @@ def release_package(request: HttpRequest, pk: int) -> HttpResponse:
     reports = selectors.reports_of(user, package)
     form_class = package_release_form(reports)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def release() -> tuple[str, HttpResponse]:
         data = form.cleaned_data
         items = [
             services.ItemDecision(
@@ -393,21 +394,21 @@ def release_package(request: HttpRequest, pk: int) -> HttpResponse:
             )
             for report in reports
         ]
-        try:
-            release = services.release_package(
-                user,
-                package,
-                sanitised_summary=data["sanitised_summary"],
-                handling_conditions=data["handling_conditions"],
-                reason=data["reason"],
-                items=items,
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{release.reference} released to partners in {release.district}.")
-            return redirect("intelligence:release_detail", pk=release.pk)
+        made = services.release_package(
+            user,
+            package,
+            sanitised_summary=data["sanitised_summary"],
+            handling_conditions=data["handling_conditions"],
+            reason=data["reason"],
+            items=items,
+            request=request,
+        )
+        return f"{made.reference} released to partners in {made.district}.", redirect(
+            "intelligence:release_detail", pk=made.pk
+        )
+
+    if request.method == "POST" and (done := try_to_save(request, form, release).done):
+        return done
     log_opened(user, package, via=request, details={"page": "release"})
     rows = [
         (report, text, withheld, _subject_choices(user, report), request.POST.getlist(f"naming_{report.pk}"))
@@ -496,7 +497,7 @@ def _may_keep_crimes(user: User) -> None:
 
 def crimes(request: HttpRequest) -> HttpResponse:
     """Crimes recorded against children, flagged or not, and the children a new one may be recorded for."""
-    user = _intelligence_reader(request)
+    user = police_intelligence_reader(request)
     rows = selectors.crimes_for_list(user)
     selectors.log_crime_list(user, request, rows, name="crimes")
     return render(
@@ -523,7 +524,7 @@ def _chosen(choice: str, rows: list[Any]) -> Any:
 
 def new_crime(request: HttpRequest) -> HttpResponse:
     """Record a crime against a child: first choose the child, then the offence, date, place and flag."""
-    user = _intelligence_reader(request)
+    user = police_intelligence_reader(request)
     _may_keep_crimes(user)
     victim_id = request.GET.get("victim", "")
     if not victim_id.isdigit() or len(victim_id) > 12:
@@ -640,31 +641,28 @@ def change_crime(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intelligence:crime_detail", pk=crime.pk)
     candidates = selectors.crime_candidates(user, crime.victim)
     form = CrimeChangeForm(request.POST, places=_place_choices(candidates.places))
-    stale_message = ""
-    if form.is_valid():
+
+    def change() -> tuple[str, HttpResponse]:
         data = form.cleaned_data
-        try:
-            services.change_crime(
-                user,
-                crime,
-                expected_version=data["version"],
-                offence=data["offence"],
-                committed_on=data["committed_on"],
-                place=_chosen(data["place"], candidates.places),
-                exploitation_flag=data["exploitation_flag"],
-                flag_basis=data["flag_basis"],
-                committed_time=data["committed_time"],
-                request=request,
-            )
-        except StaleVersionError as stale:
-            stale_message = stale.message
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{crime.reference} saved.")
-            return redirect("intelligence:crime_detail", pk=crime.pk)
+        services.change_crime(
+            user,
+            crime,
+            expected_version=data["version"],
+            offence=data["offence"],
+            committed_on=data["committed_on"],
+            place=_chosen(data["place"], candidates.places),
+            exploitation_flag=data["exploitation_flag"],
+            flag_basis=data["flag_basis"],
+            committed_time=data["committed_time"],
+            request=request,
+        )
+        return f"{crime.reference} saved.", redirect("intelligence:crime_detail", pk=crime.pk)
+
+    attempt = try_to_save(request, form, change)
+    if attempt.done:
+        return attempt.done
     crime = selectors.open_crime(user, pk, via=request, also_people=_offered_people(user))
-    return _crime_page(request, user, crime, change_form=form, stale_message=stale_message)
+    return _crime_page(request, user, crime, change_form=form, stale_message=attempt.changed_since_opened)
 
 
 def add_crime_suspect(request: HttpRequest, pk: int) -> HttpResponse:
@@ -676,8 +674,8 @@ def add_crime_suspect(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("intelligence:crime_detail", pk=crime.pk)
     people = selectors.crime_candidates(user, crime.victim).people
     form = SuspectForm(request.POST, people=_person_choices(people))
-    stale_message = ""
-    if form.is_valid():
+
+    def add() -> tuple[str, HttpResponse]:
         data = form.cleaned_data
         person = _chosen(data["person"], people)
         if person is None:
@@ -692,19 +690,16 @@ def add_crime_suspect(request: HttpRequest, pk: int) -> HttpResponse:
                 name: data[f"{name}_not_known_reason"] for name in ("age", "sex", "ethnicity", "nationality")
             },
         )
-        try:
-            services.add_suspect(
-                user, crime, suspect=details, expected_version=data["version"], request=request
-            )
-        except StaleVersionError as stale:
-            stale_message = stale.message
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{person} added as a suspect of {crime.reference}.")
-            return redirect("intelligence:crime_detail", pk=crime.pk)
+        services.add_suspect(user, crime, suspect=details, expected_version=data["version"], request=request)
+        return f"{person} added as a suspect of {crime.reference}.", redirect(
+            "intelligence:crime_detail", pk=crime.pk
+        )
+
+    attempt = try_to_save(request, form, add)
+    if attempt.done:
+        return attempt.done
     crime = selectors.open_crime(user, pk, via=request, also_people=_offered_people(user))
-    return _crime_page(request, user, crime, suspect_form=form, stale_message=stale_message)
+    return _crime_page(request, user, crime, suspect_form=form, stale_message=attempt.changed_since_opened)
 
 
 def withdraw_release(request: HttpRequest, pk: int) -> HttpResponse:
@@ -714,15 +709,14 @@ def withdraw_release(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(user, Action.CHANGE, release):
         raise PermissionDenied("Releases are withdrawn by intelligence analysts and supervisors")
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_release(user, release, reason=form.cleaned_data["reason"], request=request)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{release.reference} withdrawn. Partners in {release.district} no longer see it."
-            )
-            return redirect("intelligence:release_detail", pk=release.pk)
+
+    def withdraw() -> tuple[str, HttpResponse]:
+        services.withdraw_release(user, release, reason=form.cleaned_data["reason"], request=request)
+        return f"{release.reference} withdrawn. Partners in {release.district} no longer see it.", redirect(
+            "intelligence:release_detail", pk=release.pk
+        )
+
+    if request.method == "POST" and (done := try_to_save(request, form, withdraw).done):
+        return done
     log_opened(user, release, via=request, details={"page": "withdraw"})
     return render(request, "intelligence/withdraw_release.html", {"release": release, "form": form})

@@ -39,6 +39,7 @@ from tessera.linkage.model_spec import (
     settings_creator,
     training_rules,
 )
+from tessera.linkage.scoring import RECORDED_BY
 
 RAW_COLUMNS = (
     "unique_id",
@@ -67,6 +68,8 @@ TESSERA_KEYS = (
     "tessera_prediction_rules",
     "tessera_households",
     "tessera_training_sessions_left_out",
+    "tessera_term_frequency_scale",
+    "tessera_untrained_comparisons",
 )
 # Household pairs judged for ``household_evidence``: a fixed sample, the same whatever the order.
 HOUSEHOLD_SAMPLE = 20_000
@@ -74,6 +77,7 @@ HOUSEHOLD_SAMPLE = 20_000
 HOUSEHOLD_MAX_RECORDS = 20
 
 logging.getLogger("splink").setLevel(logging.WARNING)
+_log = logging.getLogger(__name__)
 
 
 def _text(expression: str) -> str:
@@ -321,10 +325,14 @@ def train(
     sample = random_pair_levels(con, table, linker, pairs=max_pairs, seed=seed)
     # u from every random pair first (as Splink's random sampling): EM needs u to start from.
     linker = _linker(con, table, with_u(linker.misc.save_model_to_json(), sample, prior=0.0))
-    deterministic = [r for r in _deterministic_rules(recorded) if pairs_found(con, table, r) > 0]
+    found = {r: pairs_found(con, table, r) for r in _deterministic_rules(recorded)}
+    deterministic = [r for r, n in found.items() if n > 0]
+    # On a small table the rules may find so large a share of all pairs that a low recall would put the
+    # prior at or above 1 (Splink refuses it); the recall is never taken below what keeps it at MOST_PRIOR.
+    least = least_recall(sum(found.values()), records)
     if deterministic:
         linker.training.estimate_probability_two_random_records_match(
-            [r.creator() for r in deterministic], recall=ASSUMED_RECALL
+            [r.creator() for r in deterministic], recall=max(ASSUMED_RECALL, least)
         )
     trained_on_identifier = False
     sessions_left_out: list[str] = []
@@ -352,16 +360,25 @@ def train(
             sessions_left_out.append(rule.name)
             continue
         trained_on_identifier |= is_identifier
+    untrained = untrained_comparisons(linker, recorded)
+    if untrained:
+        _log.warning("No EM session trained %s: scored as no evidence", ", ".join(untrained))
     if deterministic:
         # Again, now that EM has said how often one person's records agree on each field: the share of true
         # pairs the deterministic rules find is worked out from the trained model, not assumed.
-        trained = linker.misc.save_model_to_json()
+        # An untrained comparison's m is Splink's default: its rules fall back to the assumed recall.
+        trained = without_m(linker.misc.save_model_to_json(), untrained)
         recall = deterministic_recall(trained, recorded_share(con, table), [r.columns for r in deterministic])
+        recall = max(recall, least)
         linker.training.estimate_probability_two_random_records_match(
             [r.creator() for r in deterministic], recall=recall
         )
     model = linker.misc.save_model_to_json()
-    model = with_u(model, sample, prior=float(model["probability_two_random_records_match"]))
+    exact = exact_agreement(con, table)
+    model = with_u(model, sample, prior=float(model["probability_two_random_records_match"]), exact=exact)
+    model["tessera_term_frequency_scale"] = term_frequency_scale(model, sample, exact)
+    model = without_untrained(model, untrained)
+    model["tessera_untrained_comparisons"] = untrained
     model["tessera_spec_version"] = SPEC_VERSION
     model["tessera_prediction_rules"] = [rule.name for rule in rules]
     model["tessera_households"] = evidence.as_dict()
@@ -407,20 +424,108 @@ def random_pair_levels(
     return counts
 
 
-def with_u(model: dict[str, Any], sample: LevelCounts, *, prior: float) -> dict[str, Any]:
+# Each comparison whose top level is exact agreement on one column: that column, and the column whose
+# absence is the comparison's null level.
+EXACT_TOP_LEVELS = {
+    "given_name": ("given_name", "given_name"),
+    "family_name": ("family_name", "family_name"),
+    "dob": ("dob", "dob_year"),
+    "address": ("address_key", "address_key"),
+}
+# Exact agreement over every pair: comparison -> (pairs agreeing exactly, pairs with the field on both).
+ExactCounts = dict[str, tuple[int, int]]
+
+
+def exact_agreement(con: duckdb.DuckDBPyConnection, table: str) -> ExactCounts:
+    """How many of ALL record pairs agree exactly at each comparison's top level, counted from how many
+    records hold each value (no pairs built): the random pairs are a sample, and at a few thousand
+    records the few that agree on a whole address or a birthday are mostly one person's, so their count
+    says little about different people; over every pair the count's chance spread is far smaller."""
+    present = {name for name, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
+    counts: ExactCounts = {}
+    for comparison, (column, recorded) in EXACT_TOP_LEVELS.items():
+        if column not in present or recorded not in present:
+            continue
+        ((agree, held),) = con.execute(
+            f'SELECT coalesce(sum(n * (n - 1) / 2), 0), (SELECT count("{recorded}") FROM {table}) '  # noqa: S608 - engine names
+            f'FROM (SELECT count(*) AS n FROM {table} WHERE "{column}" IS NOT NULL GROUP BY "{column}")'
+        ).fetchall()
+        pairs = int(held) * (int(held) - 1) // 2
+        if pairs:
+            counts[comparison] = (int(agree), pairs)
+    return counts
+
+
+def with_u(
+    model: dict[str, Any], sample: LevelCounts, *, prior: float, exact: ExactCounts | None = None
+) -> dict[str, Any]:
     """The model with each level's u from the random pairs (``u_without_matches``); levels no random pair
-    reached, and levels whose u is fixed, keep theirs."""
+    reached, and levels whose u is fixed, keep theirs. A comparison's top level counted over every pair
+    (``exact``) takes its u from that count instead."""
     result = copy.deepcopy(model)
     for comparison in result["comparisons"]:
         name = comparison["output_column_name"]
         levels = comparison["comparison_levels"]
         positions = level_positions(levels)
         m = {gamma: levels[i].get("m_probability") for gamma, i in positions.items()}
-        for gamma, u in u_without_matches(sample.get(name, {}), m, prior).items():
+        found = u_without_matches(sample.get(name, {}), m, prior)
+        if exact and name in exact and positions:
+            top = max(positions)
+            agree, pairs = exact[name]
+            if agree:
+                found[top] = u_without_matches({top: agree, top - 1: pairs - agree}, m, prior)[top]
+        for gamma, u in found.items():
             level = levels[positions[gamma]]
             if not level.get("fix_u_probability"):
                 level["u_probability"] = u
     return result
+
+
+def term_frequency_scale(
+    model: dict[str, Any], sample: LevelCounts, exact: ExactCounts | None = None
+) -> dict[str, float]:
+    """For each column with term frequencies, how much rarer agreement is between different people than
+    among all random pairs: the exact level's u (``u_without_matches``) over its share of the random pairs.
+
+    Splink's term-frequency adjustment replaces a level's u by the value's share of the records, so an
+    exact agreement on value v weighs m / share(v), whatever u is: the true matches taken out of u
+    (ADR 0031) were still counted there. A value's share counts the person's own other records, which at
+    a few thousand records is most of what makes a home or a rare surname look shared. Scaling every
+    value's share by the level's own correction keeps Splink's relative adjustment (a common value says
+    less than a rare one) and makes the average agreeing value weigh m / u, as the level does. At a
+    million records the scale is about 1 (a few true matches among the random pairs) and nothing changes.
+    """
+    scale: dict[str, float] = {}
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        name = comparison["output_column_name"]
+        counts = sample.get(name, {})
+        pairs = sum(counts.values())
+        positions = level_positions(levels)
+        for gamma, i in positions.items():
+            level = levels[i]
+            column, u = level.get("tf_adjustment_column"), level.get("u_probability")
+            share = counts.get(gamma, 0) / pairs if pairs else 0.0
+            if exact and name in exact and gamma == max(positions) and exact[name][0]:
+                share = exact[name][0] / exact[name][1]
+            if column and u and share:
+                scale[str(column)] = min(1.0, float(u) / share)
+    return scale
+
+
+def register_term_frequencies(
+    con: duckdb.DuckDBPyConnection, linker: Linker, table: str, model: dict[str, Any]
+) -> None:
+    """Give the linker each term-frequency column's table scaled by ``term_frequency_scale`` (a model
+    trained before the scale was recorded keeps Splink's own tables)."""
+    for column, scale in model.get("tessera_term_frequency_scale", {}).items():
+        name = f"linkage_tf_{column}"
+        con.execute(
+            f'CREATE OR REPLACE TEMP TABLE {name} AS SELECT "{column}", '  # noqa: S608 - engine names
+            f'CAST(count(*) AS DOUBLE) / (SELECT count("{column}") FROM {table}) * {float(scale)!r} '
+            f'AS "tf_{column}" FROM {table} WHERE "{column}" IS NOT NULL GROUP BY ALL'
+        )
+        linker.table_management.register_term_frequency_lookup(linker._db_api.register(name), column)
 
 
 def u_floor(count: int, pairs: int) -> float:
@@ -444,8 +549,13 @@ def u_without_matches(counts: dict[int, int], m: dict[int, float | None], prior:
     pairs = sum(counts.values())
     if not pairs:
         return {}
+    # A prior of 1 (every pair one person) leaves nothing to say about u; it is held at MOST_PRIOR, and
+    # a u is never above 1.
+    prior = min(max(prior, 0.0), MOST_PRIOR)
     return {
-        gamma: max((count / pairs - prior * (m.get(gamma) or 0.0)) / (1 - prior), u_floor(count, pairs))
+        gamma: min(
+            max((count / pairs - prior * (m.get(gamma) or 0.0)) / (1 - prior), u_floor(count, pairs)), 1.0
+        )
         for gamma, count in counts.items()
         if count
     }
@@ -469,6 +579,65 @@ _AGREEMENT_LEVEL = {
 # The recall assumed before EM has trained m, and the bounds on the recall worked out after it.
 ASSUMED_RECALL = 0.8
 RECALL_BOUNDS = (0.1, 0.95)
+# The most the prior may be: past one pair in two being one person, the records are a few people's and
+# u (from the other pairs) would rest on almost nothing.
+MOST_PRIOR = 0.5
+
+
+def least_recall(found: int, records: int) -> float:
+    """The lowest recall the deterministic rules may be given: what puts the prior at ``MOST_PRIOR`` when
+    they find ``found`` pairs among ``records`` records (at most 1: they cannot find more than there are)."""
+    pairs = records * (records - 1) / 2
+    return min(1.0, found / (pairs * MOST_PRIOR)) if pairs else 1.0
+
+
+def untrained_comparisons(linker: Linker, recorded: set[str]) -> list[str]:
+    """Comparisons of fields the records have whose m no EM session trained (every session that could
+    train them left out, or none found enough pairs): their m would be Splink's defaults, not the data's.
+    Levels with a fixed m do not count as trained."""
+    untrained = []
+    for comparison in linker._settings_obj.comparisons:
+        name = comparison.output_column_name
+        if not any(c in recorded for c in RECORDED_BY.get(name, (name,))):
+            continue
+        levels = [
+            level
+            for level in comparison.comparison_levels
+            if not level.is_null_level and not level._fix_m_probability
+        ]
+        if levels and not any(level._has_estimated_m_values for level in levels):
+            untrained.append(name)
+    return untrained
+
+
+def without_m(model: dict[str, Any], comparisons: Iterable[str]) -> dict[str, Any]:
+    """The model with no m at the levels of these comparisons."""
+    result = copy.deepcopy(model)
+    names = set(comparisons)
+    for comparison in result["comparisons"]:
+        if comparison["output_column_name"] in names:
+            for level in comparison["comparison_levels"]:
+                level.pop("m_probability", None)
+    return result
+
+
+def without_untrained(model: dict[str, Any], untrained: Iterable[str]) -> dict[str, Any]:
+    """The model with each untrained comparison made to weigh nothing (m = u at every level, no term
+    frequencies): a field no session learnt about is neither evidence for nor against."""
+    result = copy.deepcopy(model)
+    names = set(untrained)
+    for comparison in result["comparisons"]:
+        if comparison["output_column_name"] not in names:
+            continue
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            u = level.get("u_probability")
+            level["u_probability"] = level["m_probability"] = u if isinstance(u, float) and u > 0 else 1e-6
+            level["fix_m_probability"] = True
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+    return result
 
 
 def recorded_share(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, float]:
@@ -666,6 +835,7 @@ def _identifiers(*values: str | None) -> frozenset[str]:
 def predict(con: duckdb.DuckDBPyConnection, table: str, model: dict[str, Any], threshold: float) -> str:
     """Score every blocked pair; returns the name of a DuckDB table of pairs at or above ``threshold``."""
     linker = linker_for(con, table, model)
+    register_term_frequencies(con, linker, table, model)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     con.execute("CREATE OR REPLACE TABLE linkage_pairs AS SELECT * FROM " + predictions.physical_name)  # noqa: S608 - Splink's own table name
     predictions.drop_table_from_database_and_remove_from_cache()

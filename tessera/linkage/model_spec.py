@@ -43,7 +43,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.dialects import SplinkDialect
 
 # Bump when comparisons or blocking change: a saved model records the spec it was trained with.
-SPEC_VERSION = 5
+SPEC_VERSION = 6
 
 IDENTIFIERS = ("nhs_number", "pupil_number", "police_person_id", "la_person_id")
 # Identifiers typed by hand with no check digit of their own, where one slip is a keying error. An NHS
@@ -53,6 +53,8 @@ KEYED_IDENTIFIERS = ("police_person_id", "la_person_id")
 WITHIN_A_MONTH_DAYS = 31
 # How alike a first name must be to the other record's last name (and the other way) to count as swapped.
 SWAP_SIMILARITY = 0.9
+# Any probability, as m and u alike: the surname's one-way swap level weighs nothing (see _name_comparison).
+ONE_WAY_SWAP_PROBABILITY = 0.001
 # How often one person's two records have wholly different names (see _name_comparison).
 DIFFERENT_NAME_M = {"given_name": None, "family_name": 0.05}
 
@@ -102,6 +104,22 @@ def _name_comparison(column: str, other: str, forms_column: str | None) -> Compa
             label_for_charts="Matches a recorded other name",
             base_dialect_str="duckdb",
         ),
+    ]
+    if forms_column is None:
+        # The surname written in the other record's first-name place, one way only ("Pascoe Samantha",
+        # "William Pasceo"): the first name's comparison has counted the swap, and what now sits in this
+        # record's surname place is what the swap displaced, so "Different" would count that one slip a
+        # second time as evidence of two people. Weighs nothing (m = u, both fixed).
+        levels.append(
+            NamesSwappedLevel(column, other, both_ways=False).configure(
+                label_for_charts="Written in the other's first-name place",
+                m_probability=ONE_WAY_SWAP_PROBABILITY,
+                u_probability=ONE_WAY_SWAP_PROBABILITY,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            )
+        )
+    levels += [
         # Fixed: EM, blocking on the other fields, learns from its own first guesses that one person's
         # names never differ, so a new surname (marriage, a step-parent) or an alias would count as
         # near-proof of two people. Children's records change surname often; first names less often.

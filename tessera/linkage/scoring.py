@@ -52,6 +52,8 @@ def _name_level(left: Features, right: Features, column: str, other: str, with_f
     similarity = JaroWinkler.similarity(x, y)
     levels += [similarity >= 0.92, similarity >= 0.80]
     levels.append(_in(x, right.get("other_names")) or _in(y, left.get("other_names")))
+    if not with_forms:
+        levels.append(one or two)  # the surname's one-way swap, weighing nothing
     for index, matched in enumerate(levels):
         if matched:
             return len(levels) - index

@@ -48,7 +48,17 @@ def predict_on_spark(
     settings = with_trained_parameters(
         settings_for("spark", model["tessera_prediction_rules"]), splink_settings(model)
     )
-    linker = Linker(SparkAPI(spark_session=session).register(records), settings, log_level=None)
+    api = SparkAPI(spark_session=session)
+    linker = Linker(api.register(records), settings, log_level=None)
+    # The term frequencies scaled as on DuckDB (engine.register_term_frequencies), so the two agree.
+    for column, scale in model.get("tessera_term_frequency_scale", {}).items():
+        recorded = records.filter(records[column].isNotNull())
+        total = max(recorded.count(), 1)
+        counts = recorded.groupBy(column).count()
+        frequencies = counts.select(
+            counts[column], (counts["count"] / total * float(scale)).alias(f"tf_{column}")
+        )
+        linker.table_management.register_term_frequency_lookup(api.register(frequencies), column)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     rows = (
         predictions.as_spark_dataframe().select("unique_id_l", "unique_id_r", "match_probability").collect()

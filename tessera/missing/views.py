@@ -25,6 +25,7 @@ from tessera.access.reads import log_aggregate, log_list, log_opened
 from tessera.access.scope import scope_of
 from tessera.accounts.roles import CASEWORK_ROLES
 from tessera.accounts.signed_in import signed_in
+from tessera.audit.saving import try_to_save
 from tessera.audit.versioning import StaleVersionError
 from tessera.cases.page import open_case_page
 from tessera.missing import charts, figures, selectors, services
@@ -142,23 +143,22 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         }
         form = ProfileChangeForm(data, homes=homes, initial=initial)
     stale = ""
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
-        try:
-            services.save_profile(
-                signed_in(request),
-                child,
-                expected_version=form.cleaned_data.get("version"),
-                request=request,
-                **fields,
-            )
-        except StaleVersionError as error:
-            stale = error.message
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The carer's profile is saved.")
-            return redirect("missing:child", pk=child.pk)
+
+    def save() -> tuple[str, HttpResponse]:
+        services.save_profile(
+            signed_in(request),
+            child,
+            expected_version=form.cleaned_data.get("version"),
+            request=request,
+            **{name: form.cleaned_data[name] for name in services.PROFILE_FIELDS},
+        )
+        return "The carer's profile is saved.", redirect("missing:child", pk=child.pk)
+
+    if request.method == "POST":
+        attempt = try_to_save(request, form, save)
+        if attempt.done:
+            return attempt.done
+        stale = attempt.changed_since_opened
     log_opened(request.user, child, via=request, details={"form": "carer_profile"})
     return render(
         request,
@@ -264,20 +264,16 @@ def _episode_form(
         raise PermissionDenied("You can see this episode but cannot record on it")
     form = build(episode, request.POST if request.method == "POST" else None)
     stale = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = save(episode, form)
-        except StaleVersionError as error:
-            stale = error.message
-            data = request.POST.copy()
-            data["version"] = str(error.current_version)
-            form = build(episode, data)
-            form.is_valid()
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("missing:episode_detail", pk=episode.pk)
+    if request.method == "POST":
+        attempt = try_to_save(
+            request,
+            form,
+            lambda: (save(episode, form), redirect("missing:episode_detail", pk=episode.pk)),
+            at_current_version=lambda posted: build(episode, posted),
+        )
+        if attempt.done:
+            return attempt.done
+        form, stale = attempt.form, attempt.changed_since_opened
     log_opened(request.user, episode, via=request, shown={"people.person": [episode.child_id]})
     return render(
         request,

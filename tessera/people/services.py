@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, overload
+from typing import Any, NotRequired, TypedDict, Unpack, overload
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
@@ -138,51 +138,31 @@ class NewIdentity:
     fields: Mapping[str, Any]
 
 
+class _NewPersonArguments(TypedDict):
+    """``create_person``'s arguments but the identity, named once for its three signatures."""
+
+    district: District | None
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    sex: NotRequired[str]
+    action: NotRequired[AuditAction]
+    details: NotRequired[Mapping[str, Any] | None]
+    request: NotRequired[HttpRequest | None]
+
+
+# With a new identity the person's source identity comes back; with none, None.
 @overload
 def create_person(
-    actor: User,
-    *,
-    district: District | None,
-    given_name: str,
-    family_name: str,
-    date_of_birth: date | None,
-    sex: str = "",
-    identity: NewIdentity,
-    action: AuditAction = AuditAction.CREATE,
-    details: Mapping[str, Any] | None = None,
-    request: HttpRequest | None = None,
+    actor: User, *, identity: NewIdentity, **person: Unpack[_NewPersonArguments]
 ) -> tuple[Person, SourceIdentity]: ...
-
-
 @overload
 def create_person(
-    actor: User,
-    *,
-    district: District | None,
-    given_name: str,
-    family_name: str,
-    date_of_birth: date | None,
-    sex: str = "",
-    identity: None,
-    action: AuditAction = AuditAction.CREATE,
-    details: Mapping[str, Any] | None = None,
-    request: HttpRequest | None = None,
+    actor: User, *, identity: None, **person: Unpack[_NewPersonArguments]
 ) -> tuple[Person, None]: ...
-
-
 @overload
 def create_person(
-    actor: User,
-    *,
-    district: District | None,
-    given_name: str,
-    family_name: str,
-    date_of_birth: date | None,
-    sex: str = "",
-    identity: NewIdentity | None,
-    action: AuditAction = AuditAction.CREATE,
-    details: Mapping[str, Any] | None = None,
-    request: HttpRequest | None = None,
+    actor: User, *, identity: NewIdentity | None, **person: Unpack[_NewPersonArguments]
 ) -> tuple[Person, SourceIdentity | None]: ...
 
 

@@ -18,6 +18,7 @@ from tessera.access.scope import scope_of
 from tessera.accounts.models import User
 from tessera.accounts.roles import Role
 from tessera.accounts.signed_in import signed_in
+from tessera.audit.saving import try_to_save
 from tessera.audit.versioning import StaleVersionError, changes_since
 from tessera.cases.models import SubjectKind
 from tessera.cases.rules import is_district_team
@@ -385,41 +386,41 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(user, Action.DECIDE, referral):
         raise PermissionDenied("You cannot decide this referral")
     form = _decision_form(referral, request.POST)
-    stale_message = ""
+
+    def decide() -> tuple[str, HttpResponse]:
+        data = form.cleaned_data
+        case = services.decide_referral(
+            user,
+            referral,
+            expected_version=data["version"],
+            decision=data["decision"],
+            reason=data["reason"],
+            late_reason=data["late_reason"],
+            lead_professional=data["lead_professional"],
+            case_about=data["case_about"],
+            child=selectors.subject_person(referral, data["case_child"]),
+            place=selectors.subject_place(referral, data["case_place"]),
+            peer_group=data["peer_group"],
+            request=request,
+        )
+        then = (
+            redirect("cases:case_detail", pk=case.pk)
+            if case is not None
+            else redirect("referrals:triage_queue")
+        )
+        return f"Decision recorded for {referral.reference}.", then
+
     if referral.is_decided:
         # Someone decided while this user was typing: say who and when, keep what they typed.
         stale_message = _stale(referral, request)
         form.is_valid()
-    elif form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.decide_referral(
-                user,
-                referral,
-                expected_version=data["version"],
-                decision=data["decision"],
-                reason=data["reason"],
-                late_reason=data["late_reason"],
-                lead_professional=data["lead_professional"],
-                case_about=data["case_about"],
-                child=selectors.subject_person(referral, data["case_child"]),
-                place=selectors.subject_place(referral, data["case_place"]),
-                peer_group=data["peer_group"],
-                request=request,
-            )
-        except StaleVersionError as stale:
-            stale_message = stale.message
-            posted = request.POST.copy()
-            posted["version"] = str(stale.current_version)
-            form = _decision_form(referral, posted)
-            form.is_valid()
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Decision recorded for {referral.reference}.")
-            if case is not None:
-                return redirect("cases:case_detail", pk=case.pk)
-            return redirect("referrals:triage_queue")
+    else:
+        attempt = try_to_save(
+            request, form, decide, at_current_version=lambda posted: _decision_form(referral, posted)
+        )
+        if attempt.done:
+            return attempt.done
+        form, stale_message = attempt.form, attempt.changed_since_opened
     # The decision was refused or someone else decided first: the page shows the referral again.
     log_opened(user, referral, via=request, grant=active_grant(user, referral))
     return _page(request, user, referral, form=form, stale_message=stale_message)
@@ -434,26 +435,25 @@ def grade_referral(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("referrals:referral_detail", pk=referral.pk)
     form = GradeForm(request.POST)
-    stale_message = ""
-    if form.is_valid():
-        try:
-            services.grade_referral(
-                user,
-                referral,
-                expected_version=form.cleaned_data["version"],
-                urgency=form.cleaned_data["urgency"],
-                request=request,
-            )
-        except StaleVersionError as stale:
-            stale_message = stale.message
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            referral = selectors.referral_for_page(user, pk)
-            messages.success(request, f"{referral.reference} graded: {referral.get_urgency_display()}.")
-            return redirect("referrals:referral_detail", pk=referral.pk)
+
+    def grade() -> tuple[str, HttpResponse]:
+        services.grade_referral(
+            user,
+            referral,
+            expected_version=form.cleaned_data["version"],
+            urgency=form.cleaned_data["urgency"],
+            request=request,
+        )
+        graded = selectors.referral_for_page(user, pk)
+        return f"{graded.reference} graded: {graded.get_urgency_display()}.", redirect(
+            "referrals:referral_detail", pk=graded.pk
+        )
+
+    attempt = try_to_save(request, form, grade)
+    if attempt.done:
+        return attempt.done
     log_opened(user, referral, via=request, grant=active_grant(user, referral))
-    return _page(request, user, referral, grade_form=form, stale_message=stale_message)
+    return _page(request, user, referral, grade_form=form, stale_message=attempt.changed_since_opened)
 
 
 def resolve_subjects(request: HttpRequest, pk: int) -> HttpResponse:

@@ -127,3 +127,26 @@ def test_the_trained_parameters_carry_to_spark_settings_unchanged(trained):
             assert level.get("u_probability") == trained_level.get("u_probability")
     assert "jaro_winkler(" in str(spark["comparisons"][0])
     assert "jaro_winkler_similarity" not in str(spark)
+
+
+def test_a_surname_written_as_the_other_s_first_name_one_way_weighs_nothing_on_the_surname(trained):
+    """Pascoe Samantha and William Pasceo: the first name's comparison counts the swap; the surname's
+    own slot holds what the swap displaced, and calling that "Different" would count one slip twice."""
+    _, _, _, model, _ = trained
+    rows = [
+        {"unique_id": 1, "given_name": "Pascoe", "family_name": "Samantha", "date_of_birth": "1944-07-20",
+         "address_line_1": "4 Messenger Street", "postcode": "S61 4QT"},
+        {"unique_id": 2, "given_name": "William", "family_name": "Pasceo", "date_of_birth": "1944-07-20",
+         "address_line_1": "4 Messenger Street", "postcode": "S61 4QT"},
+    ]  # fmt: skip
+    con = duckdb.connect()
+    table = engine.prepare(con, pa.Table.from_pylist(rows))
+    pairs = engine.predict(con, table, model, 0.0)
+    ((given, family),) = con.execute(f"SELECT gamma_given_name, gamma_family_name FROM {pairs}").fetchall()
+    weights = engine.scoring_weights(model)["comparisons"]
+    assert weights["given_name"][str(given)]["label"] == "First and last names swapped"
+    level = weights["family_name"][str(family)]
+    assert level["label"] == "Written in the other's first-name place"
+    assert level["log2_bayes_factor"] == pytest.approx(0.0)
+    features = {r["unique_id"]: r for r in con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pylist()}
+    assert comparison_levels(features[1], features[2])["family_name"] == family

@@ -216,3 +216,129 @@ def test_the_first_name_s_sound_in_one_postcode_is_compared_with_the_surname_and
     ]  # fmt: skip
     rules = [rule.name for rule in prediction_rules(EVERYTHING)]
     assert _compared(records, rules) == {"given_sx+postcode"}
+
+
+def test_a_prior_of_one_does_not_divide_by_zero():
+    """Every random pair one person says nothing about u: the prior is held at MOST_PRIOR."""
+    counts = {1: 30, 0: 70}
+    u = engine.u_without_matches(counts, {1: 0.9, 0: 0.1}, prior=1.0)
+    assert u == engine.u_without_matches(counts, {1: 0.9, 0: 0.1}, prior=engine.MOST_PRIOR)
+    assert all(0 < value <= 1 for value in u.values())
+
+
+def test_the_least_recall_keeps_the_prior_at_most_one_half():
+    # 10 records (45 pairs): rules finding 20 of them at a recall of 0.1 would give a prior of 4.4.
+    least = engine.least_recall(20, 10)
+    assert 20 / least / 45 == pytest.approx(engine.MOST_PRIOR)
+    assert engine.least_recall(5, 1_000_000) < engine.RECALL_BOUNDS[0]  # no effect at scale
+    assert engine.least_recall(10**9, 10) == 1.0
+    assert engine.least_recall(0, 1) == 1.0
+
+
+def _tiny_table() -> pa.Table:
+    """Two people, five identical records each: the deterministic rules find 20 of the 45 pairs, and no
+    EM session finds the 50 pairs it needs."""
+    people = [("amara", "okafor", "2011-04-02", "S66 5ZE"), ("jon", "hale", "1980-09-30", "LS6 2AB")]
+    rows = [
+        {"unique_id": i * 5 + k + 1, "given_name": g, "family_name": f, "date_of_birth": d,
+         "address_line_1": f"{i + 3} Foundry Close", "postcode": p}
+        for i, (g, f, d, p) in enumerate(people)
+        for k in range(5)
+    ]  # fmt: skip
+    return pa.Table.from_pylist(rows)
+
+
+def test_a_small_table_trains_at_the_lowest_recall(monkeypatch):
+    """The recall floor of 0.1 put the prior above 1 on a small table and Splink refused it."""
+    monkeypatch.setattr(engine, "deterministic_recall", lambda *args: engine.RECALL_BOUNDS[0])
+    con = duckdb.connect()
+    model = engine.train(con, engine.prepare(con, _tiny_table()))
+    assert 0 < model["probability_two_random_records_match"] <= engine.MOST_PRIOR + 1e-9
+
+
+def test_comparisons_no_em_session_trained_are_reported_and_weigh_nothing(world, monkeypatch):
+    """Every session left out (Splink refused each): the model says which comparisons were never trained
+    and scores them as no evidence, instead of using Splink's default m."""
+    from splink.internals.linker_components.training import LinkerTraining
+
+    def refused(self, rule, *args, **kwargs):
+        raise ValueError("m_probability value 0.0 is below the minimum allowed value of 1e-300.")
+
+    monkeypatch.setattr(LinkerTraining, "estimate_parameters_using_expectation_maximisation", refused)
+    con = duckdb.connect()
+    model = engine.train(con, engine.prepare(con, world))
+    untrained = set(model["tessera_untrained_comparisons"])
+    assert {"given_name", "family_name", "dob", "address"} <= untrained
+    weights = engine.scoring_weights(model)
+    for name in untrained:
+        assert all(abs(level["log2_bayes_factor"]) < 1e-9 for level in weights["comparisons"][name].values())
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] in untrained:
+            assert not any(level.get("tf_adjustment_column") for level in comparison["comparison_levels"])
+
+
+def test_a_trained_model_reports_no_untrained_comparison(world):
+    con = duckdb.connect()
+    model = engine.train(con, engine.prepare(con, world))
+    assert model["tessera_untrained_comparisons"] == []
+
+
+def test_term_frequencies_are_scaled_as_the_level_s_u_was():
+    """Splink weighs an exact agreement on a value m / the value's share, whatever u is; the share is
+    scaled by the level's u over its share of the random pairs (the true matches taken out)."""
+    model: dict[str, Any] = {
+        "comparisons": [
+            {
+                "output_column_name": "address",
+                "comparison_levels": [
+                    {"is_null_level": True},
+                    {"tf_adjustment_column": "address_key", "u_probability": 1e-5, "m_probability": 0.5},
+                    {"u_probability": 0.99999, "m_probability": 0.5},
+                ],
+            },
+            {
+                "output_column_name": "sex",
+                "comparison_levels": [{"u_probability": 0.5}, {"u_probability": 0.5}],
+            },
+        ]
+    }
+    # 10 of 100,000 random pairs agree on the address: a share of 1e-4, of which u is a tenth.
+    scale = engine.term_frequency_scale(model, {"address": {1: 10, 0: 99_990}})
+    assert scale == {"address_key": pytest.approx(0.1)}
+    # Never above 1, and nothing where no random pair agreed.
+    model["comparisons"][0]["comparison_levels"][1]["u_probability"] = 0.5
+    assert engine.term_frequency_scale(model, {"address": {1: 10, 0: 99_990}}) == {"address_key": 1.0}
+    assert engine.term_frequency_scale(model, {"address": {0: 100}}) == {}
+
+
+def test_a_scaled_term_frequency_raises_the_weight_of_a_rare_agreement(world):
+    con = duckdb.connect()
+    table = engine.prepare(con, world)
+    model = engine.train(con, table)
+
+    def weight_of_pairs(scale: float) -> float:
+        scaled = {**model, "tessera_term_frequency_scale": {"address_key": scale}}
+        pairs = engine.predict(con, table, scaled, 0.0)
+        ((total,),) = con.execute(f"SELECT sum(match_weight) FROM {pairs} WHERE gamma_address = 9").fetchall()
+        return float(total)
+
+    assert weight_of_pairs(0.25) > weight_of_pairs(1.0)
+
+
+def test_exact_agreement_is_counted_over_every_pair():
+    """Three records at one home and two at another, one with no address: 3 + 1 of the 10 pairs with an
+    address on both agree on it; the birthday's pairs are those with a year on both."""
+    rows = [
+        {"unique_id": i, "given_name": "ann", "family_name": "lee", "date_of_birth": dob,
+         "address_line_1": line, "postcode": "S66 5ZE" if line else None}
+        for i, (dob, line) in enumerate(
+            [("2001-02-03", "1 Mill Lane"), ("2001-02-03", "1 Mill Lane"), ("1990", "1 Mill Lane"),
+             ("1970-05-06", "2 Mill Lane"), (None, "2 Mill Lane"), ("1970-05-06", None)],
+            start=1,
+        )
+    ]  # fmt: skip
+    con = duckdb.connect()
+    counts = engine.exact_agreement(con, engine.prepare(con, pa.Table.from_pylist(rows)))
+    assert counts["address"] == (4, 10)
+    assert counts["given_name"] == (15, 15)
+    assert counts["dob"] == (2, 10)  # five records with a year (one a year alone); two pairs the same date
